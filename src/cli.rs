@@ -1,0 +1,158 @@
+//! The command line, as clap definitions.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Keep a brand's social-media relationships in one local inbox, and triage it from
+/// the keyboard: best first, one mention at a time, by a person, not a robot.
+#[derive(Debug, Parser)]
+#[command(name = "rapport", version, after_help = after_help())]
+pub struct Cli {
+    /// The database file [default: see below]
+    #[arg(long, global = true, env = "RAPPORT_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// A config file merged over the defaults [default: see below]
+    #[arg(long, global = true, env = "RAPPORT_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import mentions from NDJSON, CSV or a TWCS customer-support export
+    Import(ImportArgs),
+    /// Build a realistic demo inbox in its own database and open it
+    Demo(DemoArgs),
+    /// Write generated mentions as NDJSON (for trying rapport at scale)
+    Gen(GenArgs),
+    /// Response times, backlog and reply pace
+    Stats(StatsArgs),
+    /// Exit 1 and list what is late when any open item is over target or the reply
+    /// pace dropped; 0 otherwise (for cron or a status bar)
+    Check,
+    /// Export mentions, people or actions as CSV or NDJSON
+    Export(ExportArgs),
+    /// Show the configuration
+    Config(ConfigArgs),
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// Guess from the content
+    Auto,
+    /// rapport's canonical format: one JSON mention per line
+    Ndjson,
+    /// CSV with a header of rapport's column names (see --map)
+    Csv,
+    /// The "Customer Support on Twitter" (TWCS) layout
+    Twcs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files to import ("-" for standard input)
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The files' format
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: InputFormat,
+    /// Import the valid records and list the invalid lines instead of stopping
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// For CSV: take column COL as rapport's FIELD (e.g. --map "Tweet Text=body")
+    #[arg(long = "map", value_name = "COL=FIELD")]
+    pub map: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many mentions to generate
+    #[arg(long, default_value_t = 2400)]
+    pub count: usize,
+    /// Build the demo database and print its summary without opening the app
+    #[arg(long)]
+    pub no_open: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// How many mentions to write
+    #[arg(long, default_value_t = 10_000)]
+    pub count: usize,
+    /// Output file ("-" for standard output)
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Seed of the generator: the same seed and count give the same file
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Only mentions created on or after this day (YYYY-MM-DD, local time)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportWhat {
+    Mentions,
+    People,
+    Actions,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Ndjson,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to export
+    #[arg(value_enum)]
+    pub what: ExportWhat,
+    /// Output format
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: ExportFormat,
+    /// Output file [default: standard output]
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Only rows on this platform
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// Only mentions in this status (open, snoozed, done)
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Only rows created on or after this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Print the built-in defaults, documented line by line
+    #[arg(long)]
+    pub default: bool,
+}
+
+fn after_help() -> String {
+    format!(
+        "Files:\n  database  {}\n  demo      {}\n  config    {}\n  logs      {}",
+        crate::config::paths::default_db().display(),
+        crate::config::paths::demo_db().display(),
+        crate::config::paths::default_config().display(),
+        crate::config::paths::log_dir().display(),
+    )
+}

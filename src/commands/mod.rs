@@ -1,0 +1,41 @@
+//! Headless subcommands. Each takes the resolved context and returns the exit code.
+
+pub mod config;
+
+use crate::cli::{Cli, Command};
+use crate::config::Config;
+use anyhow::Result;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// What every command needs: where the database is and the loaded config.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub db: PathBuf,
+    /// Whether --db (or RAPPORT_DB) named the file.
+    pub db_given: bool,
+    pub config: Config,
+}
+
+/// Runs the command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    // `config --default` and completions must work even with a broken config file.
+    match &cli.command {
+        Some(Command::Config(args)) if args.default => return config::print_default(),
+        Some(Command::Completions { shell }) => return config::completions(*shell),
+        _ => {}
+    }
+    let config = crate::config::load(cli.config.as_deref())?;
+    let ctx = Ctx {
+        db_given: cli.db.is_some(),
+        db: cli
+            .db
+            .clone()
+            .unwrap_or_else(crate::config::paths::default_db),
+        config,
+    };
+    match cli.command {
+        Some(Command::Config(_)) => config::print_effective(&ctx),
+        _ => anyhow::bail!("not built yet"),
+    }
+}

@@ -1,0 +1,84 @@
+//! The domain: mentions, people and what the operator does with them, as plain
+//! values. Nothing here knows about the terminal or SQL; time is always passed in.
+
+pub mod kinds;
+pub mod priority;
+pub mod sanitize;
+pub mod signals;
+
+pub use kinds::{
+    ActionKind, ActionState, BuyerStage, Engagement, MentionKind, Status, UnknownWord,
+};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A platform identity as an importer sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewPerson {
+    pub platform: String,
+    pub platform_user_id: String,
+    pub handle: String,
+    pub display_name: Option<String>,
+    pub followers: Option<i64>,
+    pub profile_url: Option<String>,
+    pub is_bot: bool,
+}
+
+/// A mention, comment, message or review to triage, as an importer sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewMention {
+    pub platform: String,
+    pub external_id: String,
+    pub kind: MentionKind,
+    pub author: NewPerson,
+    /// Our account (brand handle) the mention was addressed to, when known.
+    pub account: Option<String>,
+    /// Plain text, already sanitized.
+    pub body: String,
+    pub url: Option<String>,
+    /// External id of the message this one answers.
+    pub parent_external_id: Option<String>,
+    /// External id of the conversation's first message.
+    pub thread_external_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A reply our brand already sent (history from an export), linked by the external id
+/// of the mention it answers. It may point at a mention not imported (yet, or ever).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OurReply {
+    pub platform: String,
+    pub external_id: String,
+    pub account: Option<String>,
+    pub in_reply_to: String,
+    pub body: String,
+    pub sent_at: DateTime<Utc>,
+}
+
+/// One record of an import file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    Mention(NewMention),
+    OurReply(OurReply),
+}
+
+/// Signals computed once, at import, from a mention's text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Signals {
+    pub is_question: bool,
+    /// VADER compound score, from -1 (negative) to 1 (positive).
+    pub sentiment: f64,
+}
+
+impl Signals {
+    /// A complaint: clearly negative words.
+    pub fn is_complaint(&self) -> bool {
+        self.sentiment <= -0.3
+    }
+
+    /// Praise: clearly positive words and no question.
+    pub fn is_praise(&self) -> bool {
+        self.sentiment >= 0.4 && !self.is_question
+    }
+}

@@ -1,0 +1,122 @@
+//! The triage order. Each open item is *due* when its response target runs out; what
+//! matters more (a power user, a question, a complaint, negative words) is due earlier
+//! by the minutes configured in [priority], bots much later. Ordering by this `rank`
+//! (a time) is the same at every moment, so the queue is an index scan, not a sort of
+//! the whole inbox on every key press.
+
+use super::{MentionKind, Signals};
+use crate::config::{PriorityWeights, ResponseTargets};
+use chrono::{DateTime, Duration, Utc};
+
+/// What the rank of one item depends on.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts<'a> {
+    pub platform: &'a str,
+    pub kind: MentionKind,
+    pub created_at: DateTime<Utc>,
+    pub signals: Signals,
+    pub is_bot: bool,
+    pub power_user: bool,
+}
+
+/// When the item should be answered by: creation time plus its target.
+pub fn due_at(
+    targets: &ResponseTargets,
+    platform: &str,
+    kind: MentionKind,
+    created_at: DateTime<Utc>,
+) -> DateTime<Utc> {
+    created_at + Duration::minutes(targets.minutes_for(platform, kind))
+}
+
+/// The queue position as a time: `due` moved earlier by the weights that apply.
+pub fn rank(due: DateTime<Utc>, facts: &Facts<'_>, w: &PriorityWeights) -> DateTime<Utc> {
+    let mut minutes = 0;
+    if facts.power_user {
+        minutes += w.power_user_minutes;
+    }
+    if facts.signals.is_question {
+        minutes += w.question_minutes;
+    }
+    if facts.signals.is_complaint() {
+        minutes += w.complaint_minutes;
+    }
+    if facts.signals.sentiment < -0.05 {
+        minutes += w.negative_sentiment_minutes;
+    }
+    if facts.is_bot {
+        minutes += w.bot_minutes;
+    }
+    due - Duration::minutes(minutes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use chrono::TimeZone;
+
+    fn facts(signals: Signals) -> Facts<'static> {
+        Facts {
+            platform: "twitter",
+            kind: MentionKind::Mention,
+            created_at: Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap(),
+            signals,
+            is_bot: false,
+            power_user: false,
+        }
+    }
+
+    #[test]
+    fn questions_and_power_users_come_first_bots_last() {
+        let c = Config::defaults();
+        let calm = Signals {
+            is_question: false,
+            sentiment: 0.0,
+        };
+        let base = facts(calm);
+        let due = due_at(
+            &c.response_targets,
+            base.platform,
+            base.kind,
+            base.created_at,
+        );
+        assert_eq!(due - base.created_at, Duration::minutes(60));
+        let plain = rank(due, &base, &c.priority);
+        let question = rank(
+            due,
+            &facts(Signals {
+                is_question: true,
+                ..calm
+            }),
+            &c.priority,
+        );
+        let power = rank(
+            due,
+            &Facts {
+                power_user: true,
+                ..base
+            },
+            &c.priority,
+        );
+        let bot = rank(
+            due,
+            &Facts {
+                is_bot: true,
+                ..base
+            },
+            &c.priority,
+        );
+        assert!(power < question && question < plain && plain < bot);
+    }
+
+    #[test]
+    fn private_messages_are_due_sooner() {
+        let c = Config::defaults();
+        let t = Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap();
+        assert!(
+            due_at(&c.response_targets, "sms", MentionKind::Sms, t)
+                < due_at(&c.response_targets, "x", MentionKind::Comment, t)
+        );
+    }
+}

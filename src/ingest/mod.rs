@@ -1,0 +1,3 @@
+//! Importers: bytes of a file -> domain records. One file per format.
+
+pub mod ndjson;

@@ -1,0 +1,241 @@
+//! rapport's canonical format: one JSON object per line. A mention:
+//!
+//! ```json
+//! {"platform":"instagram","external_id":"c-1001","kind":"comment",
+//!  "created_at":"2026-11-20T09:14:03Z","body":"Do you ship to Canada?",
+//!  "author":{"id":"u-42","handle":"jane.doe","name":"Jane Doe","followers":1200}}
+//! ```
+//!
+//! Optional mention fields: `url`, `parent_id`, `thread_id`, `account`; optional author
+//! fields: `name`, `followers`, `profile_url`, `is_bot`. A reply our brand already sent
+//! has `"type":"our_reply"`, its own `external_id`, `in_reply_to`, `body`, `sent_at`
+//! and optionally `account`. Times are RFC 3339; a time without an offset is UTC.
+
+use crate::domain::{sanitize, MentionKind, NewMention, NewPerson, OurReply, Record};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One line of the canonical format, as written and read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Line {
+    Mention(MentionLine),
+    OurReply(ReplyLine),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MentionLine {
+    pub platform: String,
+    pub external_id: String,
+    pub kind: MentionKind,
+    pub created_at: String,
+    pub body: String,
+    pub author: AuthorLine,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorLine {
+    pub id: String,
+    pub handle: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followers: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_url: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_bot: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyLine {
+    pub platform: String,
+    pub external_id: String,
+    pub in_reply_to: String,
+    pub body: String,
+    pub sent_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+}
+
+/// Reads one line (without its newline). `Ok(None)` for a blank line.
+pub fn parse_line(line: &str) -> Result<Option<Record>, String> {
+    let line = line.trim_start_matches('\u{feff}').trim();
+    if line.is_empty() {
+        return Ok(None);
+    }
+    // Lines without "type" are mentions: the common case stays short.
+    let value: serde_json::Value =
+        serde_json::from_str(line).map_err(|e| format!("not valid JSON: {e}"))?;
+    let parsed = if value.get("type").is_some() {
+        serde_json::from_value::<Line>(value)
+    } else {
+        serde_json::from_value::<MentionLine>(value).map(Line::Mention)
+    };
+    let line = parsed.map_err(|e| e.to_string())?;
+    to_record(line).map(Some)
+}
+
+/// Checks and cleans a parsed line into a domain record.
+pub fn to_record(line: Line) -> Result<Record, String> {
+    Ok(match line {
+        Line::Mention(m) => {
+            let platform = platform_name(&m.platform)?;
+            let a = m.author;
+            Record::Mention(NewMention {
+                external_id: required("external_id", &m.external_id)?,
+                kind: m.kind,
+                author: NewPerson {
+                    platform: platform.clone(),
+                    platform_user_id: required("author.id", &a.id)?,
+                    handle: required("author.handle", &sanitize::one_line(&a.handle))?,
+                    display_name: a
+                        .name
+                        .map(|n| sanitize::one_line(&n))
+                        .filter(|n| !n.is_empty()),
+                    followers: a.followers.filter(|f| *f >= 0),
+                    profile_url: a.profile_url.map(|u| sanitize::one_line(&u)),
+                    is_bot: a.is_bot,
+                },
+                account: m.account.map(|a| sanitize::one_line(&a)),
+                body: sanitize::clean(&m.body),
+                url: m.url.map(|u| sanitize::one_line(&u)),
+                parent_external_id: m.parent_id.filter(|p| !p.is_empty()),
+                thread_external_id: m.thread_id.filter(|t| !t.is_empty()),
+                created_at: parse_time("created_at", &m.created_at)?,
+                platform,
+            })
+        }
+        Line::OurReply(r) => Record::OurReply(OurReply {
+            platform: platform_name(&r.platform)?,
+            external_id: required("external_id", &r.external_id)?,
+            account: r.account.map(|a| sanitize::one_line(&a)),
+            in_reply_to: required("in_reply_to", &r.in_reply_to)?,
+            body: sanitize::clean(&r.body),
+            sent_at: parse_time("sent_at", &r.sent_at)?,
+        }),
+    })
+}
+
+/// The canonical line for a record (the generator writes these).
+pub fn to_line(record: &Record) -> Line {
+    let time = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    match record {
+        Record::Mention(m) => Line::Mention(MentionLine {
+            platform: m.platform.clone(),
+            external_id: m.external_id.clone(),
+            kind: m.kind,
+            created_at: time(m.created_at),
+            body: m.body.clone(),
+            author: AuthorLine {
+                id: m.author.platform_user_id.clone(),
+                handle: m.author.handle.clone(),
+                name: m.author.display_name.clone(),
+                followers: m.author.followers,
+                profile_url: m.author.profile_url.clone(),
+                is_bot: m.author.is_bot,
+            },
+            url: m.url.clone(),
+            parent_id: m.parent_external_id.clone(),
+            thread_id: m.thread_external_id.clone(),
+            account: m.account.clone(),
+        }),
+        Record::OurReply(r) => Line::OurReply(ReplyLine {
+            platform: r.platform.clone(),
+            external_id: r.external_id.clone(),
+            in_reply_to: r.in_reply_to.clone(),
+            body: r.body.clone(),
+            sent_at: time(r.sent_at),
+            account: r.account.clone(),
+        }),
+    }
+}
+
+/// A platform name: lowercase letters, digits, '-' or '_'.
+pub fn platform_name(raw: &str) -> Result<String, String> {
+    let p = raw.trim().to_ascii_lowercase();
+    if p.is_empty()
+        || p.len() > 40
+        || !p
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(format!(
+            "platform {raw:?} must be a short name of letters, digits, '-' or '_'"
+        ));
+    }
+    Ok(p)
+}
+
+fn required(field: &str, value: &str) -> Result<String, String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(format!("{field} is empty"));
+    }
+    Ok(v.to_string())
+}
+
+/// RFC 3339, or "YYYY-MM-DD HH:MM:SS" / "YYYY-MM-DDTHH:MM:SS" taken as UTC.
+pub fn parse_time(field: &str, raw: &str) -> Result<DateTime<Utc>, String> {
+    let s = raw.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    for format in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, format) {
+            return Ok(t.and_utc());
+        }
+    }
+    Err(format!(
+        "{field} {raw:?} is not a time like 2026-11-20T09:14:03Z"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = r#"{"platform":"instagram","external_id":"c-1001","kind":"comment","created_at":"2026-11-20T09:14:03Z","body":"Do you ship to Canada?","author":{"id":"u-42","handle":"jane.doe","name":"Jane Doe","followers":1200}}"#;
+
+    #[test]
+    fn reads_the_documented_example_and_writes_it_back() {
+        let record = parse_line(EXAMPLE).unwrap().unwrap();
+        let Record::Mention(m) = &record else {
+            panic!("not a mention")
+        };
+        assert_eq!(m.author.handle, "jane.doe");
+        assert_eq!(m.kind, MentionKind::Comment);
+        let again = serde_json::to_string(&to_line(&record)).unwrap();
+        assert_eq!(parse_line(&again).unwrap().unwrap(), record);
+    }
+
+    #[test]
+    fn our_replies() {
+        let line = r#"{"type":"our_reply","platform":"instagram","external_id":"r-1","in_reply_to":"c-1001","body":"Yes!","sent_at":"2026-11-20T09:30:00+01:00"}"#;
+        let Record::OurReply(r) = parse_line(line).unwrap().unwrap() else {
+            panic!("not a reply")
+        };
+        assert_eq!(r.sent_at.to_rfc3339(), "2026-11-20T08:30:00+00:00");
+    }
+
+    #[test]
+    fn errors_say_what_is_wrong() {
+        assert!(parse_line("{").unwrap_err().contains("not valid JSON"));
+        let no_time = EXAMPLE.replace("2026-11-20T09:14:03Z", "yesterday");
+        assert!(parse_line(&no_time).unwrap_err().contains("created_at"));
+        let bad_kind = EXAMPLE.replace("comment", "tweet");
+        assert!(parse_line(&bad_kind).unwrap_err().contains("tweet"));
+        assert_eq!(parse_line("  ").unwrap(), None);
+    }
+}

@@ -1,0 +1,183 @@
+//! The schema, as ordered migrations keyed by `PRAGMA user_version`. Each migration
+//! runs in its own transaction with the version bump, so a killed process leaves the
+//! file at the previous version, never between two. Append; never edit a shipped one.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+/// Times are INTEGER seconds since the Unix epoch, UTC, everywhere.
+const MIGRATIONS: &[&str] = &[
+    // 1: people, tags, mentions, actions, imports, meta, full-text index.
+    r#"
+    CREATE TABLE people (
+        id               INTEGER PRIMARY KEY,
+        platform         TEXT NOT NULL,
+        platform_user_id TEXT NOT NULL,
+        handle           TEXT NOT NULL,
+        display_name     TEXT,
+        followers        INTEGER,
+        profile_url      TEXT,
+        is_bot           INTEGER NOT NULL DEFAULT 0,
+        first_seen       INTEGER NOT NULL,
+        last_seen        INTEGER NOT NULL,
+        buyer_stage      TEXT NOT NULL DEFAULT 'unknown' CHECK (buyer_stage IN
+                         ('unknown','light_buyer','potential_buyer','existing_customer','former_customer')),
+        engagement       TEXT NOT NULL DEFAULT 'unknown' CHECK (engagement IN
+                         ('unknown','information','conversation','discounts')),
+        notes            TEXT NOT NULL DEFAULT '',
+        UNIQUE (platform, platform_user_id)
+    );
+    CREATE INDEX people_handle ON people (handle COLLATE NOCASE);
+
+    -- 'power_user' and 'vip' are the tags the app knows; any other word is a segment.
+    CREATE TABLE tags (
+        person_id  INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+        tag        TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (person_id, tag)
+    ) WITHOUT ROWID;
+    CREATE INDEX tags_tag ON tags (tag);
+
+    CREATE TABLE mentions (
+        id                 INTEGER PRIMARY KEY,
+        platform           TEXT NOT NULL,
+        external_id        TEXT NOT NULL,
+        kind               TEXT NOT NULL CHECK (kind IN
+                           ('mention','comment','reply','direct_message','sms','review')),
+        author_id          INTEGER NOT NULL REFERENCES people (id),
+        account            TEXT,
+        body               TEXT NOT NULL,
+        url                TEXT,
+        parent_external_id TEXT,
+        thread_external_id TEXT,
+        created_at         INTEGER NOT NULL,
+        imported_at        INTEGER NOT NULL,
+        status             TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','snoozed','done')),
+        snoozed_until      INTEGER,
+        first_response_at  INTEGER,
+        is_question        INTEGER NOT NULL DEFAULT 0,
+        sentiment          REAL NOT NULL DEFAULT 0,
+        -- When the item should be answered, earlier for what matters more (see
+        -- domain::priority). The triage queue is ORDER BY rank, id.
+        due_at             INTEGER NOT NULL,
+        rank               INTEGER NOT NULL,
+        UNIQUE (platform, external_id)
+    );
+    CREATE INDEX mentions_queue ON mentions (status, rank, id);
+    CREATE INDEX mentions_author ON mentions (author_id, created_at);
+    CREATE INDEX mentions_created ON mentions (created_at);
+    CREATE INDEX mentions_responded ON mentions (first_response_at) WHERE first_response_at IS NOT NULL;
+    CREATE INDEX mentions_parent ON mentions (platform, parent_external_id) WHERE parent_external_id IS NOT NULL;
+
+    -- The log and outbox of everything the operator does. Imported history (replies
+    -- we sent before rapport) arrives here too, with external_id set.
+    CREATE TABLE actions (
+        id            INTEGER PRIMARY KEY,
+        kind          TEXT NOT NULL CHECK (kind IN
+                      ('reply','thank','like','tag','segment','dismiss','snooze','note')),
+        mention_id    INTEGER REFERENCES mentions (id),
+        person_id     INTEGER REFERENCES people (id),
+        platform      TEXT,
+        external_id   TEXT,
+        in_reply_to   TEXT,
+        account       TEXT,
+        body          TEXT NOT NULL DEFAULT '',
+        -- JSON: what the action changed and what it was before, for undo.
+        detail        TEXT NOT NULL DEFAULT '{}',
+        state         TEXT NOT NULL CHECK (state IN ('draft','queued','sent','failed','cancelled')),
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        last_error    TEXT,
+        created_at    INTEGER NOT NULL,
+        sent_at       INTEGER,
+        undone_at     INTEGER
+    );
+    CREATE INDEX actions_mention ON actions (mention_id);
+    CREATE INDEX actions_person ON actions (person_id, created_at);
+    CREATE INDEX actions_created ON actions (created_at);
+    CREATE UNIQUE INDEX actions_external ON actions (platform, external_id) WHERE external_id IS NOT NULL;
+    CREATE INDEX actions_in_reply_to ON actions (platform, in_reply_to) WHERE in_reply_to IS NOT NULL;
+
+    CREATE TABLE imports (
+        id             INTEGER PRIMARY KEY,
+        source         TEXT NOT NULL,
+        content_hash   TEXT NOT NULL UNIQUE,
+        format         TEXT NOT NULL,
+        records        INTEGER NOT NULL,
+        mentions_added INTEGER NOT NULL,
+        replies_added  INTEGER NOT NULL,
+        people_added   INTEGER NOT NULL,
+        skipped        INTEGER NOT NULL,
+        started_at     INTEGER NOT NULL,
+        finished_at    INTEGER NOT NULL
+    );
+
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+    -- Contentless: it holds only the index; rowid = mentions.id. Filled in bulk after
+    -- each import (far faster than a per-row trigger).
+    CREATE VIRTUAL TABLE mentions_fts USING fts5 (
+        body, handle, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    "#,
+];
+
+/// The version this build writes.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// Errors of migrating, with what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrationError {
+    #[error(
+        "this database was written by a newer rapport (schema version {found}, this build knows up to {LATEST}); \
+         upgrade rapport, or open another file with --db"
+    )]
+    TooNew { found: i64 },
+    #[error("migrating the database to schema version {version}: {source}")]
+    Step {
+        version: i64,
+        source: rusqlite::Error,
+    },
+    #[error("reading the schema version: {0}")]
+    Read(#[from] rusqlite::Error),
+}
+
+/// The schema version of an open database.
+pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Brings the database up to `LATEST`; refuses files from a newer build.
+pub fn migrate(conn: &mut Connection) -> Result<(), MigrationError> {
+    migrate_to(conn, LATEST)
+}
+
+/// Brings the database up to `target` (tests use it to build earlier versions).
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), MigrationError> {
+    let found = version(conn)?;
+    if found > LATEST {
+        return Err(MigrationError::TooNew { found });
+    }
+    for (index, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(target as usize)
+        .skip(found as usize)
+    {
+        let version = index as i64 + 1;
+        let step = |conn: &mut Connection| -> rusqlite::Result<()> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Another process may have migrated while we waited for the lock.
+            if version_in(&tx)? >= version {
+                return Ok(());
+            }
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", version)?;
+            tx.commit()
+        };
+        step(conn).map_err(|source| MigrationError::Step { version, source })?;
+    }
+    Ok(())
+}
+
+fn version_in(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<i64> {
+    tx.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
