@@ -39,3 +39,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         _ => anyhow::bail!("not built yet"),
     }
 }
+
+/// Opens the app on `ctx.db`. Until the screen exists, prints a summary of the inbox.
+pub fn open_app(ctx: &Ctx) -> Result<ExitCode> {
+    let conn = crate::store::open(&ctx.db)?;
+    let (open, total): (i64, i64) = conn.query_row(
+        "SELECT COUNT(*) FILTER (WHERE status = 'open'), COUNT(*) FROM mentions",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    println!("{}: {total} mentions, {open} open", ctx.db.display());
+    Ok(ExitCode::SUCCESS)
+}

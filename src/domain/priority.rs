@@ -5,7 +5,7 @@
 //! the whole inbox on every key press.
 
 use super::{MentionKind, Signals};
-use crate::config::{PriorityWeights, ResponseTargets};
+use crate::config::{PriorityWeights, ResponseTargets, WorkingHours};
 use chrono::{DateTime, Duration, Utc};
 
 /// What the rank of one item depends on.
@@ -22,6 +22,7 @@ pub struct Facts<'a> {
 /// When the item should be answered by: creation time plus its target.
 pub fn due_at(
     targets: &ResponseTargets,
+    _hours: &WorkingHours,
     platform: &str,
     kind: MentionKind,
     created_at: DateTime<Utc>,
@@ -31,10 +32,18 @@ pub fn due_at(
 
 /// The queue position as a time: `due` moved earlier by the weights that apply.
 pub fn rank(due: DateTime<Utc>, facts: &Facts<'_>, w: &PriorityWeights) -> DateTime<Utc> {
+    let power = if facts.power_user {
+        w.power_user_minutes
+    } else {
+        0
+    };
+    due - Duration::minutes(power) - Duration::seconds(boost_secs(facts, w))
+}
+
+/// Seconds earlier an item is due for its own signals (not for who wrote it, which can
+/// change later: the store adds the power-user weight when it ranks).
+pub fn boost_secs(facts: &Facts<'_>, w: &PriorityWeights) -> i64 {
     let mut minutes = 0;
-    if facts.power_user {
-        minutes += w.power_user_minutes;
-    }
     if facts.signals.is_question {
         minutes += w.question_minutes;
     }
@@ -47,7 +56,7 @@ pub fn rank(due: DateTime<Utc>, facts: &Facts<'_>, w: &PriorityWeights) -> DateT
     if facts.is_bot {
         minutes += w.bot_minutes;
     }
-    due - Duration::minutes(minutes)
+    minutes * 60
 }
 
 #[cfg(test)]
@@ -77,6 +86,7 @@ mod tests {
         let base = facts(calm);
         let due = due_at(
             &c.response_targets,
+            &c.working_hours,
             base.platform,
             base.kind,
             base.created_at,
@@ -115,8 +125,19 @@ mod tests {
         let c = Config::defaults();
         let t = Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap();
         assert!(
-            due_at(&c.response_targets, "sms", MentionKind::Sms, t)
-                < due_at(&c.response_targets, "x", MentionKind::Comment, t)
+            due_at(
+                &c.response_targets,
+                &c.working_hours,
+                "sms",
+                MentionKind::Sms,
+                t
+            ) < due_at(
+                &c.response_targets,
+                &c.working_hours,
+                "x",
+                MentionKind::Comment,
+                t
+            )
         );
     }
 }

@@ -56,9 +56,12 @@ const MIGRATIONS: &[&str] = &[
         first_response_at  INTEGER,
         is_question        INTEGER NOT NULL DEFAULT 0,
         sentiment          REAL NOT NULL DEFAULT 0,
-        -- When the item should be answered, earlier for what matters more (see
-        -- domain::priority). The triage queue is ORDER BY rank, id.
+        -- When the item should be answered by (its response target), how many
+        -- seconds earlier its signals make it (domain::priority, without the power-user
+        -- weight), and the queue position: due_at - boost - power-user weight. The
+        -- triage queue is ORDER BY rank, id.
         due_at             INTEGER NOT NULL,
+        boost              INTEGER NOT NULL DEFAULT 0,
         rank               INTEGER NOT NULL,
         UNIQUE (platform, external_id)
     );

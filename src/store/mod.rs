@@ -4,6 +4,7 @@
 //! Times are stored as INTEGER seconds since the Unix epoch, UTC; the UI shows them in
 //! local time.
 
+pub mod import;
 pub mod migrations;
 
 use anyhow::{Context, Result};
