@@ -5,6 +5,7 @@ pub mod kinds;
 pub mod priority;
 pub mod sanitize;
 pub mod signals;
+pub mod warnings;
 
 pub use kinds::{
     ActionKind, ActionState, BuyerStage, Engagement, MentionKind, Status, UnknownWord,
