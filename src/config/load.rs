@@ -43,8 +43,9 @@ pub fn load_str(text: &str, file: &str) -> Result<Config, ConfigError> {
     };
     // Pass 1: the user's text alone, strictly, so unknown keys and wrong types are
     // reported with the line and column in *their* file.
-    toml::from_str::<Config>(text).map_err(|e| invalid(describe_toml_error(&e)))?;
-    let user: toml::Table = toml::from_str(text).map_err(|e| invalid(describe_toml_error(&e)))?;
+    toml::from_str::<Config>(text).map_err(|e| invalid(describe_toml_error(text, &e)))?;
+    let user: toml::Table =
+        toml::from_str(text).map_err(|e| invalid(describe_toml_error(text, &e)))?;
     let mut merged: toml::Table =
         toml::from_str(DEFAULT_TOML).map_err(|e| invalid(format!("built-in defaults: {e}")))?;
     merge(&mut merged, user);
@@ -60,16 +61,43 @@ pub fn load_str(text: &str, file: &str) -> Result<Config, ConfigError> {
     Ok(config)
 }
 
-/// "line 3, column 1: unknown field `x`, expected one of ..." from a toml error.
-fn describe_toml_error(e: &toml::de::Error) -> String {
+/// "line 3, column 14: key `pace.drop_share`: invalid type ..." from a toml error.
+fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
     // toml's Display carries a snippet of the file; keep its position and message.
-    let text = e.to_string();
-    let position = text
+    let shown = e.to_string();
+    let position = shown
         .lines()
         .next()
         .unwrap_or("")
         .replace("TOML parse error at ", "");
-    format!("{position}: {}", e.message().trim())
+    let message = e.message().trim();
+    match e.span().and_then(|span| key_at(text, span.start)) {
+        // "unknown field `x`" already names the key.
+        Some(key) if !message.starts_with("unknown field") => {
+            format!("{position}: key `{key}`: {message}")
+        }
+        _ => format!("{position}: {message}"),
+    }
+}
+
+/// The dotted key assigned on the line holding byte `offset`: the last [table] header
+/// above it, then the name left of '='.
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    let before = text.get(..offset)?;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line = text[line_start..].lines().next()?;
+    let (name, _) = line.split_once('=')?;
+    let name = name.trim().trim_matches('"');
+    let table = before[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+    Some(match table {
+        Some(t) if !t.is_empty() => format!("{t}.{name}"),
+        _ => name.to_string(),
+    })
 }
 
 /// Deep merge: tables merge key by key, anything else in `over` replaces `base`.

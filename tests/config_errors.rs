@@ -1,0 +1,98 @@
+//! Every file in tests/invalid_configs/ must be refused with a message that names the
+//! file, the line and the key, and says what is wrong.
+
+use rapport::config;
+use std::path::PathBuf;
+
+fn error_for(name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/invalid_configs")
+        .join(name);
+    match config::load(Some(&path)) {
+        Ok(_) => panic!("{name} was accepted"),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// (file, the pieces its message must contain)
+const CASES: &[(&str, &[&str])] = &[
+    (
+        "unknown_key.toml",
+        &[
+            "unknown_key.toml",
+            "line 3",
+            "unknown field `snooze_minutes`",
+        ],
+    ),
+    (
+        "wrong_type.toml",
+        &[
+            "wrong_type.toml",
+            "line 2",
+            "pace.drop_share",
+            "invalid type",
+        ],
+    ),
+    (
+        "bad_time_zone.toml",
+        &[
+            "bad_time_zone.toml",
+            "line 2",
+            "working_hours.time_zone",
+            "IANA",
+        ],
+    ),
+    (
+        "backwards_hours.toml",
+        &["line 2", "working_hours.monday", "ends before it starts"],
+    ),
+    (
+        "zero_target.toml",
+        &["line 2", "response_targets.by_kind.sms", "positive"],
+    ),
+    ("bad_color.toml", &["line 2", "colors.accent", "\"bluish\""]),
+    ("broken_syntax.toml", &["broken_syntax.toml", "line 1"]),
+    (
+        "unknown_kind.toml",
+        &["unknown_kind.toml", "line 2", "tweet"],
+    ),
+    (
+        "bad_response_kind.toml",
+        &["line 2", "response.counts", "dismiss"],
+    ),
+];
+
+#[test]
+fn invalid_configs_are_named_errors() {
+    let mut failures = Vec::new();
+    for (file, pieces) in CASES {
+        let message = error_for(file);
+        for piece in *pieces {
+            if !message.contains(piece) {
+                failures.push(format!("{file}: {piece:?} missing from:\n  {message}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_invalid_config_has_a_case() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/invalid_configs");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(
+            CASES.iter().any(|(f, _)| *f == name),
+            "{name} has no expected message"
+        );
+    }
+}
+
+#[test]
+fn a_missing_explicit_file_is_an_error_but_a_missing_default_is_not() {
+    let err = config::load(Some(std::path::Path::new("/nonexistent/rapport.toml"))).unwrap_err();
+    assert!(
+        err.to_string().contains("/nonexistent/rapport.toml"),
+        "{err}"
+    );
+}
