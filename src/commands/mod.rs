@@ -1,6 +1,7 @@
 //! Headless subcommands. Each takes the resolved context and returns the exit code.
 
 pub mod config;
+pub mod import;
 
 use crate::cli::{Cli, Command};
 use crate::config::Config;
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     };
     match cli.command {
         Some(Command::Config(_)) => config::print_effective(&ctx),
+        Some(Command::Import(args)) => import::run(&ctx, &args),
         _ => anyhow::bail!("not built yet"),
     }
 }

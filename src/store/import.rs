@@ -3,9 +3,10 @@
 //! inserted once per (platform, external id), replies we already sent are linked to the
 //! mentions they answer, and the full-text index is filled in bulk at the end.
 
+use super::imports_log::FileEntry;
 use super::to_secs;
 use crate::config::Config;
-use crate::domain::{priority, signals, NewMention, OurReply, Record};
+use crate::domain::{priority, signals, NewMention, OurReply, Record, Signals};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -62,16 +63,32 @@ impl<'c> Importer<'c> {
         })
     }
 
+    /// Records added so far (new or already present).
+    pub fn records(&self) -> u64 {
+        self.counts.records
+    }
+
+    /// The import's transaction, for reads that must see what it wrote.
+    pub fn connection(&self) -> &Connection {
+        &self.tx
+    }
+
     /// Adds one record; a record already in the database adds nothing.
     pub fn add(&mut self, record: &Record) -> Result<()> {
+        self.add_with_signals(record, None)
+    }
+
+    /// Adds one record whose signals were already read (`signals::read` of its body,
+    /// e.g. on another thread); `None` reads them here.
+    pub fn add_with_signals(&mut self, record: &Record, signals: Option<Signals>) -> Result<()> {
         self.counts.records += 1;
         match record {
-            Record::Mention(m) => self.add_mention(m),
+            Record::Mention(m) => self.add_mention(m, signals),
             Record::OurReply(r) => self.add_reply(r),
         }
     }
 
-    fn add_mention(&mut self, m: &NewMention) -> Result<()> {
+    fn add_mention(&mut self, m: &NewMention, signals: Option<Signals>) -> Result<()> {
         let created = to_secs(m.created_at);
         let a = &m.author;
         let (person_id, followers): (i64, Option<i64>) = self
@@ -96,7 +113,7 @@ impl<'c> Importer<'c> {
             )
             .context("saving the author")?;
         let power_user = self.is_power_user(person_id, followers)?;
-        let signals = signals::read(&m.body);
+        let signals = signals.unwrap_or_else(|| signals::read(&m.body));
         let facts = priority::Facts {
             platform: &m.platform,
             kind: m.kind,
@@ -200,6 +217,12 @@ impl<'c> Importer<'c> {
     /// Links replies to the mentions they answer (in either order of arrival), sets
     /// first-response times, fills the full-text index, and commits.
     pub fn finish(self) -> Result<ImportCounts> {
+        self.finish_logged(None)
+    }
+
+    /// `finish`, also recording the file in the imports log in the same transaction
+    /// (so a failed import leaves no row either).
+    pub fn finish_logged(self, entry: Option<&FileEntry>) -> Result<ImportCounts> {
         let tx = self.tx;
         // Replies whose mention arrived later in this file (or in this import at all).
         let mut answered: Vec<i64> = tx
@@ -254,11 +277,15 @@ impl<'c> Importer<'c> {
         )
         .context("updating the full-text index")?;
         let people_after: i64 = tx.query_row("SELECT COUNT(*) FROM people", [], |r| r.get(0))?;
-        tx.commit().context("committing the import")?;
-        Ok(ImportCounts {
+        let counts = ImportCounts {
             people_added: (people_after - self.people_before).max(0) as u64,
             ..self.counts
-        })
+        };
+        if let Some(entry) = entry {
+            super::imports_log::record(&tx, entry, &counts)?;
+        }
+        tx.commit().context("committing the import")?;
+        Ok(counts)
     }
 }
 

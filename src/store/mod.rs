@@ -5,6 +5,7 @@
 //! local time.
 
 pub mod import;
+pub mod imports_log;
 pub mod migrations;
 
 use anyhow::{Context, Result};
