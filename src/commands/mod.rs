@@ -1,6 +1,8 @@
 //! Headless subcommands. Each takes the resolved context and returns the exit code.
 
 pub mod config;
+pub mod demo;
+pub mod gen;
 pub mod import;
 
 use crate::cli::{Cli, Command};
@@ -38,6 +40,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Some(Command::Config(_)) => config::print_effective(&ctx),
         Some(Command::Import(args)) => import::run(&ctx, &args),
+        Some(Command::Gen(args)) => gen::run(&args),
+        Some(Command::Demo(args)) => demo::run(&ctx, &args),
         _ => anyhow::bail!("not built yet"),
     }
 }

@@ -7,6 +7,7 @@
 pub mod import;
 pub mod imports_log;
 pub mod migrations;
+pub mod seed;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, TimeZone, Utc};
