@@ -128,9 +128,6 @@ pub fn import_file(
             (Box::new(std::io::stdin()), None, None)
         } else {
             let hash = hash_file(path).with_context(|| format!("{name}: cannot read"))?;
-            if let Some(past) = imports_log::find(conn, &hash)? {
-                return Ok(Outcome::AlreadyImported(past));
-            }
             let file = std::fs::File::open(path).with_context(|| format!("{name}: cannot open"))?;
             let size = file.metadata().ok().map(|m| m.len());
             (Box::new(file), size, Some(hash))
@@ -139,6 +136,15 @@ pub fn import_file(
     let buffered: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(1 << 16, hashing));
     let (format, records) =
         ingest::records(buffered, options.format, &options.map).map_err(|f| located(&name, &f))?;
+    // After the header is checked, so a wrong --map is reported even for a known file.
+    if let Some(past) = known_hash
+        .as_deref()
+        .map(|hash| imports_log::find(conn, hash))
+        .transpose()?
+        .flatten()
+    {
+        return Ok(Outcome::AlreadyImported(past));
+    }
     let bar = options.progress.then(|| progress_bar(&name, size));
     let batches = spawn_reader(records);
     let mut importer = Importer::begin(conn, config, now)?;
