@@ -123,28 +123,17 @@ pub fn import_file(
     now: DateTime<Utc>,
 ) -> Result<Outcome> {
     let name = display_name(path);
-    let (input, size, known_hash): (Box<dyn Read + Send>, Option<u64>, Option<String>) =
-        if path == Path::new("-") {
-            (Box::new(std::io::stdin()), None, None)
-        } else {
-            let hash = hash_file(path).with_context(|| format!("{name}: cannot read"))?;
-            let file = std::fs::File::open(path).with_context(|| format!("{name}: cannot open"))?;
-            let size = file.metadata().ok().map(|m| m.len());
-            (Box::new(file), size, Some(hash))
-        };
+    let (input, size): (Box<dyn Read + Send>, Option<u64>) = if path == Path::new("-") {
+        (Box::new(std::io::stdin()), None)
+    } else {
+        let file = std::fs::File::open(path).with_context(|| format!("{name}: cannot open"))?;
+        let size = file.metadata().ok().map(|m| m.len());
+        (Box::new(file), size)
+    };
     let (hashing, tally) = reader::HashingReader::new(input);
     let buffered: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(1 << 16, hashing));
     let (format, records) =
         ingest::records(buffered, options.format, &options.map).map_err(|f| located(&name, &f))?;
-    // After the header is checked, so a wrong --map is reported even for a known file.
-    if let Some(past) = known_hash
-        .as_deref()
-        .map(|hash| imports_log::find(conn, hash))
-        .transpose()?
-        .flatten()
-    {
-        return Ok(Outcome::AlreadyImported(past));
-    }
     let bar = options.progress.then(|| progress_bar(&name, size));
     let batches = spawn_reader(records);
     let mut importer = Importer::begin(conn, config, now)?;
@@ -184,7 +173,9 @@ pub fn import_file(
     if counts_so_far == 0 && skipped == 0 && ignored == 0 {
         return Ok(Outcome::Empty);
     }
-    let content_hash = known_hash.unwrap_or_else(|| tally.hex_digest());
+    // The hash is known once every byte went through the reader; content seen
+    // before is rolled back (the records would add nothing anyway).
+    let content_hash = tally.hex_digest();
     if let Some(past) = imports_log::find(importer.connection(), &content_hash)? {
         return Ok(Outcome::AlreadyImported(past));
     }
@@ -251,13 +242,6 @@ fn spawn_reader(records: ingest::Records) -> crossbeam_channel::Receiver<Batch> 
         }
     });
     rx
-}
-
-fn hash_file(path: &Path) -> std::io::Result<String> {
-    use sha2::Digest;
-    let mut hasher = sha2::Sha256::new();
-    std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
-    Ok(reader::hex(&hasher.finalize()))
 }
 
 fn progress_bar(name: &str, size: Option<u64>) -> indicatif::ProgressBar {

@@ -3,6 +3,8 @@
 //! inserted once per (platform, external id), replies we already sent are linked to the
 //! mentions they answer, and the full-text index is filled in bulk at the end.
 
+use super::bulk::{self, SetAside};
+use super::import_people::PeopleCache;
 use super::imports_log::FileEntry;
 use super::to_secs;
 use crate::config::Config;
@@ -11,6 +13,9 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::HashMap;
+
+/// The page cache during an import, as SQLite's negative KiB.
+const IMPORT_CACHE_KIB: i64 = -256 * 1024;
 
 /// What one import added.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -31,6 +36,9 @@ pub struct Importer<'c> {
     people_before: i64,
     /// person id -> counts as a power user (followers or tag), cached per import.
     power: HashMap<i64, bool>,
+    people: PeopleCache,
+    /// Indexes dropped while filling an empty database (see bulk.rs).
+    set_aside: Option<SetAside>,
     counts: ImportCounts,
 }
 
@@ -51,6 +59,15 @@ impl<'c> Importer<'c> {
         let first_mention_id = next_id("mentions")?;
         let first_action_id = next_id("actions")?;
         let people_before = tx.query_row("SELECT COUNT(*) FROM people", [], |r| r.get(0))?;
+        // A big import touches index pages all over the file; with the default 2 MB
+        // page cache SQLite spends its time spilling and re-reading them. The cache
+        // grows only as pages are used, so small imports cost nothing more.
+        tx.pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
+        let set_aside = if first_mention_id == 1 && first_action_id == 1 && people_before == 0 {
+            Some(bulk::set_aside(&tx)?)
+        } else {
+            None
+        };
         Ok(Importer {
             tx,
             config,
@@ -59,6 +76,8 @@ impl<'c> Importer<'c> {
             first_action_id,
             people_before,
             power: HashMap::new(),
+            people: PeopleCache::default(),
+            set_aside,
             counts: ImportCounts::default(),
         })
     }
@@ -91,27 +110,7 @@ impl<'c> Importer<'c> {
     fn add_mention(&mut self, m: &NewMention, signals: Option<Signals>) -> Result<()> {
         let created = to_secs(m.created_at);
         let a = &m.author;
-        let (person_id, followers): (i64, Option<i64>) = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO people (platform, platform_user_id, handle, display_name, followers,
-                                     profile_url, is_bot, first_seen, last_seen)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
-                 ON CONFLICT (platform, platform_user_id) DO UPDATE SET
-                     handle = CASE WHEN excluded.last_seen >= last_seen THEN excluded.handle ELSE handle END,
-                     display_name = COALESCE(excluded.display_name, display_name),
-                     followers = COALESCE(excluded.followers, followers),
-                     profile_url = COALESCE(excluded.profile_url, profile_url),
-                     is_bot = MAX(is_bot, excluded.is_bot),
-                     first_seen = MIN(first_seen, excluded.first_seen),
-                     last_seen = MAX(last_seen, excluded.last_seen)
-                 RETURNING id, followers",
-            )?
-            .query_row(
-                params![a.platform, a.platform_user_id, a.handle, a.display_name, a.followers, a.profile_url, a.is_bot, created],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .context("saving the author")?;
+        let (person_id, followers) = self.people.upsert(&self.tx, a, created)?;
         let power_user = self.is_power_user(person_id, followers)?;
         let signals = signals.unwrap_or_else(|| signals::read(&m.body));
         let facts = priority::Facts {
@@ -222,53 +221,58 @@ impl<'c> Importer<'c> {
 
     /// `finish`, also recording the file in the imports log in the same transaction
     /// (so a failed import leaves no row either).
-    pub fn finish_logged(self, entry: Option<&FileEntry>) -> Result<ImportCounts> {
+    pub fn finish_logged(mut self, entry: Option<&FileEntry>) -> Result<ImportCounts> {
+        self.people.flush(&self.tx)?;
+        if let Some(set) = self.set_aside.take() {
+            bulk::restore(&self.tx, set)?;
+        }
         let tx = self.tx;
         // Replies whose mention arrived later in this file (or in this import at all).
-        let mut answered: Vec<i64> = tx
-            .prepare(
-                "UPDATE actions SET
-                     mention_id = (SELECT m.id FROM mentions m
-                                   WHERE m.platform = actions.platform AND m.external_id = actions.in_reply_to),
-                     person_id = (SELECT m.author_id FROM mentions m
-                                  WHERE m.platform = actions.platform AND m.external_id = actions.in_reply_to)
-                 WHERE mention_id IS NULL AND in_reply_to IS NOT NULL
-                   AND EXISTS (SELECT 1 FROM mentions m
-                               WHERE m.platform = actions.platform AND m.external_id = actions.in_reply_to)
-                 RETURNING mention_id",
-            )?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let new_links: Vec<i64> = tx
-            .prepare(
-                "SELECT DISTINCT mention_id FROM actions WHERE id >= ?1 AND mention_id IS NOT NULL",
-            )?
-            .query_map([self.first_action_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        answered.extend(new_links);
-        answered.sort_unstable();
-        answered.dedup();
+        tx.prepare(
+            "UPDATE actions SET
+                 mention_id = (SELECT m.id FROM mentions m
+                               WHERE m.platform = actions.platform AND m.external_id = actions.in_reply_to),
+                 person_id = (SELECT m.author_id FROM mentions m
+                              WHERE m.platform = actions.platform AND m.external_id = actions.in_reply_to)
+             WHERE mention_id IS NULL AND in_reply_to IS NOT NULL
+               AND EXISTS (SELECT 1 FROM mentions m
+                           WHERE m.platform = actions.platform AND m.external_id = actions.in_reply_to)",
+        )?
+        .execute([])?;
+        // The mentions answered by this import: those its new replies point at, and
+        // its new mentions that earlier replies now point at. Set-based: one pass each.
         let counted = counted_kinds(self.config);
-        {
-            let mut respond = tx.prepare(
-                "UPDATE mentions SET
-                     first_response_at = (SELECT MIN(COALESCE(a.sent_at, a.created_at)) FROM actions a
-                                          WHERE a.mention_id = mentions.id AND a.state IN ('queued', 'sent')
-                                            AND instr(?2, ',' || a.kind || ',') > 0),
-                     account = COALESCE(account, (SELECT a.account FROM actions a
-                                                  WHERE a.mention_id = mentions.id AND a.account IS NOT NULL
-                                                  ORDER BY a.sent_at LIMIT 1))
-                 WHERE id = ?1",
-            )?;
-            let mut close = tx.prepare(
-                "UPDATE mentions SET status = 'done', snoozed_until = NULL
-                 WHERE id = ?1 AND first_response_at IS NOT NULL AND status <> 'done'",
-            )?;
-            for id in &answered {
-                respond.execute(params![id, counted])?;
-                close.execute([id])?;
-            }
-        }
+        tx.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS import_answered (id INTEGER PRIMARY KEY)",
+            [],
+        )?;
+        tx.execute("DELETE FROM import_answered", [])?;
+        tx.execute(
+            "INSERT OR IGNORE INTO import_answered (id)
+             SELECT mention_id FROM actions WHERE id >= ?1 AND mention_id IS NOT NULL
+             UNION SELECT m.id FROM mentions m
+                   WHERE m.id >= ?2 AND EXISTS (SELECT 1 FROM actions a WHERE a.mention_id = m.id)",
+            params![self.first_action_id, self.first_mention_id],
+        )?;
+        // One pass sets the first response, the account answered from, and closes.
+        tx.execute(
+            "UPDATE mentions SET
+                 first_response_at = r.first,
+                 account = COALESCE(mentions.account, r.account),
+                 status = CASE WHEN r.first IS NOT NULL THEN 'done' ELSE mentions.status END,
+                 snoozed_until = CASE WHEN r.first IS NOT NULL THEN NULL ELSE mentions.snoozed_until END
+             FROM (SELECT a.mention_id AS id,
+                          MIN(CASE WHEN a.state IN ('queued', 'sent') AND instr(?1, ',' || a.kind || ',') > 0
+                                   THEN COALESCE(a.sent_at, a.created_at) END) AS first,
+                          (SELECT b.account FROM actions b
+                           WHERE b.mention_id = a.mention_id AND b.account IS NOT NULL
+                           ORDER BY b.sent_at LIMIT 1) AS account
+                   FROM actions a JOIN import_answered i ON i.id = a.mention_id
+                   GROUP BY a.mention_id) AS r
+             WHERE mentions.id = r.id",
+            [&counted],
+        )?;
+        tx.execute("DELETE FROM import_answered", [])?;
         tx.execute(
             "INSERT INTO mentions_fts (rowid, body, handle)
              SELECT m.id, m.body, p.handle FROM mentions m JOIN people p ON p.id = m.author_id

@@ -4,7 +4,9 @@
 //! Times are stored as INTEGER seconds since the Unix epoch, UTC; the UI shows them in
 //! local time.
 
+mod bulk;
 pub mod import;
+mod import_people;
 pub mod imports_log;
 pub mod migrations;
 pub mod seed;
