@@ -223,8 +223,9 @@ impl<'c> Importer<'c> {
     /// (so a failed import leaves no row either).
     pub fn finish_logged(mut self, entry: Option<&FileEntry>) -> Result<ImportCounts> {
         self.people.flush(&self.tx)?;
-        if let Some(set) = self.set_aside.take() {
-            bulk::restore(&self.tx, set)?;
+        let mut set_aside = self.set_aside.take();
+        if let Some(set) = &mut set_aside {
+            bulk::restore_except(&self.tx, set, "mentions")?;
         }
         let tx = self.tx;
         // Replies whose mention arrived later in this file (or in this import at all).
@@ -243,7 +244,7 @@ impl<'c> Importer<'c> {
         // its new mentions that earlier replies now point at. Set-based: one pass each.
         let counted = counted_kinds(self.config);
         tx.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS import_answered (id INTEGER PRIMARY KEY)",
+            "CREATE TEMP TABLE IF NOT EXISTS import_answered (id INTEGER PRIMARY KEY, first INTEGER)",
             [],
         )?;
         tx.execute("DELETE FROM import_answered", [])?;
@@ -254,25 +255,32 @@ impl<'c> Importer<'c> {
                    WHERE m.id >= ?2 AND EXISTS (SELECT 1 FROM actions a WHERE a.mention_id = m.id)",
             params![self.first_action_id, self.first_mention_id],
         )?;
-        // One pass sets the first response, the account answered from, and closes.
+        // Each one's first response (through the actions_mention index), then one pass
+        // over the mentions by primary key sets it, the account answered from, and closes.
+        tx.execute(
+            "UPDATE import_answered SET first =
+                 (SELECT MIN(COALESCE(a.sent_at, a.created_at)) FROM actions a
+                  WHERE a.mention_id = import_answered.id AND a.state IN ('queued', 'sent')
+                    AND instr(?1, ',' || a.kind || ',') > 0)",
+            [&counted],
+        )?;
         tx.execute(
             "UPDATE mentions SET
                  first_response_at = r.first,
-                 account = COALESCE(mentions.account, r.account),
+                 account = COALESCE(mentions.account,
+                                    (SELECT b.account FROM actions b
+                                     WHERE b.mention_id = mentions.id AND b.account IS NOT NULL
+                                     ORDER BY b.sent_at LIMIT 1)),
                  status = CASE WHEN r.first IS NOT NULL THEN 'done' ELSE mentions.status END,
                  snoozed_until = CASE WHEN r.first IS NOT NULL THEN NULL ELSE mentions.snoozed_until END
-             FROM (SELECT a.mention_id AS id,
-                          MIN(CASE WHEN a.state IN ('queued', 'sent') AND instr(?1, ',' || a.kind || ',') > 0
-                                   THEN COALESCE(a.sent_at, a.created_at) END) AS first,
-                          (SELECT b.account FROM actions b
-                           WHERE b.mention_id = a.mention_id AND b.account IS NOT NULL
-                           ORDER BY b.sent_at LIMIT 1) AS account
-                   FROM actions a JOIN import_answered i ON i.id = a.mention_id
-                   GROUP BY a.mention_id) AS r
+             FROM import_answered AS r
              WHERE mentions.id = r.id",
-            [&counted],
+            [],
         )?;
         tx.execute("DELETE FROM import_answered", [])?;
+        if let Some(set) = set_aside {
+            bulk::restore(&tx, set)?;
+        }
         tx.execute(
             "INSERT INTO mentions_fts (rowid, body, handle)
              SELECT m.id, m.body, p.handle FROM mentions m JOIN people p ON p.id = m.author_id
