@@ -347,6 +347,9 @@ fn skip_invalid_imports_the_rest_and_lists_every_skipped_line() {
 fn hostile_files_fail_clearly_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("r.db");
+    drop(rapport::store::open(&db).unwrap());
+    // An empty database: the import sets its indexes aside, and must put them back.
+    let fresh = dump(&db);
     let mut utf16 = vec![0xff, 0xfe];
     for u in mention("m1", "sam", "hi").encode_utf16() {
         utf16.extend(u.to_le_bytes());
@@ -371,6 +374,7 @@ fn hostile_files_fail_clearly_and_write_nothing() {
             }
         }
     }
+    assert_eq!(dump(&db), fresh);
     // An empty file is not an error; it imports nothing in every format.
     let empty = write(dir.path(), "empty.csv", b"");
     for format in ["auto", "ndjson", "csv", "twcs"] {

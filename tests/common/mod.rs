@@ -32,6 +32,16 @@ pub fn stdout(o: &Output) -> String {
 pub fn dump(db: &Path) -> String {
     let conn = Connection::open(db).unwrap();
     let mut out = String::new();
+    // The schema first: indexes too, since a failed import must leave them all.
+    let schema: Vec<String> = conn
+        .prepare("SELECT type || ' ' || name || ' ' || COALESCE(sql, '') FROM sqlite_master ORDER BY type, name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    out.push_str(&schema.join("\n"));
+    out.push('\n');
     let tables: Vec<(String, String)> = conn
         .prepare(
             "SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'table' ORDER BY name",
