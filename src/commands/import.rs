@@ -135,7 +135,7 @@ pub fn import_file(
     let (format, records) =
         ingest::records(buffered, options.format, &options.map).map_err(|f| located(&name, &f))?;
     let bar = options.progress.then(|| progress_bar(&name, size));
-    let batches = spawn_reader(records);
+    let (batches, reader_thread) = spawn_reader(records);
     let mut importer = Importer::begin(conn, config, now)?;
     let (mut skipped, mut ignored) = (0u64, 0u64);
     for batch in batches.iter() {
@@ -168,6 +168,12 @@ pub fn import_file(
     }
     if let Some(bar) = bar {
         bar.finish_and_clear();
+    }
+    // The channel also closes if the reader died: never commit half a file then.
+    if reader_thread.join().is_err() {
+        anyhow::bail!(
+            "{name}: reading the file failed unexpectedly; nothing from this file was imported"
+        );
     }
     let counts_so_far = importer.records();
     if counts_so_far == 0 && skipped == 0 && ignored == 0 {
@@ -210,10 +216,15 @@ fn located(name: &str, fatal: &Fatal) -> anyhow::Error {
 type Batch = Result<Vec<(Item, Option<Signals>)>, Fatal>;
 
 /// Parses on another thread. Dropping the receiver stops it at its next send.
-fn spawn_reader(records: ingest::Records) -> crossbeam_channel::Receiver<Batch> {
+fn spawn_reader(
+    records: ingest::Records,
+) -> (
+    crossbeam_channel::Receiver<Batch>,
+    std::thread::JoinHandle<()>,
+) {
     const BATCH: usize = 512;
     let (tx, rx) = crossbeam_channel::bounded::<Batch>(16);
-    std::thread::spawn(move || {
+    let handle = std::thread::spawn(move || {
         let mut batch = Vec::with_capacity(BATCH);
         for item in records {
             match item {
@@ -241,7 +252,7 @@ fn spawn_reader(records: ingest::Records) -> crossbeam_channel::Receiver<Batch> 
             let _ = tx.send(Ok(batch));
         }
     });
-    rx
+    (rx, handle)
 }
 
 fn progress_bar(name: &str, size: Option<u64>) -> indicatif::ProgressBar {
