@@ -1,7 +1,9 @@
 //! Writing imported records. An `Importer` wraps one transaction: every record of a
-//! file goes in, or (on error, or if dropped) none does. Authors are upserted, mentions
-//! inserted once per (platform, external id), replies we already sent are linked to the
-//! mentions they answer, and the full-text index is filled in bulk at the end.
+//! file goes in, or (on error, or if dropped) none does. Authors are upserted (cached
+//! per import, see import_people.rs), mentions inserted once per (platform, external
+//! id), replies we already sent are linked to the mentions they answer, and the
+//! full-text index is filled in bulk at the end. Filling an empty database sets the
+//! secondary indexes aside and rebuilds them at the end (bulk.rs).
 
 use super::bulk::{self, SetAside};
 use super::import_people::PeopleCache;
