@@ -136,3 +136,42 @@ fn the_demo_never_replaces_a_real_database() {
     let conn = Connection::open(&db).unwrap();
     assert_eq!(one(&conn, "SELECT COUNT(*) FROM mentions"), 1);
 }
+
+/// Status, first response and account of every mention, in a stable order.
+fn answers(db: &std::path::Path) -> Vec<(String, String, Option<i64>, Option<String>)> {
+    Connection::open(db)
+        .unwrap()
+        .prepare("SELECT external_id, status, first_response_at, account FROM mentions ORDER BY external_id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn mentions_answered_close_by_end_as_if_linked_at_the_end() {
+    // The command pairs replies with nearby mentions while reading; the plain Importer
+    // links them at the end. Both must leave the same answers.
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = generated(5, 800);
+    let file = dir.path().join("g.ndjson");
+    std::fs::write(&file, &bytes).unwrap();
+    let paired = dir.path().join("paired.db");
+    let out = rapport(dir.path(), &paired, &["import", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plain = dir.path().join("plain.db");
+    let mut conn = rapport::store::open(&plain).unwrap();
+    let config = rapport::config::Config::defaults();
+    let mut importer =
+        rapport::store::import::Importer::begin(&mut conn, &config, chrono::Utc::now()).unwrap();
+    for line in String::from_utf8(bytes).unwrap().lines() {
+        let record = rapport::ingest::ndjson::parse_line(line).unwrap().unwrap();
+        importer.add(&record).unwrap();
+    }
+    importer.finish().unwrap();
+    let (a, b) = (answers(&paired), answers(&plain));
+    assert_eq!(a.len(), 800);
+    assert!(a.iter().filter(|m| m.1 == "done").count() > 300);
+    assert_eq!(a, b);
+}

@@ -4,11 +4,10 @@
 //! the costly part) and hands batches to this thread, which owns the connection and
 //! writes; a bounded channel keeps memory flat on files of millions of lines.
 
-use super::Ctx;
+use super::{import_reader, Ctx};
 use crate::cli::{ImportArgs, InputFormat};
 use crate::config::Config;
-use crate::domain::{signals, Record, Signals};
-use crate::ingest::{self, reader, Fatal, Format, Item, Parsed};
+use crate::ingest::{self, reader, Fatal, Format, Parsed};
 use crate::store::import::{ImportCounts, Importer};
 use crate::store::imports_log::{self, FileEntry, PastImport};
 use anyhow::{anyhow, Context, Result};
@@ -135,15 +134,16 @@ pub fn import_file(
     let (format, records) =
         ingest::records(buffered, options.format, &options.map).map_err(|f| located(&name, &f))?;
     let bar = options.progress.then(|| progress_bar(&name, size));
-    let (batches, reader_thread) = spawn_reader(records);
+    let (batches, reader_thread) = import_reader::spawn(records);
     let mut importer = Importer::begin(conn, config, now)?;
     let (mut skipped, mut ignored) = (0u64, 0u64);
     for batch in batches.iter() {
         let batch = batch.map_err(|f| located(&name, &f))?;
-        for (item, signals) in batch {
+        for prepared in batch {
+            let item = prepared.item;
             match item.parsed {
                 Ok(Parsed::Record(record)) => importer
-                    .add_with_signals(&record, signals)
+                    .add_prepared(&record, prepared.signals, prepared.answered)
                     .with_context(|| format!("{name}:{}", item.line))?,
                 Ok(Parsed::Ignored) => ignored += 1,
                 Err(reason) if options.skip_invalid => {
@@ -210,49 +210,6 @@ fn located(name: &str, fatal: &Fatal) -> anyhow::Error {
         fatal.line,
         fatal.message
     )
-}
-
-/// Records with their signals, a batch at a time.
-type Batch = Result<Vec<(Item, Option<Signals>)>, Fatal>;
-
-/// Parses on another thread. Dropping the receiver stops it at its next send.
-fn spawn_reader(
-    records: ingest::Records,
-) -> (
-    crossbeam_channel::Receiver<Batch>,
-    std::thread::JoinHandle<()>,
-) {
-    const BATCH: usize = 512;
-    let (tx, rx) = crossbeam_channel::bounded::<Batch>(16);
-    let handle = std::thread::spawn(move || {
-        let mut batch = Vec::with_capacity(BATCH);
-        for item in records {
-            match item {
-                Ok(item) => {
-                    let signals = match &item.parsed {
-                        Ok(Parsed::Record(Record::Mention(m))) => Some(signals::read(&m.body)),
-                        _ => None,
-                    };
-                    batch.push((item, signals));
-                    if batch.len() == BATCH
-                        && tx
-                            .send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))))
-                            .is_err()
-                    {
-                        return;
-                    }
-                }
-                Err(fatal) => {
-                    let _ = tx.send(Err(fatal));
-                    return;
-                }
-            }
-        }
-        if !batch.is_empty() {
-            let _ = tx.send(Ok(batch));
-        }
-    });
-    (rx, handle)
 }
 
 fn progress_bar(name: &str, size: Option<u64>) -> indicatif::ProgressBar {

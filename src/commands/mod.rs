@@ -4,6 +4,7 @@ pub mod config;
 pub mod demo;
 pub mod gen;
 pub mod import;
+mod import_reader;
 
 use crate::cli::{Cli, Command};
 use crate::config::Config;

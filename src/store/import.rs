@@ -10,7 +10,7 @@ use super::import_people::PeopleCache;
 use super::imports_log::FileEntry;
 use super::to_secs;
 use crate::config::Config;
-use crate::domain::{priority, signals, NewMention, OurReply, Record, Signals};
+use crate::domain::{priority, signals, ActionKind, NewMention, OurReply, Record, Signals};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -18,6 +18,13 @@ use std::collections::HashMap;
 
 /// The page cache during an import, as SQLite's negative KiB.
 const IMPORT_CACHE_KIB: i64 = -256 * 1024;
+
+/// Our earliest reply to a mention, when the reader saw it close by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answered {
+    pub at: DateTime<Utc>,
+    pub account: Option<String>,
+}
 
 /// What one import added.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -102,14 +109,37 @@ impl<'c> Importer<'c> {
     /// Adds one record whose signals were already read (`signals::read` of its body,
     /// e.g. on another thread); `None` reads them here.
     pub fn add_with_signals(&mut self, record: &Record, signals: Option<Signals>) -> Result<()> {
+        self.add_prepared(record, signals, None)
+    }
+
+    /// `add_with_signals` for a mention known to be answered by a reply of this import
+    /// (which must be added too): it is stored answered at once, not rewritten later.
+    pub fn add_prepared(
+        &mut self,
+        record: &Record,
+        signals: Option<Signals>,
+        answered: Option<Answered>,
+    ) -> Result<()> {
         self.counts.records += 1;
         match record {
-            Record::Mention(m) => self.add_mention(m, signals),
+            Record::Mention(m) => self.add_mention(m, signals, answered),
             Record::OurReply(r) => self.add_reply(r),
         }
     }
 
-    fn add_mention(&mut self, m: &NewMention, signals: Option<Signals>) -> Result<()> {
+    fn add_mention(
+        &mut self,
+        m: &NewMention,
+        signals: Option<Signals>,
+        answered: Option<Answered>,
+    ) -> Result<()> {
+        // Only if a reply counts as a response (it does unless configured otherwise).
+        let answered =
+            answered.filter(|_| self.config.response.counts.contains(&ActionKind::Reply));
+        let (status, first_response_at, account) = match answered {
+            Some(a) => ("done", Some(to_secs(a.at)), m.account.clone().or(a.account)),
+            None => ("open", None, m.account.clone()),
+        };
         let created = to_secs(m.created_at);
         let a = &m.author;
         let (person_id, followers) = self.people.upsert(&self.tx, a, created)?;
@@ -137,8 +167,8 @@ impl<'c> Importer<'c> {
             .prepare_cached(
                 "INSERT INTO mentions (platform, external_id, kind, author_id, account, body, url,
                                        parent_external_id, thread_external_id, created_at, imported_at,
-                                       is_question, sentiment, due_at, boost, rank)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                                       is_question, sentiment, due_at, boost, rank, status, first_response_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
                  ON CONFLICT (platform, external_id) DO NOTHING",
             )?
             .execute(params![
@@ -146,7 +176,7 @@ impl<'c> Importer<'c> {
                 m.external_id,
                 m.kind.as_str(),
                 person_id,
-                m.account,
+                account,
                 m.body,
                 m.url,
                 m.parent_external_id,
@@ -157,7 +187,9 @@ impl<'c> Importer<'c> {
                 signals.sentiment,
                 to_secs(due),
                 boost,
-                rank
+                rank,
+                status,
+                first_response_at
             ])
             .context("saving the mention")?;
         self.counts.mentions_added += added as u64;
@@ -276,7 +308,13 @@ impl<'c> Importer<'c> {
                  status = CASE WHEN r.first IS NOT NULL THEN 'done' ELSE mentions.status END,
                  snoozed_until = CASE WHEN r.first IS NOT NULL THEN NULL ELSE mentions.snoozed_until END
              FROM import_answered AS r
-             WHERE mentions.id = r.id",
+             WHERE mentions.id = r.id
+               -- Mentions stored already answered need no second write.
+               AND (mentions.first_response_at IS NOT r.first
+                    OR (r.first IS NOT NULL AND (mentions.status <> 'done' OR mentions.snoozed_until IS NOT NULL))
+                    OR (mentions.account IS NULL AND EXISTS (SELECT 1 FROM actions b
+                                                             WHERE b.mention_id = mentions.id
+                                                               AND b.account IS NOT NULL)))",
             [],
         )?;
         tx.execute("DELETE FROM import_answered", [])?;
