@@ -129,6 +129,9 @@ pub fn import_file(
         let size = file.metadata().ok().map(|m| m.len());
         (Box::new(file), size)
     };
+    // A file seen before should say so at once, not after a full pass: a second
+    // thread hashes it ahead of the import, which stops as soon as the hash is known.
+    let early_hash = (path != Path::new("-")).then(|| spawn_hasher(path));
     let (hashing, tally) = reader::HashingReader::new(input);
     let buffered: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(1 << 16, hashing));
     let (format, records) =
@@ -137,7 +140,17 @@ pub fn import_file(
     let (batches, reader_thread) = import_reader::spawn(records);
     let mut importer = Importer::begin(conn, config, now)?;
     let (mut skipped, mut ignored) = (0u64, 0u64);
+    let mut early_hash = early_hash;
     for batch in batches.iter() {
+        if let Some(hash) = early_hash.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            early_hash = None;
+            if let Some(past) = imports_log::find(importer.connection(), &hash)? {
+                if let Some(bar) = &bar {
+                    bar.finish_and_clear();
+                }
+                return Ok(Outcome::AlreadyImported(past));
+            }
+        }
         let batch = batch.map_err(|f| located(&name, &f))?;
         for prepared in batch {
             let item = prepared.item;
@@ -210,6 +223,22 @@ fn located(name: &str, fatal: &Fatal) -> anyhow::Error {
         fatal.line,
         fatal.message
     )
+}
+
+/// The file's SHA-256, computed on its own thread (nothing is sent if it cannot be read).
+fn spawn_hasher(path: &Path) -> crossbeam_channel::Receiver<String> {
+    let (tx, rx) = crossbeam_channel::bounded(1);
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        use sha2::Digest;
+        let mut hasher = sha2::Sha256::new();
+        if let Ok(mut file) = std::fs::File::open(&path) {
+            if std::io::copy(&mut file, &mut hasher).is_ok() {
+                let _ = tx.send(reader::hex(&hasher.finalize()));
+            }
+        }
+    });
+    rx
 }
 
 fn progress_bar(name: &str, size: Option<u64>) -> indicatif::ProgressBar {
