@@ -1,6 +1,10 @@
 //! Headless subcommands. Each takes the resolved context and returns the exit code.
 
 pub mod config;
+pub mod demo;
+pub mod gen;
+pub mod import;
+mod import_reader;
 
 use crate::cli::{Cli, Command};
 use crate::config::Config;
@@ -36,6 +40,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     };
     match cli.command {
         Some(Command::Config(_)) => config::print_effective(&ctx),
+        Some(Command::Import(args)) => import::run(&ctx, &args),
+        Some(Command::Gen(args)) => gen::run(&args),
+        Some(Command::Demo(args)) => demo::run(&ctx, &args),
         _ => anyhow::bail!("not built yet"),
     }
 }

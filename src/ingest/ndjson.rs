@@ -87,6 +87,39 @@ pub fn parse_line(line: &str) -> Result<Option<Record>, String> {
     to_record(line).map(Some)
 }
 
+/// The records of an NDJSON stream, one per non-blank line.
+pub struct Reader<R> {
+    lines: super::reader::Lines<R>,
+}
+
+impl<R: std::io::BufRead> Reader<R> {
+    /// Reads `inner` from its current position (after `reader::check_start`).
+    pub fn new(inner: R) -> Self {
+        Reader {
+            lines: super::reader::Lines::new(inner),
+        }
+    }
+}
+
+impl<R: std::io::BufRead> Iterator for Reader<R> {
+    type Item = Result<super::Item, super::Fatal>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let (line, text) = match self.lines.next_line()? {
+                Ok(l) => l,
+                Err((line, message)) => return Some(Err(super::Fatal { line, message })),
+            };
+            let parsed = match text.and_then(|t| parse_line(&t)) {
+                Ok(None) => continue,
+                Ok(Some(record)) => Ok(super::Parsed::Record(record)),
+                Err(e) => Err(e),
+            };
+            return Some(Ok(super::Item { line, parsed }));
+        }
+    }
+}
+
 /// Checks and cleans a parsed line into a domain record.
 pub fn to_record(line: Line) -> Result<Record, String> {
     Ok(match line {
@@ -109,7 +142,7 @@ pub fn to_record(line: Line) -> Result<Record, String> {
                     is_bot: a.is_bot,
                 },
                 account: m.account.map(|a| sanitize::one_line(&a)),
-                body: sanitize::clean(&m.body),
+                body: sanitize::clean(&super::html::to_plain(&m.body)),
                 url: m.url.map(|u| sanitize::one_line(&u)),
                 parent_external_id: m.parent_id.filter(|p| !p.is_empty()),
                 thread_external_id: m.thread_id.filter(|t| !t.is_empty()),
@@ -122,7 +155,7 @@ pub fn to_record(line: Line) -> Result<Record, String> {
             external_id: required("external_id", &r.external_id)?,
             account: r.account.map(|a| sanitize::one_line(&a)),
             in_reply_to: required("in_reply_to", &r.in_reply_to)?,
-            body: sanitize::clean(&r.body),
+            body: sanitize::clean(&super::html::to_plain(&r.body)),
             sent_at: parse_time("sent_at", &r.sent_at)?,
         }),
     })

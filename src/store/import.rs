@@ -1,15 +1,30 @@
 //! Writing imported records. An `Importer` wraps one transaction: every record of a
-//! file goes in, or (on error, or if dropped) none does. Authors are upserted, mentions
-//! inserted once per (platform, external id), replies we already sent are linked to the
-//! mentions they answer, and the full-text index is filled in bulk at the end.
+//! file goes in, or (on error, or if dropped) none does. Authors are upserted (cached
+//! per import, see import_people.rs), mentions inserted once per (platform, external
+//! id), replies we already sent are linked to the mentions they answer, and the
+//! full-text index is filled in bulk at the end. Filling an empty database sets the
+//! secondary indexes aside and rebuilds them at the end (bulk.rs).
 
+use super::bulk::{self, SetAside};
+use super::import_people::PeopleCache;
+use super::imports_log::FileEntry;
 use super::to_secs;
 use crate::config::Config;
-use crate::domain::{priority, signals, NewMention, OurReply, Record};
+use crate::domain::{priority, signals, ActionKind, NewMention, OurReply, Record, Signals};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::HashMap;
+
+/// The page cache during an import, as SQLite's negative KiB.
+const IMPORT_CACHE_KIB: i64 = -256 * 1024;
+
+/// Our earliest reply to a mention, when the reader saw it close by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answered {
+    pub at: DateTime<Utc>,
+    pub account: Option<String>,
+}
 
 /// What one import added.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -30,6 +45,9 @@ pub struct Importer<'c> {
     people_before: i64,
     /// person id -> counts as a power user (followers or tag), cached per import.
     power: HashMap<i64, bool>,
+    people: PeopleCache,
+    /// Indexes dropped while filling an empty database (see bulk.rs).
+    set_aside: Option<SetAside>,
     counts: ImportCounts,
 }
 
@@ -50,6 +68,15 @@ impl<'c> Importer<'c> {
         let first_mention_id = next_id("mentions")?;
         let first_action_id = next_id("actions")?;
         let people_before = tx.query_row("SELECT COUNT(*) FROM people", [], |r| r.get(0))?;
+        // A big import touches index pages all over the file; with the default 2 MB
+        // page cache SQLite spends its time spilling and re-reading them. The cache
+        // grows only as pages are used, so small imports cost nothing more.
+        tx.pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
+        let set_aside = if first_mention_id == 1 && first_action_id == 1 && people_before == 0 {
+            Some(bulk::set_aside(&tx)?)
+        } else {
+            None
+        };
         Ok(Importer {
             tx,
             config,
@@ -58,45 +85,66 @@ impl<'c> Importer<'c> {
             first_action_id,
             people_before,
             power: HashMap::new(),
+            people: PeopleCache::default(),
+            set_aside,
             counts: ImportCounts::default(),
         })
     }
 
+    /// Records added so far (new or already present).
+    pub fn records(&self) -> u64 {
+        self.counts.records
+    }
+
+    /// The import's transaction, for reads that must see what it wrote.
+    pub fn connection(&self) -> &Connection {
+        &self.tx
+    }
+
     /// Adds one record; a record already in the database adds nothing.
     pub fn add(&mut self, record: &Record) -> Result<()> {
+        self.add_with_signals(record, None)
+    }
+
+    /// Adds one record whose signals were already read (`signals::read` of its body,
+    /// e.g. on another thread); `None` reads them here.
+    pub fn add_with_signals(&mut self, record: &Record, signals: Option<Signals>) -> Result<()> {
+        self.add_prepared(record, signals, None)
+    }
+
+    /// `add_with_signals` for a mention known to be answered by a reply of this import
+    /// (which must be added too): it is stored answered at once, not rewritten later.
+    pub fn add_prepared(
+        &mut self,
+        record: &Record,
+        signals: Option<Signals>,
+        answered: Option<Answered>,
+    ) -> Result<()> {
         self.counts.records += 1;
         match record {
-            Record::Mention(m) => self.add_mention(m),
+            Record::Mention(m) => self.add_mention(m, signals, answered),
             Record::OurReply(r) => self.add_reply(r),
         }
     }
 
-    fn add_mention(&mut self, m: &NewMention) -> Result<()> {
+    fn add_mention(
+        &mut self,
+        m: &NewMention,
+        signals: Option<Signals>,
+        answered: Option<Answered>,
+    ) -> Result<()> {
+        // Only if a reply counts as a response (it does unless configured otherwise).
+        let answered =
+            answered.filter(|_| self.config.response.counts.contains(&ActionKind::Reply));
+        let (status, first_response_at, account) = match answered {
+            Some(a) => ("done", Some(to_secs(a.at)), m.account.clone().or(a.account)),
+            None => ("open", None, m.account.clone()),
+        };
         let created = to_secs(m.created_at);
         let a = &m.author;
-        let (person_id, followers): (i64, Option<i64>) = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO people (platform, platform_user_id, handle, display_name, followers,
-                                     profile_url, is_bot, first_seen, last_seen)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
-                 ON CONFLICT (platform, platform_user_id) DO UPDATE SET
-                     handle = CASE WHEN excluded.last_seen >= last_seen THEN excluded.handle ELSE handle END,
-                     display_name = COALESCE(excluded.display_name, display_name),
-                     followers = COALESCE(excluded.followers, followers),
-                     profile_url = COALESCE(excluded.profile_url, profile_url),
-                     is_bot = MAX(is_bot, excluded.is_bot),
-                     first_seen = MIN(first_seen, excluded.first_seen),
-                     last_seen = MAX(last_seen, excluded.last_seen)
-                 RETURNING id, followers",
-            )?
-            .query_row(
-                params![a.platform, a.platform_user_id, a.handle, a.display_name, a.followers, a.profile_url, a.is_bot, created],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .context("saving the author")?;
+        let (person_id, followers) = self.people.upsert(&self.tx, a, created)?;
         let power_user = self.is_power_user(person_id, followers)?;
-        let signals = signals::read(&m.body);
+        let signals = signals.unwrap_or_else(|| signals::read(&m.body));
         let facts = priority::Facts {
             platform: &m.platform,
             kind: m.kind,
@@ -119,8 +167,8 @@ impl<'c> Importer<'c> {
             .prepare_cached(
                 "INSERT INTO mentions (platform, external_id, kind, author_id, account, body, url,
                                        parent_external_id, thread_external_id, created_at, imported_at,
-                                       is_question, sentiment, due_at, boost, rank)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                                       is_question, sentiment, due_at, boost, rank, status, first_response_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
                  ON CONFLICT (platform, external_id) DO NOTHING",
             )?
             .execute(params![
@@ -128,7 +176,7 @@ impl<'c> Importer<'c> {
                 m.external_id,
                 m.kind.as_str(),
                 person_id,
-                m.account,
+                account,
                 m.body,
                 m.url,
                 m.parent_external_id,
@@ -139,7 +187,9 @@ impl<'c> Importer<'c> {
                 signals.sentiment,
                 to_secs(due),
                 boost,
-                rank
+                rank,
+                status,
+                first_response_at
             ])
             .context("saving the mention")?;
         self.counts.mentions_added += added as u64;
@@ -200,51 +250,76 @@ impl<'c> Importer<'c> {
     /// Links replies to the mentions they answer (in either order of arrival), sets
     /// first-response times, fills the full-text index, and commits.
     pub fn finish(self) -> Result<ImportCounts> {
+        self.finish_logged(None)
+    }
+
+    /// `finish`, also recording the file in the imports log in the same transaction
+    /// (so a failed import leaves no row either).
+    pub fn finish_logged(mut self, entry: Option<&FileEntry>) -> Result<ImportCounts> {
+        self.people.flush(&self.tx)?;
+        let mut set_aside = self.set_aside.take();
+        if let Some(set) = &mut set_aside {
+            bulk::restore_except(&self.tx, set, "mentions")?;
+        }
         let tx = self.tx;
         // Replies whose mention arrived later in this file (or in this import at all).
-        let mut answered: Vec<i64> = tx
-            .prepare(
-                "UPDATE actions SET
-                     mention_id = (SELECT m.id FROM mentions m
-                                   WHERE m.platform = actions.platform AND m.external_id = actions.in_reply_to),
-                     person_id = (SELECT m.author_id FROM mentions m
-                                  WHERE m.platform = actions.platform AND m.external_id = actions.in_reply_to)
-                 WHERE mention_id IS NULL AND in_reply_to IS NOT NULL
-                   AND EXISTS (SELECT 1 FROM mentions m
-                               WHERE m.platform = actions.platform AND m.external_id = actions.in_reply_to)
-                 RETURNING mention_id",
-            )?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let new_links: Vec<i64> = tx
-            .prepare(
-                "SELECT DISTINCT mention_id FROM actions WHERE id >= ?1 AND mention_id IS NOT NULL",
-            )?
-            .query_map([self.first_action_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        answered.extend(new_links);
-        answered.sort_unstable();
-        answered.dedup();
+        tx.prepare(
+            "UPDATE actions SET
+                 mention_id = (SELECT m.id FROM mentions m
+                               WHERE m.platform = actions.platform AND m.external_id = actions.in_reply_to),
+                 person_id = (SELECT m.author_id FROM mentions m
+                              WHERE m.platform = actions.platform AND m.external_id = actions.in_reply_to)
+             WHERE mention_id IS NULL AND in_reply_to IS NOT NULL
+               AND EXISTS (SELECT 1 FROM mentions m
+                           WHERE m.platform = actions.platform AND m.external_id = actions.in_reply_to)",
+        )?
+        .execute([])?;
+        // The mentions answered by this import: those its new replies point at, and
+        // its new mentions that earlier replies now point at. Set-based: one pass each.
         let counted = counted_kinds(self.config);
-        {
-            let mut respond = tx.prepare(
-                "UPDATE mentions SET
-                     first_response_at = (SELECT MIN(COALESCE(a.sent_at, a.created_at)) FROM actions a
-                                          WHERE a.mention_id = mentions.id AND a.state IN ('queued', 'sent')
-                                            AND instr(?2, ',' || a.kind || ',') > 0),
-                     account = COALESCE(account, (SELECT a.account FROM actions a
-                                                  WHERE a.mention_id = mentions.id AND a.account IS NOT NULL
-                                                  ORDER BY a.sent_at LIMIT 1))
-                 WHERE id = ?1",
-            )?;
-            let mut close = tx.prepare(
-                "UPDATE mentions SET status = 'done', snoozed_until = NULL
-                 WHERE id = ?1 AND first_response_at IS NOT NULL AND status <> 'done'",
-            )?;
-            for id in &answered {
-                respond.execute(params![id, counted])?;
-                close.execute([id])?;
-            }
+        tx.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS import_answered (id INTEGER PRIMARY KEY, first INTEGER)",
+            [],
+        )?;
+        tx.execute("DELETE FROM import_answered", [])?;
+        tx.execute(
+            "INSERT OR IGNORE INTO import_answered (id)
+             SELECT mention_id FROM actions WHERE id >= ?1 AND mention_id IS NOT NULL
+             UNION SELECT m.id FROM mentions m
+                   WHERE m.id >= ?2 AND EXISTS (SELECT 1 FROM actions a WHERE a.mention_id = m.id)",
+            params![self.first_action_id, self.first_mention_id],
+        )?;
+        // Each one's first response (through the actions_mention index), then one pass
+        // over the mentions by primary key sets it, the account answered from, and closes.
+        tx.execute(
+            "UPDATE import_answered SET first =
+                 (SELECT MIN(COALESCE(a.sent_at, a.created_at)) FROM actions a
+                  WHERE a.mention_id = import_answered.id AND a.state IN ('queued', 'sent')
+                    AND instr(?1, ',' || a.kind || ',') > 0)",
+            [&counted],
+        )?;
+        tx.execute(
+            "UPDATE mentions SET
+                 first_response_at = r.first,
+                 account = COALESCE(mentions.account,
+                                    (SELECT b.account FROM actions b
+                                     WHERE b.mention_id = mentions.id AND b.account IS NOT NULL
+                                     ORDER BY b.sent_at LIMIT 1)),
+                 status = CASE WHEN r.first IS NOT NULL THEN 'done' ELSE mentions.status END,
+                 snoozed_until = CASE WHEN r.first IS NOT NULL THEN NULL ELSE mentions.snoozed_until END
+             FROM import_answered AS r
+             WHERE mentions.id = r.id
+               -- Mentions stored already answered need no second write.
+               AND (mentions.first_response_at IS NOT r.first
+                    OR (r.first IS NOT NULL AND (mentions.status <> 'done' OR mentions.snoozed_until IS NOT NULL))
+                    OR (mentions.account IS NULL AND EXISTS (SELECT 1 FROM actions b
+                                                             WHERE b.mention_id = mentions.id
+                                                               AND b.account IS NOT NULL)))",
+            [],
+        )?;
+        tx.execute("DELETE FROM import_answered", [])?;
+        if let Some(set) = set_aside {
+            bulk::restore(&tx, set)?;
         }
         tx.execute(
             "INSERT INTO mentions_fts (rowid, body, handle)
@@ -254,11 +329,15 @@ impl<'c> Importer<'c> {
         )
         .context("updating the full-text index")?;
         let people_after: i64 = tx.query_row("SELECT COUNT(*) FROM people", [], |r| r.get(0))?;
-        tx.commit().context("committing the import")?;
-        Ok(ImportCounts {
+        let counts = ImportCounts {
             people_added: (people_after - self.people_before).max(0) as u64,
             ..self.counts
-        })
+        };
+        if let Some(entry) = entry {
+            super::imports_log::record(&tx, entry, &counts)?;
+        }
+        tx.commit().context("committing the import")?;
+        Ok(counts)
     }
 }
 

@@ -4,8 +4,12 @@
 //! Times are stored as INTEGER seconds since the Unix epoch, UTC; the UI shows them in
 //! local time.
 
+mod bulk;
 pub mod import;
+mod import_people;
+pub mod imports_log;
 pub mod migrations;
+pub mod seed;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, TimeZone, Utc};

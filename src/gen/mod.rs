@@ -1,0 +1,270 @@
+//! A deterministic generator of realistic records relative to a given `now`, for the
+//! demo and for trying rapport at scale. It streams: one record at a time, people
+//! derived from their index, only a short window of recent messages kept for threads.
+
+pub mod people;
+pub mod text;
+
+use crate::domain::{MentionKind, NewMention, OurReply, Record};
+use chrono::{DateTime, Duration, Utc};
+use fastrand::Rng;
+use std::collections::VecDeque;
+use text::Topic;
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Mentions to write (our replies come on top).
+    pub count: usize,
+    pub seed: u64,
+    /// Times are spread over the `days` before `now`.
+    pub now: DateTime<Utc>,
+    pub days: i64,
+}
+
+/// The records, in creation order of the generator (not of time): each mention,
+/// followed by our reply when it was answered.
+pub struct Generator {
+    options: Options,
+    rng: Rng,
+    made: usize,
+    people: u64,
+    pending: Option<Record>,
+    /// Recent (external id, thread id) per platform, for replies in threads.
+    recent: Vec<VecDeque<(String, String)>>,
+}
+
+impl Generator {
+    /// A generator for `options`.
+    pub fn new(options: Options) -> Self {
+        Generator {
+            rng: Rng::with_seed(options.seed),
+            people: (options.count as u64 / 3).max(40),
+            made: 0,
+            pending: None,
+            recent: vec![VecDeque::new(); people::PLATFORMS.len()],
+            options,
+        }
+    }
+
+    fn mention(&mut self) -> Record {
+        let rng = &mut self.rng;
+        let idx = if rng.u8(..100) < 8 {
+            rng.u64(..people::TALKATIVE)
+        } else {
+            rng.u64(people::TALKATIVE..self.people)
+        };
+        let persona = people::persona(self.options.seed, idx);
+        let platform = persona.person.platform.clone();
+        let slot = people::PLATFORMS
+            .iter()
+            .position(|(p, _)| *p == platform)
+            .unwrap_or(0);
+        let topic = if persona.bot {
+            Topic::Spam
+        } else {
+            match rng.u8(..100) {
+                0..28 => Topic::Question,
+                28..46 => Topic::Complaint,
+                46..70 => Topic::Praise,
+                _ => Topic::Plain,
+            }
+        };
+        let roll = rng.u8(..100);
+        let kind = match platform.as_str() {
+            "sms" => MentionKind::Sms,
+            "google" => MentionKind::Review,
+            "twitter" => match roll {
+                0..55 => MentionKind::Mention,
+                55..85 => MentionKind::Reply,
+                _ => MentionKind::DirectMessage,
+            },
+            "instagram" => match roll {
+                0..60 => MentionKind::Comment,
+                60..80 => MentionKind::Mention,
+                _ => MentionKind::DirectMessage,
+            },
+            _ => match roll {
+                0..60 => MentionKind::Comment,
+                60..85 => MentionKind::DirectMessage,
+                _ => MentionKind::Review,
+            },
+        };
+        // Skewed towards recent days, as a busy inbox is; never in the future.
+        let span = (self.options.days.max(1) * 86_400) as f64;
+        let age = ((span * rng.f64().powf(1.4)) as i64).max(60);
+        let created_at = self.options.now - Duration::seconds(age);
+        let n = self.made;
+        let prefix = &platform[..2];
+        let external_id = format!("{prefix}{}-{n}", self.options.seed);
+        let recent = &mut self.recent[slot];
+        let threaded = matches!(kind, MentionKind::Reply)
+            || (kind == MentionKind::Comment && rng.u8(..100) < 30);
+        let (parent, thread) = match recent.get(rng.usize(..recent.len().max(1))) {
+            Some((p, t)) if threaded => (Some(p.clone()), Some(t.clone())),
+            _ => (None, None),
+        };
+        let kind = if kind == MentionKind::Reply && parent.is_none() {
+            MentionKind::Mention
+        } else {
+            kind
+        };
+        recent.push_back((
+            external_id.clone(),
+            thread.clone().unwrap_or_else(|| external_id.clone()),
+        ));
+        if recent.len() > 64 {
+            recent.pop_front();
+        }
+        let tag = matches!(kind, MentionKind::Mention) || rng.u8(..10) == 0;
+        let body = text::message(rng, topic, tag && platform != "sms" && platform != "google");
+        let handle = &persona.person.handle;
+        let url = match platform.as_str() {
+            "twitter" => Some(format!("https://twitter.com/{handle}/status/{external_id}")),
+            "instagram" => Some(format!("https://instagram.com/p/{external_id}")),
+            "facebook" => Some(format!(
+                "https://facebook.com/northwindcoffee/posts/{external_id}"
+            )),
+            "google" => Some(format!(
+                "https://g.page/northwind-coffee/review/{external_id}"
+            )),
+            _ => None,
+        };
+        let account = Some(if platform == "sms" {
+            "+15550100".to_string()
+        } else {
+            text::BRAND_HANDLE.to_string()
+        });
+        self.pending = self.answer(
+            &platform,
+            &external_id,
+            &account,
+            topic,
+            created_at,
+            age,
+            persona.bot,
+        );
+        Record::Mention(NewMention {
+            platform,
+            external_id,
+            kind,
+            author: persona.person,
+            account,
+            body,
+            url,
+            parent_external_id: parent,
+            thread_external_id: thread,
+            created_at,
+        })
+    }
+
+    /// Our reply, when this mention was answered: most old ones, few recent ones,
+    /// after minutes to hours (log-normal, so a few are very slow).
+    #[allow(clippy::too_many_arguments)]
+    fn answer(
+        &mut self,
+        platform: &str,
+        mention: &str,
+        account: &Option<String>,
+        topic: Topic,
+        created_at: DateTime<Utc>,
+        age: i64,
+        bot: bool,
+    ) -> Option<Record> {
+        let rng = &mut self.rng;
+        let chance = match age {
+            _ if bot || topic == Topic::Spam => 0,
+            a if a > 2 * 86_400 => 85,
+            a if a > 4 * 3600 => 65,
+            a if a > 3600 => 40,
+            _ => 15,
+        };
+        if rng.u8(..100) >= chance {
+            return None;
+        }
+        // Box-Muller: a normal deviate for a log-normal delay around 40 minutes.
+        let normal =
+            (-2.0 * (1.0 - rng.f64()).ln()).sqrt() * (2.0 * std::f64::consts::PI * rng.f64()).cos();
+        let minutes = (40f64.ln() + 1.1 * normal).exp().clamp(1.0, 4320.0);
+        let sent_at = created_at + Duration::seconds((minutes * 60.0) as i64);
+        if sent_at >= self.options.now {
+            return None;
+        }
+        Some(Record::OurReply(OurReply {
+            platform: platform.to_string(),
+            external_id: format!("r-{mention}"),
+            account: account.clone(),
+            in_reply_to: mention.to_string(),
+            body: text::reply(rng, topic),
+            sent_at,
+        }))
+    }
+}
+
+impl Iterator for Generator {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        if let Some(reply) = self.pending.take() {
+            return Some(reply);
+        }
+        if self.made >= self.options.count {
+            return None;
+        }
+        let record = self.mention();
+        self.made += 1;
+        Some(record)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(seed: u64) -> Options {
+        Options {
+            count: 3000,
+            seed,
+            now: "2026-11-20T12:00:00Z".parse().unwrap(),
+            days: 14,
+        }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_records() {
+        let a: Vec<Record> = Generator::new(options(1)).collect();
+        let b: Vec<Record> = Generator::new(options(1)).collect();
+        let c: Vec<Record> = Generator::new(options(2)).take(50).collect();
+        assert_eq!(a, b);
+        assert_ne!(a[..50], c[..]);
+    }
+
+    #[test]
+    fn records_are_varied_and_in_the_past() {
+        let now = options(1).now;
+        let records: Vec<Record> = Generator::new(options(1)).collect();
+        let mentions: Vec<&NewMention> = records
+            .iter()
+            .filter_map(|r| match r {
+                Record::Mention(m) => Some(m),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(mentions.len(), 3000);
+        for kind in MentionKind::ALL {
+            assert!(mentions.iter().any(|m| m.kind == *kind), "{kind}");
+        }
+        assert!(mentions
+            .iter()
+            .all(|m| m.created_at < now && m.created_at > now - Duration::days(14)));
+        assert!(mentions.iter().any(|m| m.parent_external_id.is_some()));
+        assert!(mentions.iter().any(|m| m.author.is_bot));
+        let replies = records.len() - mentions.len();
+        assert!((900..2500).contains(&replies), "{replies} replies");
+        let mut by_author = std::collections::HashMap::new();
+        for m in &mentions {
+            *by_author.entry(&m.author.platform_user_id).or_insert(0) += 1;
+        }
+        assert!(by_author.values().any(|n| *n >= 20), "no talkative person");
+    }
+}

@@ -1,0 +1,92 @@
+//! Filling an empty database fast: the secondary indexes are set aside while the
+//! first import inserts its rows and rebuilt at its end (a sort per index instead of
+//! millions of scattered inserts). Inside the import's transaction, so a failed import
+//! rolls the indexes back with everything else. Unique indexes stay: the import
+//! relies on them to skip records already present.
+
+use anyhow::{Context, Result};
+use rusqlite::Connection;
+
+/// Indexes dropped for the duration of an import: (name, CREATE statement).
+#[derive(Debug, Default)]
+pub struct SetAside {
+    /// (table, name, CREATE statement)
+    indexes: Vec<(String, String, String)>,
+}
+
+/// Drops the non-unique indexes of the imported tables.
+pub fn set_aside(conn: &Connection) -> Result<SetAside> {
+    let indexes: Vec<(String, String, String)> = conn
+        .prepare(
+            "SELECT tbl_name, name, sql FROM sqlite_master
+             WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
+               AND tbl_name IN ('mentions', 'actions', 'people')",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut set = SetAside::default();
+    for (table, name, sql) in indexes {
+        // Identifiers cannot be bound as parameters; these names come from the schema
+        // itself, and only plain ones are touched.
+        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        conn.execute(&format!("DROP INDEX {name}"), [])
+            .with_context(|| format!("setting aside the index {name}"))?;
+        set.indexes.push((table, name, sql));
+    }
+    Ok(set)
+}
+
+/// Rebuilds what `set_aside` dropped from every table but `except` (rows still to be
+/// updated in bulk are faster to update without their indexes).
+pub fn restore_except(conn: &Connection, set: &mut SetAside, except: &str) -> Result<()> {
+    let (later, now): (Vec<_>, Vec<_>) = std::mem::take(&mut set.indexes)
+        .into_iter()
+        .partition(|(table, _, _)| table == except);
+    set.indexes = later;
+    rebuild(conn, now)
+}
+
+/// Rebuilds what `set_aside` dropped.
+pub fn restore(conn: &Connection, set: SetAside) -> Result<()> {
+    rebuild(conn, set.indexes)
+}
+
+fn rebuild(conn: &Connection, indexes: Vec<(String, String, String)>) -> Result<()> {
+    for (_, name, sql) in indexes {
+        conn.execute(&sql, [])
+            .with_context(|| format!("rebuilding the index {name}"))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indexes_come_back_as_they_were() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::store::open(&dir.path().join("r.db")).unwrap();
+        let schema = |c: &Connection| -> Vec<String> {
+            c.prepare(
+                "SELECT COALESCE(sql, name) FROM sqlite_master WHERE type = 'index' ORDER BY name",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+        };
+        let before = schema(&conn);
+        let mut set = set_aside(&conn).unwrap();
+        assert!(set.indexes.len() >= 8, "{set:?}");
+        assert!(schema(&conn).iter().any(|s| s.contains("actions_external")));
+        restore_except(&conn, &mut set, "mentions").unwrap();
+        assert!(schema(&conn).iter().any(|s| s.contains("actions_mention")));
+        assert!(!schema(&conn).iter().any(|s| s.contains("mentions_queue")));
+        restore(&conn, set).unwrap();
+        assert_eq!(schema(&conn), before);
+    }
+}

@@ -1,0 +1,176 @@
+//! Authors during an import. Each person is read or inserted once per import and then
+//! kept in memory; later mentions by the same person merge into the cached row, and
+//! the changed rows are written once at the end. (One upsert per mention, with its
+//! RETURNING, was the import's largest cost.)
+
+use crate::domain::NewPerson;
+use anyhow::{Context, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::HashMap;
+
+/// Past this many cached people the cache is written out and emptied, so memory
+/// stays bounded on imports with millions of authors.
+const MAX_CACHED: usize = 500_000;
+
+#[derive(Debug, Clone)]
+struct Cached {
+    id: i64,
+    handle: String,
+    display_name: Option<String>,
+    followers: Option<i64>,
+    profile_url: Option<String>,
+    is_bot: bool,
+    first_seen: i64,
+    last_seen: i64,
+    dirty: bool,
+}
+
+impl Cached {
+    /// The same rules as an upsert: the newest handle wins, known values are kept
+    /// when the new record lacks them, a bot stays a bot.
+    fn merge(&mut self, p: &NewPerson, seen: i64) {
+        let before = (
+            self.handle.len(),
+            self.display_name.is_some(),
+            self.followers,
+            self.is_bot,
+            self.first_seen,
+            self.last_seen,
+        );
+        let mut changed = false;
+        if seen >= self.last_seen && self.handle != p.handle {
+            self.handle.clone_from(&p.handle);
+            changed = true;
+        }
+        if p.display_name.is_some() && self.display_name != p.display_name {
+            self.display_name.clone_from(&p.display_name);
+            changed = true;
+        }
+        if p.profile_url.is_some() && self.profile_url != p.profile_url {
+            self.profile_url.clone_from(&p.profile_url);
+            changed = true;
+        }
+        self.followers = p.followers.or(self.followers);
+        self.is_bot |= p.is_bot;
+        self.first_seen = self.first_seen.min(seen);
+        self.last_seen = self.last_seen.max(seen);
+        let after = (
+            self.handle.len(),
+            self.display_name.is_some(),
+            self.followers,
+            self.is_bot,
+            self.first_seen,
+            self.last_seen,
+        );
+        self.dirty |= changed || before != after;
+    }
+}
+
+/// The people one import has touched.
+#[derive(Debug, Default)]
+pub struct PeopleCache {
+    known: HashMap<(String, String), Cached>,
+}
+
+impl PeopleCache {
+    /// The person's id and (merged) follower count, inserting them when new.
+    pub fn upsert(
+        &mut self,
+        conn: &Connection,
+        p: &NewPerson,
+        seen: i64,
+    ) -> Result<(i64, Option<i64>)> {
+        let key = (p.platform.clone(), p.platform_user_id.clone());
+        if let Some(c) = self.known.get_mut(&key) {
+            c.merge(p, seen);
+            return Ok((c.id, c.followers));
+        }
+        if self.known.len() >= MAX_CACHED {
+            self.flush(conn)?;
+            self.known.clear();
+        }
+        let found = conn
+            .prepare_cached(
+                "SELECT id, handle, display_name, followers, profile_url, is_bot, first_seen, last_seen
+                 FROM people WHERE platform = ?1 AND platform_user_id = ?2",
+            )?
+            .query_row(params![p.platform, p.platform_user_id], |r| {
+                Ok(Cached {
+                    id: r.get(0)?,
+                    handle: r.get(1)?,
+                    display_name: r.get(2)?,
+                    followers: r.get(3)?,
+                    profile_url: r.get(4)?,
+                    is_bot: r.get(5)?,
+                    first_seen: r.get(6)?,
+                    last_seen: r.get(7)?,
+                    dirty: false,
+                })
+            })
+            .optional()
+            .context("reading the author")?;
+        let cached = match found {
+            Some(mut c) => {
+                c.merge(p, seen);
+                c
+            }
+            None => {
+                conn.prepare_cached(
+                    "INSERT INTO people (platform, platform_user_id, handle, display_name, followers,
+                                         profile_url, is_bot, first_seen, last_seen)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                )?
+                .execute(params![
+                    p.platform,
+                    p.platform_user_id,
+                    p.handle,
+                    p.display_name,
+                    p.followers,
+                    p.profile_url,
+                    p.is_bot,
+                    seen
+                ])
+                .context("saving the author")?;
+                Cached {
+                    id: conn.last_insert_rowid(),
+                    handle: p.handle.clone(),
+                    display_name: p.display_name.clone(),
+                    followers: p.followers,
+                    profile_url: p.profile_url.clone(),
+                    is_bot: p.is_bot,
+                    first_seen: seen,
+                    last_seen: seen,
+                    dirty: false,
+                }
+            }
+        };
+        let answer = (cached.id, cached.followers);
+        self.known.insert(key, cached);
+        Ok(answer)
+    }
+
+    /// Writes the people changed since they were read or inserted.
+    pub fn flush(&mut self, conn: &Connection) -> Result<()> {
+        let mut update = conn.prepare_cached(
+            "UPDATE people SET handle = ?2, display_name = ?3, followers = ?4, profile_url = ?5,
+                               is_bot = ?6, first_seen = ?7, last_seen = ?8
+             WHERE id = ?1",
+        )?;
+        for c in self.known.values_mut().filter(|c| c.dirty) {
+            update
+                .execute(params![
+                    c.id,
+                    c.handle,
+                    c.display_name,
+                    c.followers,
+                    c.profile_url,
+                    c.is_bot,
+                    c.first_seen,
+                    c.last_seen
+                ])
+                .context("saving the author")?;
+            c.dirty = false;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,102 @@
+//! Helpers shared by the import tests.
+#![allow(dead_code)]
+
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// Runs the real binary with `--db db` and the given arguments, with its folders in
+/// `dir` (so no test touches the user's files).
+pub fn rapport(dir: &Path, db: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env_remove("RAPPORT_CONFIG")
+        .output()
+        .unwrap()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Every row of every table (and the schema), in a stable order, as text.
+pub fn dump(db: &Path) -> String {
+    let conn = Connection::open(db).unwrap();
+    let mut out = String::new();
+    // The schema first: indexes too, since a failed import must leave them all.
+    let schema: Vec<String> = conn
+        .prepare("SELECT type || ' ' || name || ' ' || COALESCE(sql, '') FROM sqlite_master ORDER BY type, name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    out.push_str(&schema.join("\n"));
+    out.push('\n');
+    let tables: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'table' ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for (name, sql) in tables {
+        out.push_str(&format!("== {name}\n{sql}\n"));
+        // Table names come from sqlite_master itself, quoted.
+        let select = format!("SELECT * FROM \"{}\"", name.replace('"', "\"\""));
+        let Ok(mut stmt) = conn.prepare(&select) else {
+            continue;
+        };
+        let columns = stmt.column_count();
+        let mut rows: Vec<String> = stmt
+            .query_map([], |r| {
+                let mut row = Vec::new();
+                for i in 0..columns {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    row.push(format!("{v:?}"));
+                }
+                Ok(row.join("|"))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        rows.sort();
+        out.push_str(&rows.join("\n"));
+        out.push('\n');
+    }
+    out
+}
+
+/// The shared data folder, when this checkout sits beside it.
+pub fn shared_data(file: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data")
+        .join(file);
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("skipping: {} is absent", path.display());
+        None
+    }
+}
+
+/// A canonical NDJSON mention line.
+pub fn mention(id: &str, handle: &str, body: &str) -> String {
+    serde_json::json!({
+        "platform": "twitter", "external_id": id, "kind": "mention",
+        "created_at": "2026-11-20T10:00:00Z", "body": body,
+        "author": {"id": format!("u-{handle}"), "handle": handle}
+    })
+    .to_string()
+}
