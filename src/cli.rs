@@ -24,17 +24,12 @@ pub struct Cli {
 pub enum Command {
     /// Import mentions from NDJSON, CSV or a TWCS customer-support export
     Import(ImportArgs),
-    /// Build a realistic demo inbox in its own database and open it
+    /// Build a realistic demo inbox in its own database and summarize it
     Demo(DemoArgs),
     /// Write generated mentions as NDJSON (for trying rapport at scale)
     Gen(GenArgs),
-    /// Response times, backlog and reply pace
+    /// Mentions, answered mentions and median first-response time, overall and per account
     Stats(StatsArgs),
-    /// Exit 1 and list what is late when any open item is over target or the reply
-    /// pace dropped; 0 otherwise (for cron or a status bar)
-    Check,
-    /// Export mentions, people or actions as CSV or NDJSON
-    Export(ExportArgs),
     /// Show the configuration
     Config(ConfigArgs),
     /// Print a shell completion script
@@ -103,41 +98,6 @@ pub struct StatsArgs {
     /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExportWhat {
-    Mentions,
-    People,
-    Actions,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
-    Csv,
-    Ndjson,
-}
-
-#[derive(Debug, Args)]
-pub struct ExportArgs {
-    /// What to export
-    #[arg(value_enum)]
-    pub what: ExportWhat,
-    /// Output format
-    #[arg(long, value_enum, default_value = "csv")]
-    pub format: ExportFormat,
-    /// Output file [default: standard output]
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-    /// Only rows on this platform
-    #[arg(long)]
-    pub platform: Option<String>,
-    /// Only mentions in this status (open, snoozed, done)
-    #[arg(long)]
-    pub status: Option<String>,
-    /// Only rows created on or after this day (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<String>,
 }
 
 #[derive(Debug, Args)]

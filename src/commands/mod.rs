@@ -5,6 +5,7 @@ pub mod demo;
 pub mod gen;
 pub mod import;
 mod import_reader;
+pub mod stats;
 
 use crate::cli::{Cli, Command};
 use crate::config::Config;
@@ -43,7 +44,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Import(args)) => import::run(&ctx, &args),
         Some(Command::Gen(args)) => gen::run(&args),
         Some(Command::Demo(args)) => demo::run(&ctx, &args),
-        _ => anyhow::bail!("not built yet"),
+        Some(Command::Stats(args)) => stats::run(&ctx, &args),
+        Some(Command::Completions { shell }) => config::completions(shell),
+        None => open_app(&ctx),
     }
 }
 

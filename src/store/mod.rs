@@ -10,6 +10,7 @@ mod import_people;
 pub mod imports_log;
 pub mod migrations;
 pub mod seed;
+pub mod stats;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, TimeZone, Utc};

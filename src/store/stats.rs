@@ -1,0 +1,96 @@
+//! Response-time figures, computed in SQL over the whole history.
+//!
+//! First-response time: from the moment a mention was written to the first action that
+//! answers it (an imported reply we already sent, or a reply/thank sent or queued from
+//! rapport; which kinds count is `[response] counts` in the config). A mention is
+//! *answered* when it has a first-response time.
+
+use anyhow::Result;
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+/// The headline figures of `rapport stats`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// Mentions created at or after `since` (all of them without it).
+    pub mentions: i64,
+    /// Of those, the answered ones.
+    pub answered: i64,
+    /// Median first-response time of the answered ones, in seconds.
+    pub median_first_response_secs: Option<f64>,
+    /// The same per account (the brand the mention was addressed to; handles compare
+    /// without case, as platforms do), busiest first.
+    pub by_account: Vec<AccountFigures>,
+}
+
+/// Figures for one of our accounts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AccountFigures {
+    pub account: String,
+    pub mentions: i64,
+    pub answered: i64,
+    pub median_first_response_secs: Option<f64>,
+}
+
+/// Computes the summary for mentions created at or after `since` (Unix seconds).
+pub fn summary(conn: &Connection, since: i64) -> Result<Summary> {
+    let (mentions, answered): (i64, i64) = conn.query_row(
+        "SELECT COUNT(*), COUNT(first_response_at) FROM mentions WHERE created_at >= ?1",
+        [since],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let mut by_account = Vec::new();
+    let mut stmt = conn.prepare(
+        "SELECT MAX(account), COUNT(*), COUNT(first_response_at) FROM mentions
+         WHERE created_at >= ?1 AND account IS NOT NULL
+         GROUP BY account COLLATE NOCASE ORDER BY COUNT(*) DESC, account",
+    )?;
+    let rows = stmt.query_map([since], |r| {
+        Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?))
+    })?;
+    for row in rows {
+        let (account, mentions, answered) = row?;
+        let median = median_response(conn, since, Some(&account), answered)?;
+        by_account.push(AccountFigures {
+            account,
+            mentions,
+            answered,
+            median_first_response_secs: median,
+        });
+    }
+    Ok(Summary {
+        mentions,
+        answered,
+        median_first_response_secs: median_response(conn, since, None, answered)?,
+        by_account,
+    })
+}
+
+/// The median of `first_response_at - created_at` over `count` answered mentions
+/// (the mean of the two middle values when `count` is even).
+fn median_response(
+    conn: &Connection,
+    since: i64,
+    account: Option<&str>,
+    count: i64,
+) -> Result<Option<f64>> {
+    if count == 0 {
+        return Ok(None);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT first_response_at - created_at AS waited FROM mentions
+         WHERE first_response_at IS NOT NULL AND created_at >= ?1 AND (?2 IS NULL OR account = ?2 COLLATE NOCASE)
+         ORDER BY waited LIMIT ?3 OFFSET ?4",
+    )?;
+    let (take, skip) = if count % 2 == 0 {
+        (2, count / 2 - 1)
+    } else {
+        (1, count / 2)
+    };
+    let values: Vec<i64> = stmt
+        .query_map(params![since, account, take, skip], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(
+        values.iter().sum::<i64>() as f64 / values.len().max(1) as f64,
+    ))
+}
