@@ -30,6 +30,8 @@ pub enum Command {
     Gen(GenArgs),
     /// Mentions, answered mentions and median first-response time, overall and per account
     Stats(StatsArgs),
+    /// Export mentions, people or actions as CSV or NDJSON
+    Export(ExportArgs),
     /// Show the configuration
     Config(ConfigArgs),
     /// Print a shell completion script
@@ -98,6 +100,41 @@ pub struct StatsArgs {
     /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportWhat {
+    Mentions,
+    People,
+    Actions,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Ndjson,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to export
+    #[arg(value_enum)]
+    pub what: ExportWhat,
+    /// Output format
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: ExportFormat,
+    /// Output file [default: standard output]
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Only rows on this platform
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// Only mentions in this status (open, snoozed, done)
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Only rows created on or after this day (YYYY-MM-DD, local time)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod export;
 pub mod gen;
 pub mod import;
 mod import_reader;
@@ -45,6 +46,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Gen(args)) => gen::run(&args),
         Some(Command::Demo(args)) => demo::run(&ctx, &args),
         Some(Command::Stats(args)) => stats::run(&ctx, &args),
+        Some(Command::Export(args)) => export::run(&ctx, &args),
         Some(Command::Completions { shell }) => config::completions(shell),
         None => open_app(&ctx),
     }

@@ -54,6 +54,20 @@ pub fn run(ctx: &Ctx, args: &StatsArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--since YYYY-MM-DD`: local midnight of that day, as Unix seconds.
+pub fn parse_since(day: &str) -> Result<i64> {
+    let date = NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .with_context(|| format!("--since {day:?}: expected a day like 2026-11-01"))?;
+    let midnight = date
+        .and_hms_opt(0, 0, 0)
+        .context("--since: no midnight that day")?;
+    Ok(Local
+        .from_local_datetime(&midnight)
+        .earliest()
+        .context("--since: that midnight does not exist in the local time zone")?
+        .timestamp())
+}
+
 /// "1 h 05 min", "12 min", "40 s", or "-" when there is nothing to measure.
 fn human(secs: Option<f64>) -> String {
     match secs {

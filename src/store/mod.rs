@@ -5,6 +5,7 @@
 //! local time.
 
 mod bulk;
+pub mod export;
 pub mod import;
 mod import_people;
 pub mod imports_log;
