@@ -3,22 +3,9 @@
 
 mod common;
 
-use common::{mention, rapport, shared_data, stderr, stdout};
+use common::{count, mention, rapport, shared_data, stderr, stdout, write};
 use rusqlite::Connection;
 use std::path::Path;
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path.to_str().unwrap().to_string()
-}
-
-fn count(db: &Path, sql: &str) -> i64 {
-    Connection::open(db)
-        .unwrap()
-        .query_row(sql, [], |r| r.get(0))
-        .unwrap()
-}
 
 /// Characters that must never reach the database from an import.
 fn assert_clean(db: &Path) {

@@ -3,22 +3,7 @@
 
 mod common;
 
-use common::{dump, mention, rapport, stderr, stdout};
-use rusqlite::Connection;
-use std::path::Path;
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path.to_str().unwrap().to_string()
-}
-
-fn count(db: &Path, sql: &str) -> i64 {
-    Connection::open(db)
-        .unwrap()
-        .query_row(sql, [], |r| r.get(0))
-        .unwrap()
-}
+use common::{count, dump, mention, rapport, stderr, stdout, write};
 
 /// 60 records; line 57 is broken in the way `broken` says.
 fn with_line_57(broken: &str) -> String {

@@ -100,3 +100,18 @@ pub fn mention(id: &str, handle: &str, body: &str) -> String {
     })
     .to_string()
 }
+
+/// Writes `bytes` to `dir/name` and returns the path as a string argument.
+pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// The single integer an SQL query returns.
+pub fn count(db: &Path, sql: &str) -> i64 {
+    Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
