@@ -1,6 +1,7 @@
 //! rapport: a keyboard-first terminal inbox for tending a brand's relationships on
 //! social media. The binary is a thin shell over these modules (see STYLE in the README).
 
+pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -1,6 +1,7 @@
 //! Configuration: the embedded defaults (config/default.toml), the user's file merged
 //! over them, and `validate()`. Every error names the file, the line and the key.
 
+pub mod keys;
 mod load;
 pub mod paths;
 

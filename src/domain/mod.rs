@@ -1,10 +1,13 @@
 //! The domain: mentions, people and what the operator does with them, as plain
 //! values. Nothing here knows about the terminal or SQL; time is always passed in.
 
+pub mod human;
 pub mod kinds;
 pub mod priority;
+pub mod query;
 pub mod sanitize;
 pub mod signals;
+pub mod suggest;
 pub mod warnings;
 
 pub use kinds::{

@@ -4,12 +4,16 @@
 //! Times are stored as INTEGER seconds since the Unix epoch, UTC; the UI shows them in
 //! local time.
 
+pub mod actions;
 mod bulk;
+pub mod detail;
 pub mod export;
 pub mod import;
 mod import_people;
 pub mod imports_log;
+pub mod inbox;
 pub mod migrations;
+pub mod people;
 pub mod seed;
 pub mod stats;
 

@@ -1,0 +1,98 @@
+//! The operator's vocabulary: every key maps to one of these named actions, through the
+//! keymap in config. The help overlay and the key hints are generated from the same map.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! actions {
+    ($($variant:ident = $name:literal : $help:literal,)*) => {
+        /// A named thing the operator can do.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Action {
+            $($variant,)*
+        }
+
+        impl Action {
+            /// Every action, in the order the help lists them.
+            pub const ALL: &'static [Action] = &[$(Action::$variant,)*];
+
+            /// The name used in config files.
+            pub fn name(self) -> &'static str {
+                match self { $(Action::$variant => $name,)* }
+            }
+
+            /// One line for the help overlay.
+            pub fn help(self) -> &'static str {
+                match self { $(Action::$variant => $help,)* }
+            }
+        }
+
+        impl std::str::FromStr for Action {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($name => Ok(Action::$variant),)*
+                    _ => Err(format!(
+                        "{s:?} is not an action; known actions: {}",
+                        [$($name),*].join(", ")
+                    )),
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    TakeSuggestion = "take_suggestion": "do what the detail pane suggests",
+    Reply = "reply": "write a reply",
+    Thank = "thank": "thank them, from a template you make personal",
+    Like = "like": "like it (done, no reply)",
+    TogglePowerUser = "toggle_power_user": "tag or untag the author as a power user",
+    EditRelationship = "edit_relationship": "set buyer stage and how they like to be engaged",
+    Note = "note": "add a note on the person",
+    Snooze = "snooze": "snooze: 1 hour, tomorrow morning, or a time you type",
+    Dismiss = "dismiss": "done, no reply needed",
+    Undo = "undo": "undo the last action (repeat to go further back)",
+    Search = "search": "search: words, \"phrases\", from:, platform:, is:, status:",
+    Filter = "filter": "filter presets",
+    SwitchPane = "switch_pane": "move focus between list and detail",
+    Down = "down": "next row",
+    Up = "up": "previous row",
+    PageDown = "page_down": "next page",
+    PageUp = "page_up": "previous page",
+    Top = "top": "first row",
+    Bottom = "bottom": "last row",
+    Open = "open": "open the person's page",
+    Back = "back": "back: close, clear the search, leave the view",
+    Help = "help": "this help",
+    Quit = "quit": "quit",
+    Stats = "stats": "response figures",
+    People = "people": "people",
+    Inbox = "inbox": "back to the inbox",
+    Send = "send": "queue the reply",
+    OpenEditor = "open_editor": "edit the reply in $EDITOR",
+    Cancel = "cancel": "close without sending",
+}
+
+/// The screens and popups that have their own key table (plus `global`).
+pub const MODES: &[&str] = &["global", "inbox", "people", "person", "stats", "compose"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_match_serde() {
+        for a in Action::ALL {
+            assert_eq!(a.name().parse::<Action>(), Ok(*a));
+            assert_eq!(
+                serde_json::to_string(a).unwrap(),
+                format!("\"{}\"", a.name())
+            );
+        }
+        assert!("reply_all"
+            .parse::<Action>()
+            .unwrap_err()
+            .contains("reply_all"));
+    }
+}

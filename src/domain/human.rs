@@ -1,0 +1,42 @@
+//! Durations and counts the way people say them: "45s", "12m", "3h", "3h20m", "2d", "12.3k".
+
+/// A compact duration: seconds under a minute, minutes under an hour, hours (with
+/// minutes under 10 h) under two days, then days.
+pub fn duration(secs: i64) -> String {
+    let s = secs.max(0);
+    match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m", s / 60),
+        3600..=35_999 if s % 3600 >= 60 => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
+        3600..=172_799 => format!("{}h", s / 3600),
+        _ => format!("{}d", s / 86_400),
+    }
+}
+
+/// A count with k/M for thousands and millions.
+pub fn count(n: i64) -> String {
+    match n.abs() {
+        0..=9_999 => n.to_string(),
+        10_000..=999_999 => format!("{}k", n / 1000),
+        _ => format!("{:.1}M", n as f64 / 1e6),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_like_speech() {
+        assert_eq!(duration(-5), "0s");
+        assert_eq!(duration(59), "59s");
+        assert_eq!(duration(60 * 12), "12m");
+        assert_eq!(duration(3 * 3600), "3h");
+        assert_eq!(duration(3 * 3600 + 20 * 60), "3h20m");
+        assert_eq!(duration(30 * 3600 + 20 * 60), "30h");
+        assert_eq!(duration(3 * 86_400), "3d");
+        assert_eq!(count(9_999), "9999");
+        assert_eq!(count(25_400), "25k");
+        assert_eq!(count(2_500_000), "2.5M");
+    }
+}

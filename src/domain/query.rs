@@ -1,0 +1,157 @@
+//! The search language: words, "phrases", from:handle, platform:x, kind:sms,
+//! is:question|complaint|power|over|bot, status:open|snoozed|done. Parsed here into
+//! plain values; the store turns them into SQL.
+
+use super::{MentionKind, Status};
+
+/// A parsed search.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    /// Words and phrases, all of which must appear (full-text).
+    pub terms: Vec<String>,
+    pub from: Option<String>,
+    pub platform: Option<String>,
+    pub kind: Option<MentionKind>,
+    pub status: Option<Status>,
+    pub question: bool,
+    pub complaint: bool,
+    pub power: bool,
+    pub over: bool,
+    pub bot: bool,
+}
+
+impl Query {
+    /// Parses the text typed after `/`. Errors say which word is wrong.
+    pub fn parse(text: &str) -> Result<Query, String> {
+        let mut q = Query::default();
+        for token in tokens(text) {
+            let Token { text: t, quoted } = token;
+            if quoted {
+                if !t.trim().is_empty() {
+                    q.terms.push(t);
+                }
+                continue;
+            }
+            let Some((field, value)) = t.split_once(':').filter(|(f, v)| {
+                !v.is_empty() && ["from", "platform", "kind", "is", "status"].contains(f)
+            }) else {
+                q.terms.push(t);
+                continue;
+            };
+            let value = value.to_lowercase();
+            match field {
+                "from" => q.from = Some(value.trim_start_matches('@').to_string()),
+                "platform" => q.platform = Some(value),
+                "kind" => {
+                    q.kind = Some(value.parse().map_err(|_| {
+                        format!(
+                            "kind:{value} is not a kind; use {}",
+                            MentionKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+                        )
+                    })?)
+                }
+                "status" => {
+                    q.status = Some(value.parse().map_err(|_| {
+                        format!("status:{value} is not a status; use open, snoozed or done")
+                    })?)
+                }
+                _ => match value.as_str() {
+                    "question" => q.question = true,
+                    "complaint" => q.complaint = true,
+                    "power" => q.power = true,
+                    "over" => q.over = true,
+                    "bot" => q.bot = true,
+                    _ => {
+                        return Err(format!(
+                            "is:{value} is not known; use is:question, is:complaint, is:power, is:over or is:bot"
+                        ))
+                    }
+                },
+            }
+        }
+        Ok(q)
+    }
+
+    /// The FTS5 MATCH expression for the terms: each one a quoted string (so no word
+    /// is read as an FTS operator), all required. None when there are no terms.
+    pub fn fts_match(&self) -> Option<String> {
+        let parts: Vec<String> = self
+            .terms
+            .iter()
+            .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    }
+}
+
+struct Token {
+    text: String,
+    quoted: bool,
+}
+
+fn tokens(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut in_quotes = false;
+    let flush = |cur: &mut String, quoted: bool, out: &mut Vec<Token>| {
+        if !cur.is_empty() || quoted {
+            out.push(Token {
+                text: std::mem::take(cur),
+                quoted,
+            });
+        }
+    };
+    for c in text.chars() {
+        match c {
+            '"' if in_quotes => {
+                flush(&mut cur, true, &mut out);
+                in_quotes = false;
+            }
+            '"' => {
+                flush(&mut cur, false, &mut out);
+                in_quotes = true;
+            }
+            c if c.is_whitespace() && !in_quotes => flush(&mut cur, false, &mut out),
+            c => cur.push(c),
+        }
+    }
+    flush(&mut cur, in_quotes, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_filter() {
+        let q = Query::parse(
+            r#"refund "cold brew" from:@Ana platform:X is:question is:over status:done kind:sms"#,
+        )
+        .unwrap();
+        assert_eq!(q.terms, vec!["refund", "cold brew"]);
+        assert_eq!(q.from.as_deref(), Some("ana"));
+        assert_eq!(q.platform.as_deref(), Some("x"));
+        assert!(q.question && q.over && !q.power);
+        assert_eq!(q.status, Some(Status::Done));
+        assert_eq!(q.kind, Some(MentionKind::Sms));
+        assert_eq!(q.fts_match().unwrap(), r#""refund" "cold brew""#);
+    }
+
+    #[test]
+    fn words_cannot_inject_fts_syntax() {
+        let q = Query::parse(r#"NOT a"b OR* "#).unwrap();
+        assert_eq!(q.fts_match().unwrap(), r#""NOT" "a" "b OR* ""#);
+        let q = Query::parse("time: 10:30").unwrap();
+        assert_eq!(q.terms, vec!["time:", "10:30"]);
+    }
+
+    #[test]
+    fn unknown_filters_are_explained() {
+        assert!(Query::parse("is:happy").unwrap_err().contains("is:happy"));
+        assert!(Query::parse("status:gone")
+            .unwrap_err()
+            .contains("status:gone"));
+        assert_eq!(Query::parse("").unwrap(), Query::default());
+    }
+}

@@ -1,0 +1,165 @@
+//! What to do with a mention, and why, in the operator's words:
+//! question or complaint -> reply; praise -> thank; plain mention -> like; bot or spam
+//! -> dismiss; an author who meets the power-user rules but is not tagged -> tag them
+//! and reply personally.
+
+use super::Signals;
+use crate::config::PowerUserRules;
+
+/// The suggested step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Reply,
+    Thank,
+    Like,
+    Dismiss,
+    TagPowerUser,
+}
+
+/// A step and the reason shown beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub step: Step,
+    pub reason: String,
+}
+
+/// What the suggestion depends on.
+#[derive(Debug, Clone, Copy)]
+pub struct About {
+    pub signals: Signals,
+    pub is_bot: bool,
+    pub tagged_power_user: bool,
+    pub followers: Option<i64>,
+    pub conversations_30d: i64,
+    /// Seconds since the mention was written.
+    pub waiting_secs: i64,
+    pub over_target: bool,
+}
+
+/// Whether the author meets either power-user rule.
+pub fn meets_power_rules(
+    rules: &PowerUserRules,
+    followers: Option<i64>,
+    conversations_30d: i64,
+) -> bool {
+    followers.is_some_and(|f| f >= rules.min_followers)
+        || (rules.min_conversations_30d > 0 && conversations_30d >= rules.min_conversations_30d)
+}
+
+/// The suggestion for one mention.
+pub fn suggest(a: &About, rules: &PowerUserRules) -> Suggestion {
+    let waiting = format!(
+        "waiting {}{}",
+        super::human::duration(a.waiting_secs),
+        if a.over_target { ", over target" } else { "" }
+    );
+    if a.is_bot {
+        return Suggestion {
+            step: Step::Dismiss,
+            reason: "looks like a bot or spam: dismiss".into(),
+        };
+    }
+    if !a.tagged_power_user && meets_power_rules(rules, a.followers, a.conversations_30d) {
+        let why = match a.followers {
+            Some(f) if f >= rules.min_followers => {
+                format!("{} followers", super::human::count(f))
+            }
+            _ => format!("{} conversations in 30 days", a.conversations_30d),
+        };
+        return Suggestion {
+            step: Step::TagPowerUser,
+            reason: format!(
+                "{why} (power-user rule), {waiting}: tag as power user, then reply personally"
+            ),
+        };
+    }
+    let who = if a.tagged_power_user {
+        " from a power user"
+    } else {
+        ""
+    };
+    let (step, what) = if a.signals.is_question {
+        (Step::Reply, "question")
+    } else if a.signals.is_complaint() {
+        (Step::Reply, "complaint")
+    } else if a.signals.is_praise() {
+        (Step::Thank, "praise")
+    } else if a.tagged_power_user {
+        (Step::Reply, "mention")
+    } else {
+        (Step::Like, "plain mention")
+    };
+    let verb = match step {
+        Step::Reply => "reply",
+        Step::Thank => "thank (and like)",
+        _ => "like",
+    };
+    Suggestion {
+        step,
+        reason: format!("{what}{who}, {waiting}: {verb}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn about(sentiment: f64, is_question: bool) -> About {
+        About {
+            signals: Signals {
+                is_question,
+                sentiment,
+            },
+            is_bot: false,
+            tagged_power_user: false,
+            followers: Some(120),
+            conversations_30d: 1,
+            waiting_secs: 3 * 3600,
+            over_target: true,
+        }
+    }
+
+    #[test]
+    fn each_kind_of_mention_gets_its_step() {
+        let rules = Config::defaults().power_users;
+        let s = suggest(&about(0.0, true), &rules);
+        assert_eq!(s.step, Step::Reply);
+        assert_eq!(s.reason, "question, waiting 3h, over target: reply");
+        assert_eq!(suggest(&about(-0.6, false), &rules).step, Step::Reply);
+        assert_eq!(suggest(&about(0.7, false), &rules).step, Step::Thank);
+        assert_eq!(suggest(&about(0.0, false), &rules).step, Step::Like);
+        let bot = About {
+            is_bot: true,
+            ..about(0.0, true)
+        };
+        assert_eq!(suggest(&bot, &rules).step, Step::Dismiss);
+    }
+
+    #[test]
+    fn power_users_are_tagged_then_answered_personally() {
+        let rules = Config::defaults().power_users;
+        let big = About {
+            followers: Some(25_000),
+            ..about(0.0, true)
+        };
+        let s = suggest(&big, &rules);
+        assert_eq!(s.step, Step::TagPowerUser);
+        assert!(s.reason.starts_with("25k followers"), "{}", s.reason);
+        let talkative = About {
+            conversations_30d: 5,
+            ..about(0.0, false)
+        };
+        assert!(suggest(&talkative, &rules)
+            .reason
+            .contains("5 conversations"));
+        let tagged = About {
+            tagged_power_user: true,
+            ..big
+        };
+        assert_eq!(
+            suggest(&tagged, &rules).reason,
+            "question from a power user, waiting 3h, over target: reply"
+        );
+    }
+}

@@ -1,0 +1,226 @@
+//! The rows of the inbox list, a page at a time. The triage queue is the open items
+//! by (rank, id) on the index mentions_queue; a search lists matches newest first by
+//! id, which is also the full-text index's rowid. Both page by keyset (the key of the
+//! last row shown), never by OFFSET, so every page costs the same at any depth.
+
+use crate::domain::query::Query;
+use crate::domain::{MentionKind, Status};
+use anyhow::{Context, Result};
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, Connection, Row};
+
+/// One row of the list: enough to draw it, nothing more.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InboxRow {
+    pub id: i64,
+    pub rank: i64,
+    pub created_at: i64,
+    pub due_at: i64,
+    pub platform: String,
+    pub kind: MentionKind,
+    pub author_id: i64,
+    pub handle: String,
+    pub power_user: bool,
+    /// A segment tag of the author, if any.
+    pub segment: Option<String>,
+    /// The start of the text (at most 300 characters).
+    pub preview: String,
+    pub status: Status,
+}
+
+/// What the list shows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Listing {
+    /// Open items, best first.
+    #[default]
+    Queue,
+    /// A search, newest first.
+    Search(Query),
+}
+
+/// Which way to page from a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Rows after the key (or from the top without one).
+    Forward,
+    /// Rows before the key (or from the bottom without one), returned in list order.
+    Backward,
+}
+
+const COLUMNS: &str = "m.id, m.rank, m.created_at, m.due_at, m.platform, m.kind, m.author_id, p.handle,
+    EXISTS (SELECT 1 FROM tags t WHERE t.person_id = m.author_id AND t.tag = 'power_user'),
+    (SELECT t.tag FROM tags t WHERE t.person_id = m.author_id AND t.tag NOT IN ('power_user', 'vip') LIMIT 1),
+    substr(m.body, 1, 300), m.status";
+
+fn row(r: &Row<'_>) -> rusqlite::Result<InboxRow> {
+    let kind: String = r.get(5)?;
+    let status: String = r.get(11)?;
+    Ok(InboxRow {
+        id: r.get(0)?,
+        rank: r.get(1)?,
+        created_at: r.get(2)?,
+        due_at: r.get(3)?,
+        platform: r.get(4)?,
+        kind: kind.parse().unwrap_or(MentionKind::Mention),
+        author_id: r.get(6)?,
+        handle: r.get(7)?,
+        power_user: r.get(8)?,
+        segment: r.get(9)?,
+        preview: r.get(10)?,
+        status: status.parse().unwrap_or(Status::Open),
+    })
+}
+
+/// A page of `limit` rows from `from` (exclusive) in `dir`.
+pub fn page(
+    conn: &Connection,
+    listing: &Listing,
+    from: Option<&InboxRow>,
+    dir: Direction,
+    limit: usize,
+    now: i64,
+) -> Result<Vec<InboxRow>> {
+    let mut rows = match listing {
+        Listing::Queue => queue_page(conn, from, dir, limit)?,
+        Listing::Search(q) => search_page(conn, q, from.map(|r| r.id), dir, limit, now)?,
+    };
+    if dir == Direction::Backward {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+fn queue_page(
+    conn: &Connection,
+    from: Option<&InboxRow>,
+    dir: Direction,
+    limit: usize,
+) -> Result<Vec<InboxRow>> {
+    let (key, sql) = match dir {
+        Direction::Forward => (
+            from.map_or((i64::MIN, i64::MIN), |r| (r.rank, r.id)),
+            "WHERE m.status = 'open' AND (m.rank, m.id) > (?1, ?2) ORDER BY m.rank, m.id LIMIT ?3",
+        ),
+        Direction::Backward => (
+            from.map_or((i64::MAX, i64::MAX), |r| (r.rank, r.id)),
+            "WHERE m.status = 'open' AND (m.rank, m.id) < (?1, ?2) ORDER BY m.rank DESC, m.id DESC LIMIT ?3",
+        ),
+    };
+    let sql = format!("SELECT {COLUMNS} FROM mentions m JOIN people p ON p.id = m.author_id {sql}");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map(rusqlite::params![key.0, key.1, limit as i64], row)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .context("reading the queue")?;
+    Ok(rows)
+}
+
+/// The WHERE clauses and parameters of a query's filters (fixed SQL, values bound).
+fn filters(q: &Query, now: i64, params: &mut Vec<Value>) -> Vec<&'static str> {
+    let mut clauses = Vec::new();
+    if let Some(from) = &q.from {
+        params.push(Value::Text(from.clone()));
+        clauses.push("p.handle = ? COLLATE NOCASE");
+    }
+    if let Some(platform) = &q.platform {
+        params.push(Value::Text(platform.clone()));
+        clauses.push("m.platform = ? COLLATE NOCASE");
+    }
+    if let Some(kind) = q.kind {
+        params.push(Value::Text(kind.as_str().into()));
+        clauses.push("m.kind = ?");
+    }
+    if let Some(status) = q.status {
+        params.push(Value::Text(status.as_str().into()));
+        clauses.push("m.status = ?");
+    }
+    if q.question {
+        clauses.push("m.is_question = 1");
+    }
+    if q.complaint {
+        clauses.push("m.sentiment <= -0.3");
+    }
+    if q.bot {
+        clauses.push("p.is_bot = 1");
+    }
+    if q.power {
+        clauses.push("EXISTS (SELECT 1 FROM tags t WHERE t.person_id = m.author_id AND t.tag = 'power_user')");
+    }
+    if q.over {
+        params.push(Value::Integer(now));
+        clauses.push("m.status = 'open' AND m.due_at < ?");
+    }
+    clauses
+}
+
+fn search_page(
+    conn: &Connection,
+    q: &Query,
+    from_id: Option<i64>,
+    dir: Direction,
+    limit: usize,
+    now: i64,
+) -> Result<Vec<InboxRow>> {
+    let mut params: Vec<Value> = Vec::new();
+    let mut clauses: Vec<&str> = Vec::new();
+    let fts = q.fts_match();
+    // Newest first: forward is toward smaller ids. With words, the key is the
+    // full-text rowid (the same number) so the index drives the scan.
+    let (key_clause, order) = match (fts.is_some(), dir) {
+        (true, Direction::Forward) => ("f.rowid < ?", "DESC"),
+        (true, Direction::Backward) => ("f.rowid > ?", "ASC"),
+        (false, Direction::Forward) => ("m.id < ?", "DESC"),
+        (false, Direction::Backward) => ("m.id > ?", "ASC"),
+    };
+    if let Some(m) = &fts {
+        params.push(Value::Text(m.clone()));
+        clauses.push("mentions_fts MATCH ?");
+    }
+    params.push(Value::Integer(from_id.unwrap_or(match dir {
+        Direction::Forward => i64::MAX,
+        Direction::Backward => i64::MIN,
+    })));
+    clauses.push(key_clause);
+    clauses.extend(filters(q, now, &mut params));
+    params.push(Value::Integer(limit as i64));
+    let sql = match fts {
+        // Driven by the full-text index in rowid order (rowid = mentions.id): the
+        // first page of a word found in every row costs the same as a rare one.
+        Some(_) => format!(
+            "SELECT {COLUMNS} FROM mentions_fts f JOIN mentions m ON m.id = f.rowid
+             JOIN people p ON p.id = m.author_id WHERE {} ORDER BY f.rowid {order} LIMIT ?",
+            clauses.join(" AND ")
+        ),
+        None => format!(
+            "SELECT {COLUMNS} FROM mentions m JOIN people p ON p.id = m.author_id
+             WHERE {} ORDER BY m.id {order} LIMIT ?",
+            clauses.join(" AND ")
+        ),
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map(params_from_iter(params), row)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .context("searching")?;
+    Ok(rows)
+}
+
+/// Wakes snoozed items whose time has come; returns how many woke.
+pub fn wake_snoozed(conn: &Connection, now: i64) -> Result<usize> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE mentions SET status = 'open', snoozed_until = NULL
+             WHERE status = 'snoozed' AND snoozed_until <= ?1",
+        )?
+        .execute([now])?;
+    Ok(n)
+}
+
+/// How many items are open, and how many are snoozed.
+pub fn open_counts(conn: &Connection) -> Result<(i64, i64)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT (SELECT COUNT(*) FROM mentions WHERE status = 'open'),
+                (SELECT COUNT(*) FROM mentions WHERE status = 'snoozed')",
+    )?;
+    Ok(stmt.query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}

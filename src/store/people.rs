@@ -1,0 +1,146 @@
+//! The people view: a page of people with filters, and one person's whole history
+//! (their mentions and our actions) newest first.
+
+use crate::domain::BuyerStage;
+use anyhow::{Context, Result};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection};
+
+/// Which people to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PeopleFilter {
+    #[default]
+    All,
+    PowerUsers,
+    Stage(BuyerStage),
+    /// Not contacted for more than `people.stale_after_days`.
+    NotContacted,
+}
+
+impl PeopleFilter {
+    /// The presets offered by `f` in the people view, in order.
+    pub const PRESETS: &'static [PeopleFilter] = &[
+        PeopleFilter::All,
+        PeopleFilter::PowerUsers,
+        PeopleFilter::NotContacted,
+        PeopleFilter::Stage(BuyerStage::ExistingCustomer),
+        PeopleFilter::Stage(BuyerStage::PotentialBuyer),
+        PeopleFilter::Stage(BuyerStage::LightBuyer),
+        PeopleFilter::Stage(BuyerStage::FormerCustomer),
+    ];
+
+    pub fn label(&self) -> String {
+        match self {
+            PeopleFilter::All => "everyone".into(),
+            PeopleFilter::PowerUsers => "power users".into(),
+            PeopleFilter::Stage(s) => s.as_str().replace('_', " "),
+            PeopleFilter::NotContacted => "not contacted lately".into(),
+        }
+    }
+}
+
+/// One row of the people list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonRow {
+    pub id: i64,
+    pub platform: String,
+    pub handle: String,
+    pub followers: Option<i64>,
+    pub power_user: bool,
+    pub buyer_stage: String,
+    pub last_seen: i64,
+    pub last_contact: Option<i64>,
+}
+
+/// A page of people, most recently seen first, after `from` (last_seen, id).
+pub fn page(
+    conn: &Connection,
+    filter: PeopleFilter,
+    from: Option<(i64, i64)>,
+    limit: usize,
+    now: i64,
+    stale_after_days: i64,
+) -> Result<Vec<PersonRow>> {
+    let (seen, id) = from.unwrap_or((i64::MAX, i64::MAX));
+    let mut params: Vec<Value> = vec![Value::Integer(seen), Value::Integer(id)];
+    let clause = match filter {
+        PeopleFilter::All => "",
+        PeopleFilter::PowerUsers => "AND power_user",
+        PeopleFilter::Stage(stage) => {
+            params.push(Value::Text(stage.as_str().into()));
+            "AND p.buyer_stage = ?3"
+        }
+        PeopleFilter::NotContacted => {
+            params.push(Value::Integer(now - stale_after_days * 86_400));
+            "AND COALESCE(last_contact, 0) < ?3"
+        }
+    };
+    params.push(Value::Integer(limit as i64));
+    let limit_at = params.len();
+    let sql = format!(
+        "SELECT * FROM (
+            SELECT p.id, p.platform, p.handle, p.followers,
+                EXISTS (SELECT 1 FROM tags t WHERE t.person_id = p.id AND t.tag = 'power_user') AS power_user,
+                p.buyer_stage, p.last_seen,
+                (SELECT MAX(a.created_at) FROM actions a WHERE a.person_id = p.id AND a.undone_at IS NULL
+                    AND a.state IN ('queued', 'sent')) AS last_contact
+            FROM people p WHERE (p.last_seen, p.id) < (?1, ?2)
+         ) p WHERE 1 {clause} ORDER BY p.last_seen DESC, p.id DESC LIMIT ?{limit_at}"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map(params_from_iter(params), |r| {
+            Ok(PersonRow {
+                id: r.get(0)?,
+                platform: r.get(1)?,
+                handle: r.get(2)?,
+                followers: r.get(3)?,
+                power_user: r.get(4)?,
+                buyer_stage: r.get(5)?,
+                last_seen: r.get(6)?,
+                last_contact: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .context("listing people")?;
+    Ok(rows)
+}
+
+/// One event in a person's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub at: i64,
+    /// "mention", "comment", ... for theirs; "reply", "like", "note", ... for ours.
+    pub what: String,
+    pub ours: bool,
+    pub text: String,
+    /// For our actions: queued, sent, cancelled...; for theirs: open, snoozed, done.
+    pub state: String,
+}
+
+/// The newest `limit` events of person `id`: what they wrote and what we did.
+pub fn history(conn: &Connection, id: i64, limit: usize) -> Result<Vec<Event>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT * FROM (
+            SELECT created_at, kind, 0, body, status FROM mentions WHERE author_id = ?1
+            ORDER BY created_at DESC LIMIT ?2)
+         UNION ALL SELECT * FROM (
+            SELECT created_at, kind, 1, body,
+                   CASE WHEN undone_at IS NOT NULL THEN 'undone' ELSE state END
+            FROM actions WHERE person_id = ?1 ORDER BY created_at DESC LIMIT ?2)
+         ORDER BY 1 DESC LIMIT ?2",
+    )?;
+    let rows = stmt
+        .query_map(params![id, limit as i64], |r| {
+            Ok(Event {
+                at: r.get(0)?,
+                what: r.get(1)?,
+                ours: r.get(2)?,
+                text: r.get(3)?,
+                state: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .context("reading a person's history")?;
+    Ok(rows)
+}
