@@ -9,3 +9,5 @@ pub mod domain;
 pub mod gen;
 pub mod ingest;
 pub mod store;
+pub mod tui;
+pub mod ui;

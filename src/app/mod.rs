@@ -1,1 +1,18 @@
+//! The app as a state machine: [`App`] holds what the screen shows, `update` turns a
+//! message into new state and effects. No terminal, database or clock in here.
+
+pub mod act;
 pub mod action;
+pub mod compose;
+pub mod list;
+pub mod msg;
+pub mod people;
+mod popup;
+pub mod snooze;
+pub mod state;
+mod update;
+
+pub use action::Action;
+pub use msg::{Effect, Loaded, Msg, StoreCmd};
+pub use state::App;
+pub use update::REFRESH_TICKS;

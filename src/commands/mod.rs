@@ -52,14 +52,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// Opens the app on `ctx.db`. Until the screen exists, prints a summary of the inbox.
+/// Opens the inbox screen on `ctx.db`.
 pub fn open_app(ctx: &Ctx) -> Result<ExitCode> {
-    let conn = crate::store::open(&ctx.db)?;
-    let (open, total): (i64, i64) = conn.query_row(
-        "SELECT COUNT(*) FILTER (WHERE status = 'open'), COUNT(*) FROM mentions",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    println!("{}: {total} mentions, {open} open", ctx.db.display());
+    crate::tui::run(&ctx.db, &ctx.config)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -149,6 +149,16 @@ fn chord_text(chord: &[Key]) -> String {
         .join(" ")
 }
 
+/// The tables a mode reads: its own, then the global one, except while composing,
+/// when every unbound key is text.
+fn tables(mode: &str) -> [&str; 2] {
+    if mode == "compose" {
+        [mode, mode]
+    } else {
+        [mode, "global"]
+    }
+}
+
 /// What a key press means in a mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resolved {
@@ -209,7 +219,7 @@ impl Keymap {
     /// What `keys` (pending keys plus the new one) mean in `mode`, then globally.
     pub fn resolve(&self, mode: &str, keys: &[Key]) -> Resolved {
         let mut pending = false;
-        for table in [mode, "global"] {
+        for table in tables(mode) {
             let Some(list) = self.modes.get(table) else {
                 continue;
             };
@@ -239,7 +249,7 @@ impl Keymap {
     /// The action of exactly `keys`, ignoring longer bindings (for a pending key that
     /// timed out or was followed by something else).
     pub fn exact(&self, mode: &str, keys: &[Key]) -> Option<Action> {
-        [mode, "global"].iter().find_map(|t| {
+        tables(mode).iter().find_map(|t| {
             self.modes
                 .get(*t)?
                 .iter()
@@ -256,16 +266,19 @@ impl Keymap {
             .unwrap_or_default()
     }
 
-    /// The keys bound to `action` in `mode` or globally, joined with "/".
-    pub fn keys_for(&self, mode: &str, action: Action) -> Option<String> {
-        let keys: Vec<String> = [mode, "global"]
-            .iter()
-            .filter_map(|t| self.modes.get(*t))
-            .flatten()
-            .filter(|(_, a)| *a == action)
-            .map(|(c, _)| chord_text(c))
-            .collect();
-        (!keys.is_empty()).then(|| keys.join("/"))
+    /// The keys bound to `action` in `mode` or globally, in table order.
+    pub fn keys_for(&self, mode: &str, action: Action) -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
+        let [own, other] = tables(mode);
+        let second = (other != own).then_some(other);
+        for table in std::iter::once(own).chain(second) {
+            for (c, a) in self.modes.get(table).into_iter().flatten() {
+                if *a == action {
+                    keys.push(chord_text(c));
+                }
+            }
+        }
+        keys
     }
 }
 

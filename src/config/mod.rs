@@ -2,7 +2,7 @@
 //! over them, and `validate()`. Every error names the file, the line and the key.
 
 pub mod keys;
-mod load;
+pub mod load;
 pub mod paths;
 
 pub use load::{load, load_str, ConfigError};

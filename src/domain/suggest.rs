@@ -91,7 +91,7 @@ pub fn suggest(a: &About, rules: &PowerUserRules) -> Suggestion {
     };
     let verb = match step {
         Step::Reply => "reply",
-        Step::Thank => "thank (and like)",
+        Step::Thank => "thank",
         _ => "like",
     };
     Suggestion {

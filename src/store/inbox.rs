@@ -72,17 +72,18 @@ fn row(r: &Row<'_>) -> rusqlite::Result<InboxRow> {
 }
 
 /// A page of `limit` rows from `from` (exclusive) in `dir`.
+/// `from` is the exclusive key: (rank, id) in the queue, (id, _) in a search.
 pub fn page(
     conn: &Connection,
     listing: &Listing,
-    from: Option<&InboxRow>,
+    from: Option<(i64, i64)>,
     dir: Direction,
     limit: usize,
     now: i64,
 ) -> Result<Vec<InboxRow>> {
     let mut rows = match listing {
         Listing::Queue => queue_page(conn, from, dir, limit)?,
-        Listing::Search(q) => search_page(conn, q, from.map(|r| r.id), dir, limit, now)?,
+        Listing::Search(q) => search_page(conn, q, from.map(|k| k.0), dir, limit, now)?,
     };
     if dir == Direction::Backward {
         rows.reverse();
@@ -92,17 +93,17 @@ pub fn page(
 
 fn queue_page(
     conn: &Connection,
-    from: Option<&InboxRow>,
+    from: Option<(i64, i64)>,
     dir: Direction,
     limit: usize,
 ) -> Result<Vec<InboxRow>> {
     let (key, sql) = match dir {
         Direction::Forward => (
-            from.map_or((i64::MIN, i64::MIN), |r| (r.rank, r.id)),
+            from.unwrap_or((i64::MIN, i64::MIN)),
             "WHERE m.status = 'open' AND (m.rank, m.id) > (?1, ?2) ORDER BY m.rank, m.id LIMIT ?3",
         ),
         Direction::Backward => (
-            from.map_or((i64::MAX, i64::MAX), |r| (r.rank, r.id)),
+            from.unwrap_or((i64::MAX, i64::MAX)),
             "WHERE m.status = 'open' AND (m.rank, m.id) < (?1, ?2) ORDER BY m.rank DESC, m.id DESC LIMIT ?3",
         ),
     };

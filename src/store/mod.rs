@@ -5,6 +5,7 @@
 //! local time.
 
 pub mod actions;
+pub mod actor;
 mod bulk;
 pub mod detail;
 pub mod export;

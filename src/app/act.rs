@@ -1,0 +1,367 @@
+//! What each named action does in each view.
+
+use super::compose::{self, Compose};
+use super::msg::{Effect, StoreCmd};
+use super::state::{App, Confirmable, InputPurpose, Pane, PickPurpose, Popup, View};
+use crate::app::action::Action;
+use crate::domain::suggest::{self, Step, Suggestion};
+use crate::domain::ActionKind;
+use crate::store::actions::{Outcome, Write};
+use crate::store::inbox::Listing;
+use tui_textarea::TextArea;
+
+/// Filter presets for the inbox: each is a search.
+pub const INBOX_FILTERS: &[(&str, &str)] = &[
+    ("over target", "is:over"),
+    ("questions", "is:question status:open"),
+    ("complaints", "is:complaint status:open"),
+    ("power users", "is:power status:open"),
+    ("direct messages", "kind:direct_message status:open"),
+    ("text messages (SMS)", "kind:sms status:open"),
+    ("snoozed", "status:snoozed"),
+    ("done", "status:done"),
+];
+
+/// Whether an action of this kind takes the item out of the queue.
+pub fn closes_mention(kind: ActionKind) -> bool {
+    matches!(
+        kind,
+        ActionKind::Reply
+            | ActionKind::Thank
+            | ActionKind::Like
+            | ActionKind::Dismiss
+            | ActionKind::Snooze
+    )
+}
+
+impl App {
+    /// Does `action` in the current view.
+    pub fn act(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Quit => {
+                self.quitting = true;
+                return vec![Effect::Quit];
+            }
+            Action::Help => {
+                self.popup = Some(Popup::Help);
+                return Vec::new();
+            }
+            Action::Stats => {
+                self.view = View::Stats;
+                return Vec::new();
+            }
+            Action::People => {
+                self.view = View::People;
+                return vec![self.load_people(false)];
+            }
+            Action::Inbox => {
+                self.view = View::Inbox;
+                return self.refresh_all();
+            }
+            _ => {}
+        }
+        match self.view {
+            View::Inbox => self.inbox_action(action),
+            View::People => self.people_action(action),
+            View::Person => self.person_action(action),
+            View::Stats => {
+                match action {
+                    Action::Down | Action::PageDown => {
+                        self.stats_scroll = self.stats_scroll.saturating_add(3)
+                    }
+                    Action::Up | Action::PageUp => {
+                        self.stats_scroll = self.stats_scroll.saturating_sub(3)
+                    }
+                    Action::Back => self.view = View::Inbox,
+                    _ => {}
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// The suggestion for the selected item, once its detail is loaded.
+    pub fn suggestion(&self) -> Option<Suggestion> {
+        let d = self.selected_detail()?;
+        if d.mention.status == crate::domain::Status::Done {
+            return None;
+        }
+        let about = suggest::About {
+            signals: d.mention.signals,
+            is_bot: d.author.is_bot,
+            tagged_power_user: d.author.power_user(),
+            followers: d.author.followers,
+            conversations_30d: d.author.conversations_30d,
+            waiting_secs: self.now - d.mention.created_at,
+            over_target: d.mention.due_at < self.now,
+        };
+        Some(suggest::suggest(&about, &self.config.power_users))
+    }
+
+    fn inbox_action(&mut self, action: Action) -> Vec<Effect> {
+        if self.compose.is_some() {
+            return self.compose_action(action);
+        }
+        let page = crate::ui::layout::list_height(self.size).max(1) as isize;
+        match action {
+            Action::Down if self.focus == Pane::Detail => {
+                self.detail_scroll = self.detail_scroll.saturating_add(1);
+                Vec::new()
+            }
+            Action::Up if self.focus == Pane::Detail => {
+                self.detail_scroll = self.detail_scroll.saturating_sub(1);
+                Vec::new()
+            }
+            Action::Down => self.move_cursor(1),
+            Action::Up => self.move_cursor(-1),
+            Action::PageDown => self.move_cursor(page),
+            Action::PageUp => self.move_cursor(-page),
+            Action::Top => vec![Effect::Store(StoreCmd::Page(self.inbox.top()))],
+            Action::Bottom => vec![Effect::Store(StoreCmd::Page(self.inbox.bottom()))],
+            Action::SwitchPane => {
+                self.focus = match self.focus {
+                    Pane::List => Pane::Detail,
+                    Pane::Detail => Pane::List,
+                };
+                Vec::new()
+            }
+            Action::Back => {
+                if self.focus == Pane::Detail {
+                    self.focus = Pane::List;
+                    Vec::new()
+                } else if self.inbox.listing != Listing::Queue {
+                    self.say("back to the queue");
+                    vec![Effect::Store(StoreCmd::Page(
+                        self.inbox.show(Listing::Queue),
+                    ))]
+                } else {
+                    Vec::new()
+                }
+            }
+            Action::Search => {
+                self.popup = Some(Popup::Input {
+                    purpose: InputPurpose::Search,
+                    text: Box::new(one_line("")),
+                    error: None,
+                });
+                Vec::new()
+            }
+            Action::Filter => {
+                self.popup = Some(Popup::Pick {
+                    title: "filter".into(),
+                    items: INBOX_FILTERS
+                        .iter()
+                        .map(|(name, q)| format!("{name}  ({q})"))
+                        .collect(),
+                    cursor: 0,
+                    purpose: PickPurpose::InboxFilter,
+                });
+                Vec::new()
+            }
+            Action::Undo => vec![Effect::Store(StoreCmd::Undo)],
+            Action::TakeSuggestion => match self.suggestion() {
+                Some(s) => self.inbox_action(match s.step {
+                    Step::Reply => Action::Reply,
+                    Step::Thank => Action::Thank,
+                    Step::Like => Action::Like,
+                    Step::Dismiss => Action::Dismiss,
+                    Step::TagPowerUser => Action::TogglePowerUser,
+                }),
+                None => Vec::new(),
+            },
+            Action::Open => match self.selected_detail().map(|d| d.author.id) {
+                Some(id) => self.open_person(id, View::Inbox),
+                None => Vec::new(),
+            },
+            _ => self.on_selected(action),
+        }
+    }
+
+    /// Actions on the selected mention or its author.
+    fn on_selected(&mut self, action: Action) -> Vec<Effect> {
+        let Some(row) = self.inbox.selected().cloned() else {
+            self.say("nothing selected");
+            return Vec::new();
+        };
+        let name = self
+            .selected_detail()
+            .and_then(|d| d.author.display_name.clone())
+            .map(|n| n.split_whitespace().next().unwrap_or_default().to_string())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| row.handle.clone());
+        let to = format!("@{} ({})", row.handle, row.platform);
+        match action {
+            Action::Reply => {
+                self.compose = Some(Compose::new(row.id, ActionKind::Reply, to, "", None));
+                Vec::new()
+            }
+            Action::Thank => {
+                if self.config.templates.is_empty() {
+                    self.compose = Some(Compose::new(row.id, ActionKind::Thank, to, "", None));
+                    return Vec::new();
+                }
+                let topic = compose::topic(&row.preview);
+                self.popup = Some(Popup::Pick {
+                    title: format!("thank {name} with"),
+                    items: self
+                        .config
+                        .templates
+                        .iter()
+                        .map(|t| format!("{}: {}", t.name, compose::fill(&t.text, &name, &topic)))
+                        .collect(),
+                    cursor: 0,
+                    purpose: PickPurpose::Template { mention_id: row.id },
+                });
+                Vec::new()
+            }
+            Action::Like => self.write(Write::Like { mention_id: row.id }, true),
+            Action::Dismiss => self.write(Write::Dismiss { mention_id: row.id }, true),
+            Action::Snooze => {
+                let tomorrow =
+                    super::snooze::tomorrow_morning(&self.config.working_hours, self.now);
+                self.popup = Some(Popup::Pick {
+                    title: "snooze until".into(),
+                    items: vec![
+                        "in 1 hour".into(),
+                        format!(
+                            "tomorrow, {}",
+                            crate::ui::format::local_time(&self.config, tomorrow)
+                        ),
+                        "a time you type…".into(),
+                    ],
+                    cursor: 0,
+                    purpose: PickPurpose::Snooze { mention_id: row.id },
+                });
+                Vec::new()
+            }
+            Action::TogglePowerUser => {
+                self.inbox.keep_id = Some(row.id);
+                self.write(
+                    Write::TogglePowerUser {
+                        person_id: row.author_id,
+                    },
+                    false,
+                )
+            }
+            Action::Note => {
+                self.note_popup(row.author_id);
+                Vec::new()
+            }
+            Action::EditRelationship => {
+                match self.selected_detail().map(|d| d.author.clone()) {
+                    Some(card) => self.relationship_popup(&card),
+                    None => self.say("one moment: the author card is loading"),
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn compose_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(c) = self.compose.as_mut() else {
+            return Vec::new();
+        };
+        match action {
+            Action::Send => {
+                if let Some(problem) = c.problem() {
+                    c.error = Some(problem);
+                    return Vec::new();
+                }
+                let write = Write::Reply {
+                    mention_id: c.mention_id,
+                    kind: c.kind,
+                    body: c.body(),
+                    force: false,
+                };
+                self.inbox.keep_id = None;
+                vec![Effect::Store(StoreCmd::Write(write))]
+            }
+            Action::OpenEditor => vec![Effect::OpenEditor(c.body())],
+            Action::Cancel => {
+                if c.edited() {
+                    self.popup = Some(Popup::Confirm {
+                        text: "Discard this reply?".into(),
+                        yes: Confirmable::DiscardReply,
+                    });
+                } else {
+                    self.compose = None;
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Sends a write; `closes` when it takes the selected item out of the list.
+    pub(crate) fn write(&mut self, write: Write, closes: bool) -> Vec<Effect> {
+        let mut effects = vec![Effect::Store(StoreCmd::Write(write))];
+        if closes {
+            let before = self.inbox.selected().map(|r| r.id);
+            self.inbox.remove_selected();
+            self.done_this_session += 1;
+            if let Some(id) = self
+                .inbox
+                .selected()
+                .map(|r| r.id)
+                .filter(|id| Some(*id) != before)
+            {
+                effects.push(Effect::Store(StoreCmd::Detail(id)));
+            }
+        }
+        effects
+    }
+
+    pub(crate) fn on_written(&mut self, outcome: Outcome) -> Vec<Effect> {
+        match outcome {
+            Outcome::Applied(text) => {
+                if let Some(c) = self.compose.take() {
+                    // The reply went out from the compose pane: the item is done.
+                    if self.inbox.selected().map(|r| r.id) == Some(c.mention_id) {
+                        self.inbox.remove_selected();
+                    }
+                    self.done_this_session += 1;
+                }
+                self.say(text);
+                self.refresh_all()
+            }
+            Outcome::Duplicate { handle, body, at } => {
+                let when = crate::ui::format::local_time(&self.config, at);
+                let body = crate::domain::sanitize::one_line(&body);
+                self.popup = Some(Popup::Confirm {
+                    text: format!(
+                        "A reply like this went to @{} ({when}):\n\n\"{body}\"\n\nPeople notice copy-paste. Send it anyway?",
+                        crate::domain::sanitize::one_line(&handle)
+                    ),
+                    yes: Confirmable::SendDuplicate,
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    pub(crate) fn note_popup(&mut self, person_id: i64) {
+        self.popup = Some(Popup::Input {
+            purpose: InputPurpose::Note { person_id },
+            text: Box::new(one_line("")),
+            error: None,
+        });
+    }
+
+    pub(crate) fn relationship_popup(&mut self, card: &crate::store::detail::Card) {
+        self.popup = Some(Popup::Relationship {
+            person_id: card.id,
+            handle: card.handle.clone(),
+            stage: card.buyer_stage,
+            engagement: card.engagement,
+            field: 0,
+        });
+    }
+}
+
+/// A one-line text input.
+pub fn one_line(start: &str) -> TextArea<'static> {
+    let mut t = TextArea::from([start.to_string()]);
+    t.move_cursor(tui_textarea::CursorMove::End);
+    t
+}

@@ -1,0 +1,212 @@
+//! The inbox list as a window onto the listing: a few hundred rows around the cursor,
+//! extended a page at a time by keyset as the cursor nears either end, and reloaded in
+//! place (from the same key) when the data changes.
+
+use super::msg::PageRequest;
+use crate::store::inbox::{Direction, InboxRow, Listing};
+
+/// Rows per page; the window holds at most two pages.
+pub const PAGE: usize = 200;
+
+/// The visible part of a listing.
+#[derive(Debug, Clone, Default)]
+pub struct InboxWindow {
+    pub listing: Listing,
+    pub rows: Vec<InboxRow>,
+    pub cursor: usize,
+    /// The first row on screen.
+    pub offset: usize,
+    /// The exclusive key before rows[0]; None when the window starts at the top.
+    pub start: Option<(i64, i64)>,
+    /// No rows after the last one.
+    pub at_end: bool,
+    /// The last request sent; answers to older ones are ignored.
+    pub seq: u64,
+    pub loading: bool,
+    /// Select this mention after the next reload, when it is in the window.
+    pub keep_id: Option<i64>,
+    /// Moves still to make once the next page arrives.
+    pending_move: isize,
+    /// Whether the listing has been loaded at least once.
+    pub loaded: bool,
+}
+
+impl InboxWindow {
+    /// The row under the cursor.
+    pub fn selected(&self) -> Option<&InboxRow> {
+        self.rows.get(self.cursor)
+    }
+
+    fn key(&self, row: &InboxRow) -> (i64, i64) {
+        match self.listing {
+            Listing::Queue => (row.rank, row.id),
+            Listing::Search(_) => (row.id, 0),
+        }
+    }
+
+    /// The exclusive key just before `row`, so a forward page from it starts at `row`.
+    fn key_before(&self, row: &InboxRow) -> (i64, i64) {
+        match self.listing {
+            Listing::Queue => (row.rank, row.id - 1),
+            Listing::Search(_) => (row.id + 1, 0),
+        }
+    }
+
+    fn request(&mut self, from: Option<(i64, i64)>, dir: Direction, replace: bool) -> PageRequest {
+        self.seq += 1;
+        self.loading = true;
+        PageRequest {
+            listing: self.listing.clone(),
+            from,
+            dir,
+            limit: PAGE,
+            replace,
+            seq: self.seq,
+        }
+    }
+
+    /// Reload the window from where it starts, keeping the selection.
+    pub fn reload(&mut self) -> PageRequest {
+        self.keep_id = self.keep_id.or(self.selected().map(|r| r.id));
+        self.request(self.start, Direction::Forward, true)
+    }
+
+    /// Show `listing` from its top.
+    pub fn show(&mut self, listing: Listing) -> PageRequest {
+        self.listing = listing;
+        self.top()
+    }
+
+    pub fn top(&mut self) -> PageRequest {
+        self.start = None;
+        self.cursor = 0;
+        self.offset = 0;
+        self.keep_id = None;
+        self.pending_move = 0;
+        self.request(None, Direction::Forward, true)
+    }
+
+    pub fn bottom(&mut self) -> PageRequest {
+        self.keep_id = None;
+        self.pending_move = 0;
+        self.request(None, Direction::Backward, true)
+    }
+
+    /// Moves the cursor; returns a request when the window must grow first.
+    pub fn move_by(&mut self, delta: isize) -> Option<PageRequest> {
+        if self.rows.is_empty() {
+            return None;
+        }
+        let target = self.cursor as isize + delta;
+        let last = self.rows.len() as isize - 1;
+        if target > last && !self.at_end {
+            self.cursor = last as usize;
+            if self.loading {
+                return None;
+            }
+            self.pending_move = target - last;
+            let from = self.rows.last().map(|r| self.key(r));
+            return Some(self.request(from, Direction::Forward, false));
+        }
+        if target < 0 && self.start.is_some() {
+            self.cursor = 0;
+            if self.loading {
+                return None;
+            }
+            self.pending_move = target;
+            let from = self.rows.first().map(|r| self.key(r));
+            return Some(self.request(from, Direction::Backward, false));
+        }
+        self.cursor = target.clamp(0, last) as usize;
+        None
+    }
+
+    /// Takes a page; returns a follow-up request when the window turned out empty
+    /// past its start (everything after it was answered elsewhere).
+    pub fn apply(&mut self, request: &PageRequest, rows: Vec<InboxRow>) -> Option<PageRequest> {
+        if request.seq != self.seq {
+            return None;
+        }
+        self.loading = false;
+        self.loaded = true;
+        let full = rows.len() >= request.limit;
+        match (request.replace, request.dir) {
+            (true, Direction::Forward) => {
+                if rows.is_empty() && self.start.is_some() {
+                    return Some(self.top());
+                }
+                self.rows = rows;
+                self.at_end = !full;
+                let kept = self
+                    .keep_id
+                    .take()
+                    .and_then(|id| self.rows.iter().position(|r| r.id == id));
+                self.cursor = kept.unwrap_or(self.cursor);
+            }
+            (true, Direction::Backward) => {
+                self.rows = rows;
+                self.at_end = true;
+                self.start = match (full, self.rows.first()) {
+                    (true, Some(first)) => Some(self.key_before(first)),
+                    _ => None,
+                };
+                self.cursor = self.rows.len().saturating_sub(1);
+            }
+            (false, Direction::Forward) => {
+                self.at_end = !full;
+                self.rows.extend(rows);
+                if self.rows.len() > 2 * PAGE {
+                    let drop = self.rows.len() - 2 * PAGE;
+                    self.rows.drain(..drop);
+                    self.cursor = self.cursor.saturating_sub(drop);
+                    self.offset = self.offset.saturating_sub(drop);
+                    self.start = self.rows.first().map(|r| self.key_before(r));
+                }
+            }
+            (false, Direction::Backward) => {
+                let added = rows.len();
+                if !full {
+                    self.start = None;
+                } else if let Some(first) = rows.first() {
+                    self.start = Some(self.key_before(first));
+                }
+                let mut rows = rows;
+                rows.append(&mut self.rows);
+                self.rows = rows;
+                self.cursor += added;
+                self.offset += added;
+                if self.rows.len() > 2 * PAGE {
+                    self.rows.truncate(2 * PAGE);
+                    self.at_end = false;
+                }
+            }
+        }
+        let pending = std::mem::take(&mut self.pending_move);
+        self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+        if pending != 0 && !request.replace {
+            return self.move_by(pending);
+        }
+        None
+    }
+
+    /// Drops the selected row at once (it was answered), before the reload confirms.
+    pub fn remove_selected(&mut self) {
+        if self.cursor < self.rows.len() {
+            self.rows.remove(self.cursor);
+            self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+            self.keep_id = self.selected().map(|r| r.id);
+        }
+    }
+
+    /// Keeps the cursor on screen for a list `height` rows tall.
+    pub fn scroll_into_view(&mut self, height: usize) {
+        let height = height.max(1);
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + height {
+            self.offset = self.cursor + 1 - height;
+        }
+        let max_offset = self.rows.len().saturating_sub(height);
+        self.offset = self.offset.min(max_offset);
+    }
+}

@@ -1,0 +1,281 @@
+//! Keys inside popups. These are the usual dialog keys (arrows, Enter, Esc, y/n)
+//! rather than remappable actions: a popup is a question, not a mode to work in.
+
+use super::act::{one_line, INBOX_FILTERS};
+use super::compose::{self, Compose};
+use super::msg::{Effect, StoreCmd};
+use super::state::{App, Confirmable, InputPurpose, PickPurpose, Popup};
+use crate::config::keys::Key;
+use crate::domain::{ActionKind, BuyerStage, Engagement};
+use crate::store::actions::Write;
+use crate::store::inbox::Listing;
+use crate::store::people::PeopleFilter;
+use crossterm::event::{KeyCode, KeyEvent};
+
+impl App {
+    pub(crate) fn popup_key(&mut self, event: KeyEvent, key: Key) -> Vec<Effect> {
+        let Some(popup) = self.popup.take() else {
+            return Vec::new();
+        };
+        match popup {
+            Popup::Help => Vec::new(),
+            Popup::Confirm { text, yes } => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => self.confirmed(yes),
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Vec::new(),
+                _ => {
+                    self.popup = Some(Popup::Confirm { text, yes });
+                    Vec::new()
+                }
+            },
+            Popup::Pick {
+                title,
+                items,
+                mut cursor,
+                purpose,
+            } => {
+                let chosen = match key.code {
+                    KeyCode::Esc => return Vec::new(),
+                    KeyCode::Enter => Some(cursor),
+                    KeyCode::Char(c @ '1'..='9') => {
+                        Some(c as usize - '1' as usize).filter(|i| *i < items.len())
+                    }
+                    KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => {
+                        cursor = (cursor + 1) % items.len().max(1);
+                        None
+                    }
+                    KeyCode::Up | KeyCode::Char('k') | KeyCode::BackTab => {
+                        cursor = (cursor + items.len().max(1) - 1) % items.len().max(1);
+                        None
+                    }
+                    _ => None,
+                };
+                match chosen {
+                    Some(i) => self.picked(purpose, i),
+                    None => {
+                        self.popup = Some(Popup::Pick {
+                            title,
+                            items,
+                            cursor,
+                            purpose,
+                        });
+                        Vec::new()
+                    }
+                }
+            }
+            Popup::Relationship {
+                person_id,
+                handle,
+                mut stage,
+                mut engagement,
+                mut field,
+            } => {
+                let step =
+                    |up: bool, i: usize, n: usize| if up { (i + n - 1) % n } else { (i + 1) % n };
+                match key.code {
+                    KeyCode::Esc => return Vec::new(),
+                    KeyCode::Enter => {
+                        return self.write(
+                            Write::Relationship {
+                                person_id,
+                                stage,
+                                engagement,
+                            },
+                            false,
+                        )
+                    }
+                    KeyCode::Tab
+                    | KeyCode::BackTab
+                    | KeyCode::Left
+                    | KeyCode::Right
+                    | KeyCode::Char('h')
+                    | KeyCode::Char('l') => field = 1 - field.min(1),
+                    KeyCode::Up | KeyCode::Down | KeyCode::Char('k') | KeyCode::Char('j') => {
+                        let up = matches!(key.code, KeyCode::Up | KeyCode::Char('k'));
+                        if field == 0 {
+                            let all = BuyerStage::ALL;
+                            let i = all.iter().position(|s| *s == stage).unwrap_or(0);
+                            stage = all[step(up, i, all.len())];
+                        } else {
+                            let all = Engagement::ALL;
+                            let i = all.iter().position(|e| *e == engagement).unwrap_or(0);
+                            engagement = all[step(up, i, all.len())];
+                        }
+                    }
+                    _ => {}
+                }
+                self.popup = Some(Popup::Relationship {
+                    person_id,
+                    handle,
+                    stage,
+                    engagement,
+                    field,
+                });
+                Vec::new()
+            }
+            Popup::Input {
+                purpose, mut text, ..
+            } => match key.code {
+                KeyCode::Esc => Vec::new(),
+                KeyCode::Enter => {
+                    let typed = text.lines().join(" ");
+                    match self.submitted(purpose, &typed) {
+                        Ok(effects) => effects,
+                        Err(error) => {
+                            self.popup = Some(Popup::Input {
+                                purpose,
+                                text,
+                                error: Some(error),
+                            });
+                            Vec::new()
+                        }
+                    }
+                }
+                _ => {
+                    text.input(event);
+                    self.popup = Some(Popup::Input {
+                        purpose,
+                        text,
+                        error: None,
+                    });
+                    Vec::new()
+                }
+            },
+        }
+    }
+
+    fn confirmed(&mut self, yes: Confirmable) -> Vec<Effect> {
+        match yes {
+            Confirmable::DiscardReply => {
+                self.compose = None;
+                Vec::new()
+            }
+            Confirmable::SendDuplicate => match &self.compose {
+                Some(c) => vec![Effect::Store(StoreCmd::Write(Write::Reply {
+                    mention_id: c.mention_id,
+                    kind: c.kind,
+                    body: c.body(),
+                    force: true,
+                }))],
+                None => Vec::new(),
+            },
+        }
+    }
+
+    fn picked(&mut self, purpose: PickPurpose, i: usize) -> Vec<Effect> {
+        match purpose {
+            PickPurpose::Snooze { mention_id } => {
+                let until = match i {
+                    0 => self.now + 3600,
+                    1 => super::snooze::tomorrow_morning(&self.config.working_hours, self.now),
+                    _ => {
+                        self.popup = Some(Popup::Input {
+                            purpose: InputPurpose::SnoozeUntil { mention_id },
+                            text: Box::new(one_line("")),
+                            error: None,
+                        });
+                        return Vec::new();
+                    }
+                };
+                self.snooze(mention_id, until)
+            }
+            PickPurpose::InboxFilter => {
+                let Some((name, query)) = INBOX_FILTERS.get(i) else {
+                    return Vec::new();
+                };
+                match self.search(query) {
+                    Ok(effects) => {
+                        self.say(format!("{name}: Esc returns to the queue"));
+                        effects
+                    }
+                    Err(e) => {
+                        self.warn(e);
+                        Vec::new()
+                    }
+                }
+            }
+            PickPurpose::PeopleFilter => {
+                self.people.filter = PeopleFilter::PRESETS.get(i).copied().unwrap_or_default();
+                self.people.cursor = 0;
+                self.people.offset = 0;
+                vec![self.load_people(false)]
+            }
+            PickPurpose::Template { mention_id } => {
+                let Some(row) = self
+                    .inbox
+                    .selected()
+                    .filter(|r| r.id == mention_id)
+                    .cloned()
+                else {
+                    return Vec::new();
+                };
+                let name = self
+                    .selected_detail()
+                    .and_then(|d| d.author.display_name.clone())
+                    .and_then(|n| n.split_whitespace().next().map(str::to_string))
+                    .unwrap_or_else(|| row.handle.clone());
+                let Some(template) = self.config.templates.get(i) else {
+                    return Vec::new();
+                };
+                let filled = compose::fill(&template.text, &name, &compose::topic(&row.preview));
+                self.compose = Some(Compose::new(
+                    mention_id,
+                    ActionKind::Thank,
+                    format!("@{} ({})", row.handle, row.platform),
+                    &filled,
+                    Some(filled.clone()),
+                ));
+                Vec::new()
+            }
+        }
+    }
+
+    fn snooze(&mut self, mention_id: i64, until: i64) -> Vec<Effect> {
+        let closes = self.inbox.selected().map(|r| r.id) == Some(mention_id);
+        self.write(Write::Snooze { mention_id, until }, closes)
+    }
+
+    /// Shows the results of `text` in the list.
+    pub(crate) fn search(&mut self, text: &str) -> Result<Vec<Effect>, String> {
+        let query = crate::domain::query::Query::parse(text)?;
+        if query == crate::domain::query::Query::default() {
+            return Ok(vec![Effect::Store(StoreCmd::Page(
+                self.inbox.show(Listing::Queue),
+            ))]);
+        }
+        self.view = super::state::View::Inbox;
+        self.focus = super::state::Pane::List;
+        Ok(vec![Effect::Store(StoreCmd::Page(
+            self.inbox.show(Listing::Search(query)),
+        ))])
+    }
+
+    fn submitted(&mut self, purpose: InputPurpose, typed: &str) -> Result<Vec<Effect>, String> {
+        match purpose {
+            InputPurpose::Search => {
+                let effects = self.search(typed)?;
+                self.say(format!(
+                    "search: {}  (Esc returns to the queue)",
+                    typed.trim()
+                ));
+                Ok(effects)
+            }
+            InputPurpose::Note { person_id } => {
+                if typed.trim().is_empty() {
+                    return Err("type the note, or Esc to cancel".into());
+                }
+                Ok(self.write(
+                    Write::Note {
+                        person_id,
+                        text: typed.trim().to_string(),
+                    },
+                    false,
+                ))
+            }
+            InputPurpose::SnoozeUntil { mention_id } => {
+                let until =
+                    super::snooze::parse_until(typed, &self.config.working_hours, self.now)?;
+                Ok(self.snooze(mention_id, until))
+            }
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! The app's state: what the screen shows and what the operator is in the middle of.
+//! It holds only the visible window of the inbox, never the whole table.
+
+use super::compose::Compose;
+use super::list::InboxWindow;
+use crate::config::keys::{Key, Keymap};
+use crate::config::Config;
+use crate::domain::warnings::Warnings;
+use crate::domain::{BuyerStage, Engagement};
+use crate::store::detail::{Card, Detail};
+use crate::store::people::{Event, PeopleFilter, PersonRow};
+use tui_textarea::TextArea;
+
+/// The screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Inbox,
+    People,
+    Person,
+    Stats,
+}
+
+/// Which inbox pane has the keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    List,
+    Detail,
+}
+
+/// What a one-line text input is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputPurpose {
+    Search,
+    Note { person_id: i64 },
+    SnoozeUntil { mention_id: i64 },
+}
+
+/// A popup over the current view; it takes the keys while open.
+#[derive(Debug, Clone)]
+pub enum Popup {
+    Help,
+    /// A question with yes/no; `yes` is what happens on yes.
+    Confirm {
+        text: String,
+        yes: Confirmable,
+    },
+    /// A list to pick from (snooze times, filter presets, templates).
+    Pick {
+        title: String,
+        items: Vec<String>,
+        cursor: usize,
+        purpose: PickPurpose,
+    },
+    Relationship {
+        person_id: i64,
+        handle: String,
+        stage: BuyerStage,
+        engagement: Engagement,
+        field: usize,
+    },
+    Input {
+        purpose: InputPurpose,
+        text: Box<TextArea<'static>>,
+        error: Option<String>,
+    },
+}
+
+/// What a pick list chooses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickPurpose {
+    Snooze { mention_id: i64 },
+    InboxFilter,
+    PeopleFilter,
+    Template { mention_id: i64 },
+}
+
+/// Actions that wait for a yes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirmable {
+    /// Send a reply that resembles one sent to someone else.
+    SendDuplicate,
+    /// Close the compose pane and lose the text.
+    DiscardReply,
+}
+
+/// The status line's message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub warning: bool,
+}
+
+/// The people view.
+#[derive(Debug, Clone, Default)]
+pub struct PeopleList {
+    pub filter: PeopleFilter,
+    pub rows: Vec<PersonRow>,
+    pub cursor: usize,
+    pub offset: usize,
+    pub at_end: bool,
+}
+
+/// One person's page.
+#[derive(Debug, Clone)]
+pub struct PersonPage {
+    pub card: Card,
+    pub history: Vec<Event>,
+    pub scroll: u16,
+}
+
+/// Everything the screen is drawn from.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub config: Config,
+    pub keymap: Keymap,
+    /// Unix seconds, from the last tick.
+    pub now: i64,
+    pub size: (u16, u16),
+    pub view: View,
+    /// Where Esc from the person page goes.
+    pub person_from: View,
+    pub focus: Pane,
+    pub popup: Option<Popup>,
+    pub compose: Option<Compose>,
+    pub inbox: InboxWindow,
+    pub detail: Option<Detail>,
+    pub detail_scroll: u16,
+    pub people: PeopleList,
+    pub person: Option<PersonPage>,
+    pub stats_scroll: u16,
+    pub open: i64,
+    pub snoozed: i64,
+    pub warnings: Warnings,
+    /// Items closed in this session (replied, thanked, liked, dismissed, snoozed).
+    pub done_this_session: u64,
+    pub notice: Option<Notice>,
+    /// Keys of an unfinished sequence ("g" of "g g"), and ticks waited for the next.
+    pub pending: Vec<Key>,
+    pub pending_ticks: u8,
+    pub ticks: u64,
+    /// The tick when the notice was set; it gives way to the key hints after a while.
+    pub notice_tick: u64,
+    pub quitting: bool,
+    /// NO_COLOR was set.
+    pub no_color: bool,
+}
+
+impl App {
+    /// A new app at `now` on a terminal of `size`; the first effects load the inbox.
+    pub fn new(config: Config, keymap: Keymap, now: i64, size: (u16, u16)) -> App {
+        App {
+            config,
+            keymap,
+            now,
+            size,
+            view: View::Inbox,
+            person_from: View::Inbox,
+            focus: Pane::List,
+            popup: None,
+            compose: None,
+            inbox: InboxWindow::default(),
+            detail: None,
+            detail_scroll: 0,
+            people: PeopleList::default(),
+            person: None,
+            stats_scroll: 0,
+            open: 0,
+            snoozed: 0,
+            warnings: Warnings::default(),
+            done_this_session: 0,
+            notice: None,
+            pending: Vec::new(),
+            pending_ticks: 0,
+            ticks: 0,
+            notice_tick: 0,
+            quitting: false,
+            no_color: false,
+        }
+    }
+
+    /// The key table in force.
+    pub fn mode(&self) -> &'static str {
+        if self.compose.is_some() {
+            return "compose";
+        }
+        match self.view {
+            View::Inbox => "inbox",
+            View::People => "people",
+            View::Person => "person",
+            View::Stats => "stats",
+        }
+    }
+
+    /// The detail of the selected row, if it is loaded.
+    pub fn selected_detail(&self) -> Option<&Detail> {
+        let id = self.inbox.selected()?.id;
+        self.detail.as_ref().filter(|d| d.mention.id == id)
+    }
+
+    pub(crate) fn say(&mut self, text: impl Into<String>) {
+        self.notice_tick = self.ticks;
+        self.notice = Some(Notice {
+            text: text.into(),
+            warning: false,
+        });
+    }
+
+    pub(crate) fn warn(&mut self, text: impl Into<String>) {
+        self.notice_tick = self.ticks;
+        self.notice = Some(Notice {
+            text: text.into(),
+            warning: true,
+        });
+    }
+}

@@ -1,0 +1,305 @@
+//! `App::update`: the only place state changes. Pure: it reads no clock and does no
+//! IO; what must happen outside comes back as effects.
+
+use super::msg::{Effect, Loaded, Mouse, Msg, StoreCmd};
+use super::state::{App, Pane, View};
+use crate::app::action::Action;
+use crate::config::keys::{Key, Resolved};
+use crossterm::event::{KeyEvent, KeyEventKind};
+
+/// Seconds between background refreshes (counts, warnings, snoozed items waking,
+/// rows changed by another process).
+pub const REFRESH_TICKS: u64 = 5;
+
+impl App {
+    /// The effects that load the first screen.
+    pub fn start(&mut self) -> Vec<Effect> {
+        let page = self.inbox.top();
+        vec![
+            Effect::Store(StoreCmd::Refresh),
+            Effect::Store(StoreCmd::Page(page)),
+        ]
+    }
+
+    /// Applies one message.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let effects = match msg {
+            Msg::Key(key) => self.on_key(key),
+            Msg::Paste(text) => self.on_paste(&text),
+            Msg::Mouse(m) => self.on_mouse(m),
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                Vec::new()
+            }
+            Msg::Tick(now) => self.on_tick(now),
+            Msg::Loaded(loaded) => self.on_loaded(loaded),
+            Msg::Terminate => {
+                self.quitting = true;
+                vec![Effect::Quit]
+            }
+            Msg::EditorDone(result) => {
+                match (result, self.compose.as_mut()) {
+                    (Ok(text), Some(c)) => c.set_body(&text),
+                    (Err(e), _) => self.warn(format!("the editor did not run: {e}")),
+                    _ => {}
+                }
+                Vec::new()
+            }
+        };
+        self.inbox
+            .scroll_into_view(crate::ui::layout::list_height(self.size));
+        self.people
+            .scroll_into_view(crate::ui::layout::people_height(self.size));
+        effects
+    }
+
+    fn on_tick(&mut self, now: i64) -> Vec<Effect> {
+        self.now = now;
+        self.ticks += 1;
+        let mut effects = Vec::new();
+        if !self.pending.is_empty() {
+            self.pending_ticks += 1;
+            if self.pending_ticks >= 2 {
+                // The sequence was not finished: the keys so far mean their own action.
+                let keys = std::mem::take(&mut self.pending);
+                if let Some(a) = self.keymap.exact(self.mode(), &keys) {
+                    effects.extend(self.act(a));
+                }
+            }
+        }
+        if self.ticks.is_multiple_of(REFRESH_TICKS * 2)
+            && self.view == View::Inbox
+            && !self.inbox.loading
+        {
+            effects.push(Effect::Store(StoreCmd::Refresh));
+            effects.push(Effect::Store(StoreCmd::Page(self.inbox.reload())));
+        }
+        effects
+    }
+
+    fn on_key(&mut self, event: KeyEvent) -> Vec<Effect> {
+        if event.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        let key = Key::from_event(&event);
+        if self.popup.is_some() {
+            return self.popup_key(event, key);
+        }
+        if self.compose.is_some() {
+            return match self.keymap.resolve("compose", &[key]) {
+                Resolved::Action(a) => self.act(a),
+                _ => {
+                    if let Some(c) = self.compose.as_mut() {
+                        c.text.input(event);
+                        c.error = None;
+                    }
+                    Vec::new()
+                }
+            };
+        }
+        self.pending.push(key);
+        self.pending_ticks = 0;
+        let mode = self.mode();
+        match self.keymap.resolve(mode, &self.pending) {
+            Resolved::Action(a) => {
+                self.pending.clear();
+                self.act(a)
+            }
+            Resolved::Pending => Vec::new(),
+            Resolved::Unbound => {
+                let keys = std::mem::take(&mut self.pending);
+                let mut effects = Vec::new();
+                if keys.len() > 1 {
+                    // "g" then "x": g's own action, then x on its own.
+                    if let Some(a) = self.keymap.exact(mode, &keys[..keys.len() - 1]) {
+                        effects.extend(self.act(a));
+                    }
+                    effects.extend(self.on_key(event));
+                }
+                effects
+            }
+        }
+    }
+
+    fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        let clean = crate::domain::sanitize::clean(text);
+        if let Some(c) = self.compose.as_mut() {
+            c.text.insert_str(&clean);
+        } else if let Some(super::state::Popup::Input { text: input, .. }) = self.popup.as_mut() {
+            input.insert_str(crate::domain::sanitize::one_line(&clean));
+        }
+        Vec::new()
+    }
+
+    fn on_mouse(&mut self, m: Mouse) -> Vec<Effect> {
+        if self.popup.is_some() || self.compose.is_some() {
+            return Vec::new();
+        }
+        match (m, self.view) {
+            (Mouse::ScrollDown, View::Inbox) if self.focus == Pane::Detail => {
+                self.detail_scroll = self.detail_scroll.saturating_add(3);
+                Vec::new()
+            }
+            (Mouse::ScrollUp, View::Inbox) if self.focus == Pane::Detail => {
+                self.detail_scroll = self.detail_scroll.saturating_sub(3);
+                Vec::new()
+            }
+            (Mouse::ScrollDown, _) => self.act(Action::Down),
+            (Mouse::ScrollUp, _) => self.act(Action::Up),
+            (Mouse::Click { column, row }, View::Inbox) => {
+                let layout = crate::ui::layout::inbox(self.size);
+                if let Some(i) = layout.row_at(column, row) {
+                    self.focus = Pane::List;
+                    let target = self.inbox.offset + i;
+                    if target < self.inbox.rows.len() {
+                        let delta = target as isize - self.inbox.cursor as isize;
+                        return self.move_cursor(delta);
+                    }
+                } else if layout.detail.contains((column, row).into()) {
+                    self.focus = Pane::Detail;
+                }
+                Vec::new()
+            }
+            (Mouse::Click { column, row }, View::People) => {
+                let area = crate::ui::layout::people(self.size);
+                if area.contains((column, row).into()) && row > area.y {
+                    let target = self.people.offset + (row - area.y - 1) as usize;
+                    if target < self.people.rows.len() {
+                        self.people.cursor = target;
+                    }
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn on_loaded(&mut self, loaded: Loaded) -> Vec<Effect> {
+        match loaded {
+            Loaded::Page { request, rows } => {
+                let before = self.inbox.selected().map(|r| r.id);
+                let mut effects = Vec::new();
+                if let Some(next) = self.inbox.apply(&request, rows) {
+                    effects.push(Effect::Store(StoreCmd::Page(next)));
+                }
+                effects.extend(self.after_move(before));
+                effects
+            }
+            Loaded::Detail { id, detail } => {
+                if self.inbox.selected().map(|r| r.id) == Some(id) {
+                    if self.detail.as_ref().map(|d| d.mention.id) != Some(id) {
+                        self.detail_scroll = 0;
+                    }
+                    self.detail = detail.map(|d| *d);
+                }
+                Vec::new()
+            }
+            Loaded::Counts { open, snoozed } => {
+                self.open = open;
+                self.snoozed = snoozed;
+                Vec::new()
+            }
+            Loaded::Warnings(w) => {
+                self.warnings = *w;
+                Vec::new()
+            }
+            Loaded::Written(outcome) => self.on_written(outcome),
+            Loaded::Undone(undone) => {
+                match undone {
+                    Some(u) => {
+                        if super::act::closes_mention(u.kind) {
+                            self.done_this_session = self.done_this_session.saturating_sub(1);
+                        }
+                        self.inbox.keep_id = u.mention_id;
+                        self.say(format!("{}; press u again to undo further", u.summary));
+                    }
+                    None => self.say("nothing left to undo"),
+                }
+                self.refresh_all()
+            }
+            Loaded::People {
+                filter,
+                rows,
+                append,
+            } => {
+                if filter == self.people.filter {
+                    self.people.at_end = rows.len() < super::people::PAGE;
+                    if append {
+                        self.people.rows.extend(rows);
+                    } else {
+                        self.people.rows = rows;
+                        self.people.cursor = self
+                            .people
+                            .cursor
+                            .min(self.people.rows.len().saturating_sub(1));
+                    }
+                }
+                Vec::new()
+            }
+            Loaded::Person { card, history } => {
+                let keep = self
+                    .person
+                    .as_ref()
+                    .filter(|p| p.card.id == card.id)
+                    .map(|p| p.scroll);
+                self.person = Some(super::state::PersonPage {
+                    card: *card,
+                    history,
+                    scroll: keep.unwrap_or(0),
+                });
+                Vec::new()
+            }
+            Loaded::Failed(e) => {
+                self.warn(e);
+                self.inbox.loading = false;
+                self.refresh_all()
+            }
+        }
+    }
+
+    /// Reloads what the current view shows.
+    pub(crate) fn refresh_all(&mut self) -> Vec<Effect> {
+        let mut effects = vec![Effect::Store(StoreCmd::Refresh)];
+        match self.view {
+            View::Inbox => effects.push(Effect::Store(StoreCmd::Page(self.inbox.reload()))),
+            View::People => effects.push(self.load_people(false)),
+            View::Person => {
+                if let Some(p) = &self.person {
+                    effects.push(Effect::Store(StoreCmd::Person(p.card.id)));
+                }
+            }
+            View::Stats => {}
+        }
+        if let Some(id) = self.inbox.selected().map(|r| r.id) {
+            effects.push(Effect::Store(StoreCmd::Detail(id)));
+        }
+        effects
+    }
+
+    /// Moves the inbox cursor and loads what the new row needs.
+    pub(crate) fn move_cursor(&mut self, delta: isize) -> Vec<Effect> {
+        let before = self.inbox.selected().map(|r| r.id);
+        let mut effects = Vec::new();
+        if let Some(req) = self.inbox.move_by(delta) {
+            effects.push(Effect::Store(StoreCmd::Page(req)));
+        }
+        effects.extend(self.after_move(before));
+        effects
+    }
+
+    /// When the selection changed, load its detail.
+    fn after_move(&mut self, before: Option<i64>) -> Vec<Effect> {
+        match self.inbox.selected().map(|r| r.id) {
+            Some(id)
+                if Some(id) != before || self.detail.as_ref().map(|d| d.mention.id) != Some(id) =>
+            {
+                vec![Effect::Store(StoreCmd::Detail(id))]
+            }
+            None => {
+                self.detail = None;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+}

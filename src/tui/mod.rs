@@ -1,0 +1,126 @@
+//! The event loop: messages in (keys, store results, ticks, signals), `update`, effects
+//! out, and a redraw only when something changed. Nothing here waits on the database:
+//! the store thread answers with messages.
+
+pub mod editor;
+pub mod input;
+pub mod terminal;
+
+use crate::app::{App, Effect, Msg, StoreCmd};
+use crate::config::keys::Keymap;
+use crate::config::Config;
+use anyhow::{bail, Context, Result};
+use crossbeam_channel::{unbounded, RecvTimeoutError};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How often the clock ticks (waiting times, refreshes, unfinished key sequences).
+const TICK: Duration = Duration::from_millis(500);
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Runs the app on the database at `db` until the operator quits.
+pub fn run(db: &Path, config: &Config) -> Result<()> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        bail!("the inbox screen needs a terminal; in scripts use `rapport stats`, `rapport check` or `rapport export`");
+    }
+    let keymap = Keymap::build(&config.keys)
+        .map_err(|(key, problem)| anyhow::anyhow!("config: {key}: {problem}"))?;
+    let conn = crate::store::open(db)?;
+    let (msg_tx, msg_rx) = unbounded::<Msg>();
+    let (cmd_tx, cmd_rx) = unbounded::<StoreCmd>();
+    let store = crate::store::actor::spawn(conn, config.clone(), cmd_rx, msg_tx.clone(), now)
+        .context("starting the store thread")?;
+    let size = crossterm::terminal::size().context("reading the terminal size")?;
+    let mut app = App::new(config.clone(), keymap, now(), size);
+    app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+
+    let mut guard = terminal::Guard::new().context("setting up the terminal")?;
+    let paused = Arc::new(AtomicBool::new(false));
+    input::spawn_events(msg_tx.clone(), paused.clone()).context("starting the input thread")?;
+    input::spawn_signals(msg_tx.clone()).context("listening for signals")?;
+
+    let mut effects = app.start();
+    let mut dirty = true;
+    let mut next_tick = Instant::now() + TICK;
+    'outer: loop {
+        for effect in effects.drain(..) {
+            match effect {
+                Effect::Store(cmd) => {
+                    if cmd_tx.send(cmd).is_err() {
+                        break 'outer;
+                    }
+                }
+                Effect::Quit => break 'outer,
+                Effect::Bell => {
+                    let _ = std::io::stdout().write_all(b"\x07");
+                }
+                Effect::Alert(text) => alert(&config.alerts.command, &text),
+                Effect::OpenEditor(text) => {
+                    paused.store(true, Ordering::SeqCst);
+                    // Let the input thread finish its current poll before the editor reads.
+                    std::thread::sleep(Duration::from_millis(80));
+                    guard.suspend();
+                    let result = editor::edit(&text);
+                    guard
+                        .resume()
+                        .context("taking the terminal back from the editor")?;
+                    paused.store(false, Ordering::SeqCst);
+                    let _ = msg_tx.send(Msg::EditorDone(result));
+                }
+            }
+        }
+        if dirty {
+            guard
+                .terminal
+                .draw(|f| crate::ui::draw(f, &app))
+                .context("drawing")?;
+        }
+        let wait = next_tick.saturating_duration_since(Instant::now());
+        let msg = match msg_rx.recv_timeout(wait) {
+            Ok(msg) => msg,
+            Err(RecvTimeoutError::Timeout) => {
+                next_tick = Instant::now() + TICK;
+                Msg::Tick(now())
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        let is_tick = matches!(msg, Msg::Tick(_));
+        effects = app.update(msg);
+        // Take everything already waiting before drawing once.
+        while let Ok(msg) = msg_rx.try_recv() {
+            effects.extend(app.update(msg));
+        }
+        // A tick redraws at most once a minute's worth of change: waiting times move.
+        dirty = !is_tick || !effects.is_empty() || app.ticks % 20 == 0 || app.notice.is_some();
+    }
+    // Let the store finish queued writes before the process ends.
+    drop(cmd_tx);
+    drop(guard);
+    store
+        .join()
+        .map_err(|_| anyhow::anyhow!("the store thread stopped abnormally"))?;
+    Ok(())
+}
+
+/// Runs the configured alert command with the announcement, without waiting for it.
+fn alert(command: &[String], text: &str) {
+    let Some((program, args)) = command.split_first() else {
+        return;
+    };
+    if let Err(e) = std::process::Command::new(program)
+        .args(args)
+        .arg(text)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        tracing::warn!("alert command {program:?} failed: {e}");
+    }
+}

@@ -1,0 +1,221 @@
+//! The detail pane: the suggestion and why, the whole message, the conversation, and
+//! the author card.
+
+use super::format::local_time;
+use super::theme::Theme;
+use crate::app::App;
+use crate::domain::{human, sanitize};
+use crate::store::detail::{Card, Detail};
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::Frame;
+
+/// Lines of untrusted multi-line text, cleaned.
+fn text_lines<'a>(text: &str, style: ratatui::style::Style) -> Vec<Line<'a>> {
+    sanitize::clean(text)
+        .split('\n')
+        .map(|l| Line::styled(l.to_string(), style))
+        .collect()
+}
+
+fn due_text(app: &App, d: &Detail) -> String {
+    let m = &d.mention;
+    match m.status {
+        crate::domain::Status::Done => match m.first_response_at {
+            Some(t) => format!("answered after {}", human::duration(t - m.created_at)),
+            None => "done".into(),
+        },
+        crate::domain::Status::Snoozed => format!(
+            "snoozed until {}",
+            m.snoozed_until
+                .map(|t| local_time(&app.config, t))
+                .unwrap_or_default()
+        ),
+        crate::domain::Status::Open if m.due_at <= app.now => {
+            format!("over target by {}", human::duration(app.now - m.due_at))
+        }
+        crate::domain::Status::Open => format!("due in {}", human::duration(m.due_at - app.now)),
+    }
+}
+
+pub fn card_lines<'a>(app: &App, theme: &Theme, c: &Card) -> Vec<Line<'a>> {
+    let label = |s: &str| Span::styled(format!("{s:<14}"), theme.muted);
+    let mut lines = vec![Line::from(vec![
+        Span::styled(
+            format!("@{}", sanitize::one_line(&c.handle)),
+            theme.accent.add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(match &c.display_name {
+            Some(n) => format!("  {}", sanitize::one_line(n)),
+            None => String::new(),
+        }),
+        Span::styled(format!("  {}", c.platform), theme.muted),
+        Span::styled(
+            if c.power_user() {
+                "  ★ power user"
+            } else {
+                ""
+            },
+            theme.accent,
+        ),
+        Span::styled(if c.is_bot { "  likely a bot" } else { "" }, theme.warning),
+    ])];
+    lines.push(Line::from(vec![
+        label("followers"),
+        Span::raw(
+            c.followers
+                .map(human::count)
+                .unwrap_or_else(|| "unknown".into()),
+        ),
+    ]));
+    lines.push(Line::from(vec![
+        label("conversations"),
+        Span::raw(format!(
+            "{} ({} in the last 30 days)",
+            c.conversations, c.conversations_30d
+        )),
+    ]));
+    lines.push(Line::from(vec![
+        label("last contact"),
+        Span::raw(match c.last_contact {
+            Some(t) => format!(
+                "{} ({} ago)",
+                local_time(&app.config, t),
+                human::duration(app.now - t)
+            ),
+            None => "never".into(),
+        }),
+    ]));
+    lines.push(Line::from(vec![
+        label("buyer stage"),
+        Span::raw(c.buyer_stage.as_str().replace('_', " ")),
+        Span::styled("   likes ", theme.muted),
+        Span::raw(c.engagement.as_str()),
+    ]));
+    let tags: Vec<String> = c.tags.iter().map(|t| sanitize::one_line(t)).collect();
+    if !tags.is_empty() {
+        lines.push(Line::from(vec![label("tags"), Span::raw(tags.join(", "))]));
+    }
+    if !c.notes.is_empty() {
+        lines.push(Line::from(label("notes")));
+        lines.extend(text_lines(&c.notes, ratatui::style::Style::default()));
+    }
+    lines
+}
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bool) {
+    let block = Block::bordered()
+        .title(Span::styled(" detail ", theme.accent))
+        .border_style(if focused {
+            theme.focused_border
+        } else {
+            theme.border
+        });
+    let Some(d) = app.selected_detail() else {
+        let text = if app.inbox.selected().is_some() {
+            "loading…"
+        } else {
+            ""
+        };
+        frame.render_widget(Paragraph::new(text).style(theme.muted).block(block), area);
+        return;
+    };
+    let m = &d.mention;
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(s) = app.suggestion() {
+        let key = app
+            .keymap
+            .keys_for("inbox", crate::app::Action::TakeSuggestion)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| "take_suggestion".into());
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("→ {key}: "),
+                theme.accent.add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(s.reason, theme.accent),
+        ]));
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::from(vec![
+        Span::styled(format!("{} · {} · ", m.platform, m.kind), theme.muted),
+        Span::raw(format!(
+            "{} ({} ago) · ",
+            local_time(&app.config, m.created_at),
+            human::duration(app.now - m.created_at)
+        )),
+        Span::styled(
+            due_text(app, d),
+            super::inbox::urgency(
+                app,
+                theme,
+                if m.status == crate::domain::Status::Open {
+                    m.due_at
+                } else {
+                    i64::MAX
+                },
+            ),
+        ),
+    ]));
+    if let Some(account) = &m.account {
+        lines.push(Line::styled(
+            format!("to {}", sanitize::one_line(account)),
+            theme.muted,
+        ));
+    }
+    lines.push(Line::raw(""));
+    // The conversation, with this message in it; alone, just the message.
+    for item in &d.thread {
+        if d.thread.len() > 1 {
+            let who = if item.ours {
+                format!("{} (us)", item.who)
+            } else {
+                format!("@{}", item.who)
+            };
+            let style = if item.ours {
+                theme.ours
+            } else if item.current {
+                theme.accent
+            } else {
+                theme.muted
+            };
+            lines.push(Line::styled(
+                format!(
+                    "{} · {}{}",
+                    sanitize::one_line(&who),
+                    local_time(&app.config, item.at),
+                    if item.current { "  ◀" } else { "" }
+                ),
+                style,
+            ));
+        }
+        let style = if item.ours {
+            theme.ours
+        } else {
+            ratatui::style::Style::default()
+        };
+        lines.extend(text_lines(&item.body, style));
+        if d.thread.len() > 1 {
+            lines.push(Line::raw(""));
+        }
+    }
+    if let Some(url) = &m.url {
+        lines.push(Line::styled(
+            sanitize::one_line(url),
+            theme.muted.add_modifier(Modifier::UNDERLINED),
+        ));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("── author ──", theme.muted));
+    lines.extend(card_lines(app, theme, &d.author));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((app.detail_scroll, 0)),
+        area,
+    );
+}

@@ -1,0 +1,63 @@
+//! Text for the screen: times in the operator's zone, widths that respect wide and
+//! zero-width characters, and untrusted text made safe to draw.
+
+use crate::config::Config;
+use crate::domain::sanitize;
+use chrono::{TimeZone, Utc};
+use chrono_tz::Tz;
+use unicode_width::UnicodeWidthChar;
+
+/// A time in the working-hours zone: "14:05" today, "Tue 09:00" within a week,
+/// "2026-11-02" before.
+pub fn local_time(config: &Config, at: i64) -> String {
+    let tz: Tz = config.working_hours.time_zone.parse().unwrap_or(Tz::UTC);
+    match Utc.timestamp_opt(at, 0).single() {
+        Some(t) => t.with_timezone(&tz).format("%a %d %b %H:%M").to_string(),
+        None => "?".into(),
+    }
+}
+
+/// One line of untrusted text cut to `width` columns, with "…" when cut.
+pub fn fit(text: &str, width: usize) -> String {
+    let clean = sanitize::one_line(text);
+    let mut out = String::new();
+    let mut used = 0;
+    let total: usize = clean.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return clean;
+    }
+    for c in clean.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// `text` padded with spaces to `width` columns (after [`fit`]).
+pub fn pad(text: &str, width: usize) -> String {
+    let fitted = fit(text, width);
+    let used: usize = fitted.chars().map(|c| c.width().unwrap_or(0)).sum();
+    format!("{fitted}{}", " ".repeat(width.saturating_sub(used)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_counts_columns_not_bytes() {
+        assert_eq!(fit("hello", 10), "hello");
+        assert_eq!(fit("hello world", 6), "hello…");
+        assert_eq!(fit("日本語テキスト", 7), "日本語…");
+        assert_eq!(pad("日本", 6), "日本  ");
+        assert_eq!(fit("a\u{1b}[31mred\u{7}", 10), "ared");
+        assert_eq!(fit("x", 0), "");
+    }
+}

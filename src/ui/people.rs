@@ -1,0 +1,127 @@
+//! The people view (a table with a filter) and a person's page (card and history).
+
+use super::format::{fit, local_time, pad};
+use super::theme::Theme;
+use crate::app::App;
+use crate::domain::{human, sanitize};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn draw_list(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let p = &app.people;
+    let block = Block::bordered()
+        .title(Span::styled(
+            format!(
+                " people · {} · {}{} shown ",
+                p.filter.label(),
+                p.rows.len(),
+                if p.at_end { "" } else { "+" }
+            ),
+            theme.accent,
+        ))
+        .border_style(theme.focused_border);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+    let handle_w = (w / 4).clamp(8, 24);
+    let mut lines = vec![Line::styled(
+        format!(
+            "{} {:<9} {:>9}  {:<18} {:<20} {}",
+            pad("who", handle_w),
+            "platform",
+            "followers",
+            "buyer stage",
+            "last contact",
+            "last seen"
+        ),
+        theme.muted,
+    )];
+    let rows = inner.height.saturating_sub(1) as usize;
+    for (i, r) in p.rows.iter().enumerate().skip(p.offset).take(rows) {
+        let star = if r.power_user { "★" } else { " " };
+        let text = format!(
+            "{}{} {:<9} {:>9}  {:<18} {:<20} {}",
+            star,
+            pad(&format!("@{}", r.handle), handle_w.saturating_sub(1)),
+            fit(&r.platform, 9),
+            r.followers.map(human::count).unwrap_or_default(),
+            r.buyer_stage.replace('_', " "),
+            r.last_contact
+                .map(|t| format!("{} ago", human::duration(app.now - t)))
+                .unwrap_or_else(|| "never".into()),
+            human::duration(app.now - r.last_seen) + " ago",
+        );
+        // The parts are cleaned and cut already; pad by columns without re-cleaning
+        // (which would fold the alignment spaces).
+        let used: usize = unicode_width::UnicodeWidthStr::width(text.as_str());
+        let text = format!("{text}{}", " ".repeat(w.saturating_sub(used)));
+        lines.push(if i == p.cursor {
+            Line::styled(text, theme.selected)
+        } else {
+            Line::raw(text)
+        });
+    }
+    if p.rows.is_empty() {
+        lines.push(Line::styled(
+            "nobody here with this filter (f to change it)",
+            theme.muted,
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn draw_person(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let Some(page) = &app.person else {
+        frame.render_widget(Paragraph::new("loading…").block(Block::bordered()), area);
+        return;
+    };
+    let card_lines = super::detail::card_lines(app, theme, &page.card);
+    let card_h = (card_lines.len() as u16 + 2).min(area.height / 2).max(3);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(card_h), Constraint::Min(1)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(card_lines).wrap(Wrap { trim: false }).block(
+            Block::bordered()
+                .title(Span::styled(" person ", theme.accent))
+                .border_style(theme.border),
+        ),
+        top,
+    );
+    let mut lines = Vec::new();
+    for e in &page.history {
+        let (who, style) = if e.ours {
+            ("us", theme.ours)
+        } else {
+            ("them", ratatui::style::Style::default())
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", local_time(&app.config, e.at)), theme.muted),
+            Span::styled(format!("{who} {} ({}) ", e.what, e.state), style),
+        ]));
+        if !e.text.is_empty() {
+            lines.push(Line::styled(
+                format!("    {}", sanitize::one_line(&e.text)),
+                style,
+            ));
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled("no history yet", theme.muted));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((page.scroll, 0))
+            .block(
+                Block::bordered()
+                    .title(Span::styled(
+                        format!(" history · newest first · {} events ", page.history.len()),
+                        theme.accent,
+                    ))
+                    .border_style(theme.focused_border),
+            ),
+        bottom,
+    );
+}

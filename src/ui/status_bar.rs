@@ -1,0 +1,154 @@
+//! The two lines at the bottom: the response-time picture, then a notice or the key
+//! hints of the current mode (generated from the live keymap).
+
+use super::theme::Theme;
+use crate::app::state::View;
+use crate::app::{Action, App};
+use crate::domain::human;
+use crate::domain::warnings::PaceWarning;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+/// Ticks (half seconds) a notice stays before the hints come back.
+const NOTICE_TICKS: u64 = 16;
+
+fn figures<'a>(app: &App, theme: &Theme) -> Line<'a> {
+    let w = &app.warnings;
+    let sep = || Span::styled(" · ", theme.muted);
+    let mut spans = vec![Span::raw(format!("{} open", app.open))];
+    spans.push(sep());
+    spans.push(Span::styled(
+        format!("{} over target", w.over_target),
+        if w.over_target > 0 {
+            theme.over
+        } else {
+            theme.within
+        },
+    ));
+    spans.push(sep());
+    spans.push(Span::styled(
+        format!("{} due ≤{}m", w.due_soon, app.config.pace.due_soon_minutes),
+        if w.due_soon > 0 {
+            theme.soon
+        } else {
+            theme.muted
+        },
+    ));
+    spans.push(sep());
+    spans.push(Span::raw(format!("done today {}", w.done_today)));
+    if let Some(oldest) = w.oldest_open_at {
+        spans.push(sep());
+        spans.push(Span::raw(format!(
+            "oldest {}",
+            human::duration(app.now - oldest.timestamp())
+        )));
+    }
+    if let Some(median) = w.median_response_today_secs {
+        spans.push(sep());
+        let over = w.median_target_today_secs.is_some_and(|t| median > t);
+        spans.push(Span::styled(
+            format!(
+                "median reply today {}{}",
+                human::duration(median),
+                w.median_target_today_secs
+                    .map(|t| format!(" (target {})", human::duration(t)))
+                    .unwrap_or_default()
+            ),
+            if over { theme.over } else { theme.within },
+        ));
+    }
+    if let Some(pace) = &w.pace {
+        spans.push(sep());
+        spans.push(Span::styled(pace_text(pace), theme.warning));
+    }
+    if app.snoozed > 0 {
+        spans.push(sep());
+        spans.push(Span::styled(
+            format!("{} snoozed", app.snoozed),
+            theme.muted,
+        ));
+    }
+    Line::from(spans)
+}
+
+/// The reply-pace warning in words.
+pub fn pace_text(p: &PaceWarning) -> String {
+    match p {
+        PaceWarning::Dropped {
+            last_7_per_day,
+            prior_28_per_day,
+            drop,
+        } => format!(
+            "reply pace down {:.0}%: {last_7_per_day:.1}/day this week vs {prior_28_per_day:.1}/day before",
+            drop * 100.0
+        ),
+        PaceWarning::SilentWorkingDay { day } => format!("no reply went out on {}", day.format("%a %d %b")),
+    }
+}
+
+fn hints<'a>(app: &App, theme: &Theme) -> Line<'a> {
+    let mode = app.mode();
+    let wanted: &[Action] = match (app.compose.is_some(), app.view) {
+        (true, _) => &[Action::Send, Action::OpenEditor, Action::Cancel],
+        (_, View::Inbox) => &[
+            Action::TakeSuggestion,
+            Action::Reply,
+            Action::Thank,
+            Action::Like,
+            Action::TogglePowerUser,
+            Action::Snooze,
+            Action::Dismiss,
+            Action::Undo,
+            Action::Search,
+            Action::People,
+            Action::Stats,
+            Action::Help,
+            Action::Quit,
+        ],
+        (_, View::People) => &[
+            Action::Open,
+            Action::Filter,
+            Action::Note,
+            Action::Back,
+            Action::Help,
+        ],
+        (_, View::Person) => &[
+            Action::Note,
+            Action::EditRelationship,
+            Action::TogglePowerUser,
+            Action::Back,
+        ],
+        (_, View::Stats) => &[Action::Down, Action::Up, Action::Back, Action::Help],
+    };
+    let mut spans = Vec::new();
+    for a in wanted {
+        if let Some(first) = app.keymap.keys_for(mode, *a).into_iter().next() {
+            spans.push(Span::styled(first, theme.accent));
+            let name = match a {
+                Action::TakeSuggestion => "suggested",
+                Action::TogglePowerUser => "power",
+                Action::OpenEditor => "$EDITOR",
+                other => other.name(),
+            };
+            spans.push(Span::styled(format!(" {name}  "), theme.muted));
+        }
+    }
+    Line::from(spans)
+}
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let second = match &app.notice {
+        Some(n) if app.ticks.saturating_sub(app.notice_tick) < NOTICE_TICKS => Line::styled(
+            super::format::fit(&n.text, area.width as usize),
+            if n.warning {
+                theme.warning
+            } else {
+                theme.accent
+            },
+        ),
+        _ => hints(app, theme),
+    };
+    frame.render_widget(Paragraph::new(vec![figures(app, theme), second]), area);
+}
