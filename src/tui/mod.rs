@@ -97,7 +97,8 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
             effects.extend(app.update(msg));
         }
         // A tick redraws at most once a minute's worth of change: waiting times move.
-        dirty = !is_tick || !effects.is_empty() || app.ticks % 20 == 0 || app.notice.is_some();
+        dirty =
+            !is_tick || !effects.is_empty() || app.ticks.is_multiple_of(20) || app.notice.is_some();
     }
     // Let the store finish queued writes before the process ends.
     drop(cmd_tx);

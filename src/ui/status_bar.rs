@@ -93,6 +93,7 @@ fn hints<'a>(app: &App, theme: &Theme) -> Line<'a> {
     let wanted: &[Action] = match (app.compose.is_some(), app.view) {
         (true, _) => &[Action::Send, Action::OpenEditor, Action::Cancel],
         (_, View::Inbox) => &[
+            Action::Help,
             Action::TakeSuggestion,
             Action::Reply,
             Action::Thank,
@@ -104,7 +105,6 @@ fn hints<'a>(app: &App, theme: &Theme) -> Line<'a> {
             Action::Search,
             Action::People,
             Action::Stats,
-            Action::Help,
             Action::Quit,
         ],
         (_, View::People) => &[

@@ -1,6 +1,8 @@
 //! Helpers shared by the import tests.
 #![allow(dead_code)]
 
+pub mod fixtures;
+
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -1,0 +1,322 @@
+//! `App::update` driven by messages alone: no terminal, no database, no clock.
+
+mod common;
+
+use common::fixtures::{self, page_request, NOW};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use rapport::app::msg::Loaded;
+use rapport::app::state::{Popup, View};
+use rapport::app::{Effect, Msg, StoreCmd};
+use rapport::domain::ActionKind;
+use rapport::store::actions::{Outcome, Write};
+use rapport::store::inbox::Listing;
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn writes(effects: &[Effect]) -> Vec<Write> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Store(StoreCmd::Write(w)) => Some(w.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn type_text(app: &mut rapport::app::App, text: &str) {
+    for c in text.chars() {
+        app.update(key(c));
+    }
+}
+
+#[test]
+fn moving_down_loads_the_next_detail() {
+    let mut app = fixtures::app((120, 40));
+    assert_eq!(app.inbox.selected().unwrap().id, 1);
+    let effects = app.update(key('j'));
+    assert_eq!(app.inbox.selected().unwrap().id, 2);
+    assert!(effects.contains(&Effect::Store(StoreCmd::Detail(2))));
+    app.update(code(KeyCode::Down));
+    app.update(key('k'));
+    assert_eq!(app.inbox.cursor, 1);
+    // "g g" goes to the top: a fresh page from the start.
+    app.update(key('g'));
+    let effects = app.update(key('g'));
+    let req = page_request(&effects).expect("top reloads from the start");
+    assert!(req.from.is_none() && req.replace);
+}
+
+#[test]
+fn a_single_g_waits_then_edits_the_relationship() {
+    let mut app = fixtures::app((120, 40));
+    assert!(app.update(key('g')).is_empty());
+    assert!(app.popup.is_none());
+    app.update(Msg::Tick(NOW + 1));
+    app.update(Msg::Tick(NOW + 1));
+    assert!(
+        matches!(app.popup, Some(Popup::Relationship { .. })),
+        "{:?}",
+        app.popup
+    );
+    // Down changes the buyer stage; Enter writes it.
+    app.update(code(KeyCode::Down));
+    let w = writes(&app.update(code(KeyCode::Enter)));
+    assert!(
+        matches!(w[..], [Write::Relationship { person_id: 101, .. }]),
+        "{w:?}"
+    );
+}
+
+#[test]
+fn like_and_dismiss_close_the_item_and_move_on() {
+    let mut app = fixtures::app((120, 40));
+    let w = writes(&app.update(key('l')));
+    assert_eq!(w, [Write::Like { mention_id: 1 }]);
+    assert_eq!(
+        app.inbox.selected().unwrap().id,
+        2,
+        "the next item is selected at once"
+    );
+    assert_eq!(app.done_this_session, 1);
+    let w = writes(&app.update(key('d')));
+    assert_eq!(w, [Write::Dismiss { mention_id: 2 }]);
+    // The store confirms; the app reloads the window in place.
+    let effects = app.update(Msg::Loaded(Loaded::Written(Outcome::Applied(
+        "dismissed @marcus.roasts".into(),
+    ))));
+    assert!(page_request(&effects).is_some());
+    assert!(effects.contains(&Effect::Store(StoreCmd::Refresh)));
+    assert_eq!(
+        app.notice.as_ref().unwrap().text,
+        "dismissed @marcus.roasts"
+    );
+}
+
+#[test]
+fn enter_takes_the_suggestion() {
+    let mut app = fixtures::app((120, 40));
+    // Item 1 is a question: the suggestion is to reply, so Enter opens the compose pane.
+    assert!(app.suggestion().unwrap().reason.starts_with("question"));
+    app.update(code(KeyCode::Enter));
+    let c = app.compose.as_ref().expect("compose opened");
+    assert_eq!(c.kind, ActionKind::Reply);
+    assert_eq!(app.mode(), "compose");
+}
+
+#[test]
+fn a_reply_is_queued_with_the_typed_text_and_q_is_just_a_letter() {
+    let mut app = fixtures::app((120, 40));
+    app.update(key('r'));
+    assert!(
+        app.update(ctrl('s')).is_empty(),
+        "an empty reply is not sent"
+    );
+    assert!(app.compose.as_ref().unwrap().error.is_some());
+    type_text(&mut app, "Yes, quite soon!");
+    assert!(!app.quitting, "q typed in a reply does not quit");
+    let w = writes(&app.update(ctrl('s')));
+    assert_eq!(
+        w,
+        [Write::Reply {
+            mention_id: 1,
+            kind: ActionKind::Reply,
+            body: "Yes, quite soon!".into(),
+            force: false
+        }]
+    );
+    // Until the store confirms, the compose pane stays: no reply is lost.
+    assert!(app.compose.is_some());
+    app.update(Msg::Loaded(Loaded::Written(Outcome::Applied(
+        "reply to @ana_bell queued".into(),
+    ))));
+    assert!(app.compose.is_none());
+    assert_eq!(app.inbox.selected().unwrap().id, 2);
+    assert_eq!(app.done_this_session, 1);
+}
+
+#[test]
+fn a_failed_write_keeps_the_reply() {
+    let mut app = fixtures::app((120, 40));
+    app.update(key('r'));
+    type_text(&mut app, "On its way");
+    app.update(ctrl('s'));
+    app.update(Msg::Loaded(Loaded::Failed("the database is busy".into())));
+    assert_eq!(app.compose.as_ref().unwrap().body(), "On its way");
+    assert!(app.notice.as_ref().unwrap().warning);
+}
+
+#[test]
+fn a_duplicate_asks_before_sending_again() {
+    let mut app = fixtures::app((120, 40));
+    app.update(key('r'));
+    type_text(&mut app, "Thanks so much!");
+    app.update(ctrl('s'));
+    app.update(Msg::Loaded(Loaded::Written(Outcome::Duplicate {
+        handle: "ben".into(),
+        body: "Thanks so much!".into(),
+        at: NOW - 3600,
+    })));
+    assert!(matches!(app.popup, Some(Popup::Confirm { .. })));
+    // No: nothing is sent, the text stays to be rewritten.
+    assert!(writes(&app.update(key('n'))).is_empty());
+    assert!(app.compose.is_some());
+    app.update(ctrl('s'));
+    app.update(Msg::Loaded(Loaded::Written(Outcome::Duplicate {
+        handle: "ben".into(),
+        body: "Thanks so much!".into(),
+        at: NOW - 3600,
+    })));
+    let w = writes(&app.update(key('y')));
+    assert!(
+        matches!(&w[..], [Write::Reply { force: true, .. }]),
+        "{w:?}"
+    );
+}
+
+#[test]
+fn a_thank_you_must_be_made_personal() {
+    let mut app = fixtures::app((120, 40));
+    app.update(key('t'));
+    assert!(matches!(app.popup, Some(Popup::Pick { .. })));
+    app.update(key('1'));
+    let c = app.compose.as_ref().unwrap();
+    assert_eq!(c.body(), "Thank you Ana! ");
+    assert!(writes(&app.update(ctrl('s'))).is_empty());
+    assert!(app
+        .compose
+        .as_ref()
+        .unwrap()
+        .error
+        .as_ref()
+        .unwrap()
+        .contains("personal"));
+    type_text(&mut app, "Enjoy the oat latte.");
+    let w = writes(&app.update(ctrl('s')));
+    assert!(
+        matches!(
+            &w[..],
+            [Write::Reply {
+                kind: ActionKind::Thank,
+                ..
+            }]
+        ),
+        "{w:?}"
+    );
+}
+
+#[test]
+fn snooze_offers_an_hour_tomorrow_or_a_typed_time() {
+    let mut app = fixtures::app((120, 40));
+    app.update(key('s'));
+    let w = writes(&app.update(key('1')));
+    assert_eq!(
+        w,
+        [Write::Snooze {
+            mention_id: 1,
+            until: NOW + 3600
+        }]
+    );
+    app.update(key('s'));
+    // Monday 10:00 UTC -> Tuesday 09:00 UTC, the start of the next working day.
+    let w = writes(&app.update(key('2')));
+    assert_eq!(
+        w,
+        [Write::Snooze {
+            mention_id: 2,
+            until: NOW + 23 * 3600
+        }]
+    );
+    assert!(writes(&app.update(key('s'))).is_empty());
+    app.update(key('3'));
+    type_text(&mut app, "whenever");
+    app.update(code(KeyCode::Enter));
+    match &app.popup {
+        Some(Popup::Input { error: Some(e), .. }) => assert!(e.contains("45m"), "{e}"),
+        other => panic!("expected an input with an error, got {other:?}"),
+    }
+}
+
+#[test]
+fn search_replaces_the_list_until_esc() {
+    let mut app = fixtures::app((120, 40));
+    app.update(key('/'));
+    type_text(&mut app, "refund is:question");
+    let effects = app.update(code(KeyCode::Enter));
+    let req = page_request(&effects).unwrap();
+    assert!(matches!(req.listing, Listing::Search(ref q) if q.question && q.terms == ["refund"]));
+    app.update(Msg::Loaded(Loaded::Page {
+        request: req,
+        rows: vec![fixtures::row(9, "zed", "refund?", 10, 60)],
+    }));
+    assert_eq!(app.inbox.rows.len(), 1);
+    let effects = app.update(code(KeyCode::Esc));
+    assert_eq!(page_request(&effects).unwrap().listing, Listing::Queue);
+    // A bad filter is explained in place.
+    app.update(key('/'));
+    type_text(&mut app, "is:happy");
+    app.update(code(KeyCode::Enter));
+    assert!(
+        matches!(&app.popup, Some(Popup::Input { error: Some(e), .. }) if e.contains("is:happy"))
+    );
+}
+
+#[test]
+fn undo_and_views() {
+    let mut app = fixtures::app((120, 40));
+    assert_eq!(app.update(key('u')), [Effect::Store(StoreCmd::Undo)]);
+    let effects = app.update(key('P'));
+    assert_eq!(app.view, View::People);
+    assert!(matches!(
+        effects[..],
+        [Effect::Store(StoreCmd::People { append: false, .. })]
+    ));
+    app.update(key('S'));
+    assert_eq!(app.view, View::Stats);
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.view, View::Inbox);
+    app.update(key('?'));
+    assert!(matches!(app.popup, Some(Popup::Help)));
+    app.update(key('x'));
+    assert!(app.popup.is_none());
+    assert_eq!(app.update(key('q')), [Effect::Quit]);
+}
+
+#[test]
+fn stale_pages_are_ignored_and_paging_is_by_key() {
+    let mut app = fixtures::app((120, 12));
+    let old = page_request(&app.start()).unwrap();
+    let newer = page_request(&app.update(key('G'))).unwrap();
+    // The answer to the older request arrives late: ignored.
+    app.update(Msg::Loaded(Loaded::Page {
+        request: old,
+        rows: vec![fixtures::row(42, "late", "stale", 1, 60)],
+    }));
+    assert_ne!(app.inbox.rows.first().map(|r| r.id), Some(42));
+    app.update(Msg::Loaded(Loaded::Page {
+        request: newer,
+        rows: fixtures::rows(),
+    }));
+    assert_eq!(app.inbox.cursor, 4, "G selects the last row");
+}
+
+#[test]
+fn signals_quit_cleanly_and_resizes_keep_the_cursor_visible() {
+    let mut app = fixtures::app((120, 40));
+    for _ in 0..4 {
+        app.update(key('j'));
+    }
+    app.update(Msg::Resize(50, 10));
+    let h = rapport::ui::layout::list_height((50, 10));
+    assert!(app.inbox.cursor >= app.inbox.offset && app.inbox.cursor < app.inbox.offset + h);
+    assert_eq!(app.update(Msg::Terminate), [Effect::Quit]);
+}

@@ -1,0 +1,146 @@
+//! A small, fixed inbox for the app and view tests: no database, no clock.
+
+use rapport::app::msg::{Loaded, PageRequest};
+use rapport::app::{App, Effect, Msg, StoreCmd};
+use rapport::config::keys::Keymap;
+use rapport::config::Config;
+use rapport::domain::{BuyerStage, Engagement, MentionKind, Signals, Status};
+use rapport::store::detail::{Card, Detail, Mention, ThreadItem};
+use rapport::store::inbox::InboxRow;
+
+/// 2026-11-23 10:00 UTC, a Monday.
+pub const NOW: i64 = 1_795_428_000;
+
+pub fn row(id: i64, handle: &str, text: &str, age_min: i64, target_min: i64) -> InboxRow {
+    let created_at = NOW - age_min * 60;
+    InboxRow {
+        id,
+        rank: created_at + target_min * 60,
+        created_at,
+        due_at: created_at + target_min * 60,
+        platform: if id % 2 == 0 {
+            "instagram".into()
+        } else {
+            "twitter".into()
+        },
+        kind: if id == 3 {
+            MentionKind::Sms
+        } else {
+            MentionKind::Mention
+        },
+        author_id: 100 + id,
+        handle: handle.into(),
+        power_user: id == 2,
+        segment: (id == 4).then(|| "wholesale".to_string()),
+        preview: text.into(),
+        status: Status::Open,
+    }
+}
+
+/// Five rows: over target, due soon, within target, a power user, hostile text.
+pub fn rows() -> Vec<InboxRow> {
+    vec![
+        row(1, "ana_bell", "Is the cold brew back this week? My order #4411 never came.", 180, 60),
+        row(2, "marcus.roasts", "Loved the Ethiopia single origin, best cup in town ☕", 50, 60),
+        row(3, "+15550100", "hi can I change my pickup to 5pm", 5, 15),
+        row(4, "café_李", "日本語とEmoji 👩‍👩‍👧 mixed widths in one line", 20, 240),
+        row(
+            5,
+            "evil\u{1b}]0;pwned\u{7}",
+            "\u{1b}[2J\u{1b}[31mred\u{202e}reversed\u{200b}zero-width and a very long line that goes on and on and on and on and on and on and on and on",
+            30,
+            60,
+        ),
+    ]
+}
+
+pub fn detail(r: &InboxRow) -> Detail {
+    Detail {
+        mention: Mention {
+            id: r.id,
+            platform: r.platform.clone(),
+            external_id: format!("ext-{}", r.id),
+            kind: r.kind,
+            account: Some("northwindcoffee".into()),
+            body: format!(
+                "{}\nSecond line with a link https://example.com/p/{}",
+                r.preview, r.id
+            ),
+            url: Some(format!("https://example.com/p/{}", r.id)),
+            created_at: r.created_at,
+            due_at: r.due_at,
+            status: r.status,
+            snoozed_until: None,
+            first_response_at: None,
+            signals: Signals {
+                is_question: r.preview.contains('?'),
+                sentiment: if r.id == 2 { 0.8 } else { 0.0 },
+            },
+        },
+        author: Card {
+            id: r.author_id,
+            platform: r.platform.clone(),
+            handle: r.handle.clone(),
+            display_name: Some("Ana Bell".into()),
+            followers: Some(if r.id == 2 { 48_000 } else { 312 }),
+            is_bot: false,
+            buyer_stage: BuyerStage::ExistingCustomer,
+            engagement: Engagement::Conversation,
+            notes: "2026-11-02: prefers oat milk".into(),
+            tags: if r.power_user {
+                vec!["power_user".into()]
+            } else {
+                vec![]
+            },
+            last_contact: Some(NOW - 3 * 86_400),
+            conversations: 7,
+            conversations_30d: 2,
+        },
+        thread: vec![
+            ThreadItem {
+                at: r.created_at - 3600,
+                who: "northwindcoffee".into(),
+                ours: true,
+                body: "New cold brew drops Friday!".into(),
+                current: false,
+            },
+            ThreadItem {
+                at: r.created_at,
+                who: r.handle.clone(),
+                ours: false,
+                body: r.preview.clone(),
+                current: true,
+            },
+        ],
+    }
+}
+
+/// An app at NOW on a terminal of `size`, with the fixed rows loaded and the first
+/// row's detail shown.
+pub fn app(size: (u16, u16)) -> App {
+    let config = Config::defaults();
+    let keymap = Keymap::build(&config.keys).unwrap();
+    let mut app = App::new(config, keymap, NOW, size);
+    let effects = app.start();
+    let request = page_request(&effects).expect("start loads a page");
+    let rows = rows();
+    let first = detail(&rows[0]);
+    app.update(Msg::Loaded(Loaded::Page { request, rows }));
+    app.update(Msg::Loaded(Loaded::Counts {
+        open: 5,
+        snoozed: 1,
+    }));
+    app.update(Msg::Loaded(Loaded::Detail {
+        id: 1,
+        detail: Some(Box::new(first)),
+    }));
+    app
+}
+
+/// The page request among effects.
+pub fn page_request(effects: &[Effect]) -> Option<PageRequest> {
+    effects.iter().find_map(|e| match e {
+        Effect::Store(StoreCmd::Page(p)) => Some(p.clone()),
+        _ => None,
+    })
+}

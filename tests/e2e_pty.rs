@@ -1,0 +1,300 @@
+//! The real binary in a pseudo-terminal: triage five items with r, t, l, p, d, undo
+//! one, quit; then check the database rows and that the terminal was given back.
+
+mod common;
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+use rusqlite::Connection;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const ROWS: u16 = 40;
+const COLS: u16 = 140;
+
+/// A running rapport on a pty, with a vt100 model of its screen.
+struct Session {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    screen: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Session {
+    fn start(dir: &Path, db: &Path) -> Session {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_rapport"));
+        cmd.arg("--db");
+        cmd.arg(db);
+        cmd.cwd(dir);
+        cmd.env("XDG_DATA_HOME", dir.join("data"));
+        cmd.env("XDG_STATE_HOME", dir.join("state"));
+        cmd.env("XDG_CONFIG_HOME", dir.join("config"));
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("RAPPORT_CONFIG");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (s, r) = (screen.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                s.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Session {
+            child,
+            writer,
+            screen,
+            raw,
+            _master: pair.master,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows `text`; fails with the screen when it does not.
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        panic!(
+            "the screen never showed {text:?}; it shows:\n{}",
+            self.contents()
+        );
+    }
+
+    /// Waits until the screen shows one of `texts`.
+    fn wait_any(&self, texts: &[&str]) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            let c = self.contents();
+            if texts.iter().any(|t| c.contains(t)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        panic!(
+            "the screen never showed any of {texts:?}; it shows:\n{}",
+            self.contents()
+        );
+    }
+
+    fn send(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        // Keys typed too close together can read as one sequence (Esc + key = Alt).
+        std::thread::sleep(Duration::from_millis(120));
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the reader take the last bytes.
+                std::thread::sleep(Duration::from_millis(200));
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "rapport did not exit:\n{}",
+                self.contents()
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    /// The terminal was given back: alternate screen left after it was entered, the
+    /// cursor shown, the mouse released.
+    fn assert_restored(&self) {
+        let raw = String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned();
+        let entered = raw
+            .rfind("\x1b[?1049h")
+            .expect("never entered the alternate screen");
+        let left = raw
+            .rfind("\x1b[?1049l")
+            .expect("never left the alternate screen");
+        assert!(
+            left > entered,
+            "the alternate screen was entered again and not left"
+        );
+        assert!(
+            raw[left..].contains("\x1b[?25h") || raw[entered..].contains("\x1b[?25h"),
+            "cursor not shown again"
+        );
+        assert!(
+            raw[entered..].contains("\x1b[?1000l"),
+            "mouse capture not released"
+        );
+        assert!(!self.screen.lock().unwrap().screen().alternate_screen());
+    }
+}
+
+fn demo_db(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("inbox.db");
+    let out = common::rapport(dir, &db, &["demo", "--no-open", "--count", "400"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    db
+}
+
+/// Actions written in the session (not the demo's history), oldest first.
+fn session_actions(db: &Path) -> Vec<(String, String, bool, Option<i64>, Option<i64>)> {
+    let conn = Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT kind, state, undone_at IS NOT NULL, mention_id, person_id FROM actions
+             WHERE external_id IS NULL AND detail != '{}' ORDER BY id",
+        )
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+#[test]
+fn triage_five_items_undo_one_and_quit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let before = session_actions(&db).len();
+    let mut s = Session::start(dir.path(), &db);
+    s.wait_for("inbox ·");
+    s.wait_for("→ enter:");
+
+    s.send("r");
+    s.wait_for("reply to @");
+    s.send("Sorry for the wait, we are on it today.");
+    s.send("\x13"); // ctrl-s
+    s.wait_for("queued");
+
+    s.send("t");
+    s.wait_for("thank ");
+    s.send("1");
+    s.wait_for("make it personal");
+    s.send("\x13");
+    s.wait_for("add words of your own"); // an untouched template is refused
+    s.send(" The new roast is worth the trip.");
+    s.send("\x13");
+    s.wait_for("thank to @");
+
+    s.send("l");
+    s.wait_for("liked @");
+    s.send("p");
+    s.wait_any(&["tagged as power user", "no longer a power user"]);
+    s.send("d");
+    s.wait_for("dismissed @");
+    s.send("u");
+    s.wait_for("undid dismiss");
+    s.send("q");
+    let status = s.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+    s.assert_restored();
+
+    let actions = session_actions(&db);
+    let new: Vec<_> = actions[before..].to_vec();
+    let kinds: Vec<&str> = new.iter().map(|a| a.0.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["reply", "thank", "like", "tag", "dismiss"],
+        "{new:?}"
+    );
+    assert_eq!(new[0].1, "queued");
+    assert_eq!(new[1].1, "queued");
+    assert!(!new[0].2 && !new[1].2 && !new[2].2 && !new[3].2);
+    assert!(new[4].2, "the dismiss was undone");
+
+    let conn = Connection::open(&db).unwrap();
+    let status_of = |id: i64| -> (String, Option<i64>) {
+        conn.query_row(
+            "SELECT status, first_response_at FROM mentions WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let (replied, answered) = status_of(new[0].3.unwrap());
+    assert_eq!(replied, "done");
+    assert!(answered.is_some(), "a queued reply counts as the response");
+    assert_eq!(status_of(new[1].3.unwrap()).0, "done");
+    assert_eq!(status_of(new[2].3.unwrap()).0, "done");
+    assert_eq!(
+        status_of(new[4].3.unwrap()).0,
+        "open",
+        "undo put the dismissed item back"
+    );
+    // The reply's text is what was typed.
+    let body: String = conn
+        .query_row(
+            "SELECT body FROM actions WHERE kind = 'reply' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(body, "Sorry for the wait, we are on it today.");
+}
+
+#[test]
+fn sighup_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let mut s = Session::start(dir.path(), &db);
+    s.wait_for("inbox ·");
+    s.child.clone_killer().kill().unwrap(); // SIGHUP
+    let status = s.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+    s.assert_restored();
+}
+
+#[test]
+fn a_tiny_terminal_asks_to_be_enlarged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let mut s = Session::start(dir.path(), &db);
+    s.wait_for("inbox ·");
+    s._master
+        .resize(PtySize {
+            rows: 8,
+            cols: 30,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    s.screen.lock().unwrap().set_size(8, 30);
+    s.wait_for("Enlarge the terminal");
+    s._master
+        .resize(PtySize {
+            rows: ROWS,
+            cols: COLS,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    s.screen.lock().unwrap().set_size(ROWS, COLS);
+    s.wait_for("inbox ·");
+    s.send("q");
+    assert!(s.wait_exit().success());
+}

@@ -1,0 +1,179 @@
+//! Every view drawn on ratatui's TestBackend at 80x24 and 200x50, compared with the
+//! accepted snapshots in tests/snapshots/ (review changes with `cargo insta review`).
+
+mod common;
+
+use common::fixtures::{self, NOW};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use rapport::app::msg::Loaded;
+use rapport::app::{App, Msg};
+use rapport::domain::{BuyerStage, Engagement};
+use rapport::store::people::{Event, PeopleFilter, PersonRow};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (200, 50)];
+
+fn render(app: &App) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    terminal.draw(|f| rapport::ui::draw(f, app)).unwrap();
+    terminal.backend().to_string()
+}
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+/// Snapshots `build(size)` at both sizes, named `name_WxH`.
+fn check(name: &str, build: impl Fn((u16, u16)) -> App) {
+    for size in SIZES {
+        let app = build(size);
+        insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), render(&app));
+    }
+}
+
+#[test]
+fn inbox_with_detail() {
+    check("inbox", fixtures::app);
+}
+
+#[test]
+fn hostile_text_is_drawn_safely() {
+    check("hostile", |size| {
+        let mut app = fixtures::app(size);
+        for _ in 0..4 {
+            app.update(key('j'));
+        }
+        let rows = fixtures::rows();
+        app.update(Msg::Loaded(Loaded::Detail {
+            id: 5,
+            detail: Some(Box::new(fixtures::detail(&rows[4]))),
+        }));
+        app
+    });
+    let mut app = fixtures::app((200, 50));
+    for _ in 0..4 {
+        app.update(key('j'));
+    }
+    let screen = render(&app);
+    assert!(
+        !screen.contains('\u{1b}') && !screen.contains('\u{202e}') && !screen.contains('\u{200b}')
+    );
+}
+
+#[test]
+fn compose_a_thank_you() {
+    check("compose", |size| {
+        let mut app = fixtures::app(size);
+        app.update(key('t'));
+        app.update(key('1'));
+        for c in "See you Friday".chars() {
+            app.update(key(c));
+        }
+        app
+    });
+}
+
+#[test]
+fn help_lists_the_live_keys() {
+    check("help", |size| {
+        let mut app = fixtures::app(size);
+        app.update(key('?'));
+        app
+    });
+}
+
+#[test]
+fn snooze_choices() {
+    check("snooze", |size| {
+        let mut app = fixtures::app(size);
+        app.update(key('s'));
+        app
+    });
+}
+
+#[test]
+fn search_input() {
+    check("search", |size| {
+        let mut app = fixtures::app(size);
+        app.update(key('/'));
+        for c in "from:ana is:question".chars() {
+            app.update(key(c));
+        }
+        app
+    });
+}
+
+fn person_row(id: i64, handle: &str, power: bool) -> PersonRow {
+    PersonRow {
+        id,
+        platform: "instagram".into(),
+        handle: handle.into(),
+        followers: Some(id * 1000),
+        power_user: power,
+        buyer_stage: "existing_customer".into(),
+        last_seen: NOW - id * 3600,
+        last_contact: (id % 2 == 0).then_some(NOW - 40 * 86_400),
+    }
+}
+
+#[test]
+fn people_list() {
+    check("people", |size| {
+        let mut app = fixtures::app(size);
+        app.update(key('P'));
+        app.update(Msg::Loaded(Loaded::People {
+            filter: PeopleFilter::All,
+            rows: vec![
+                person_row(1, "ana_bell", true),
+                person_row(2, "marcus.roasts", false),
+                person_row(3, "café_李", false),
+            ],
+            append: false,
+        }));
+        app
+    });
+}
+
+#[test]
+fn person_page() {
+    check("person", |size| {
+        let mut app = fixtures::app(size);
+        app.update(key('P'));
+        let mut card = fixtures::detail(&fixtures::rows()[1]).author;
+        card.buyer_stage = BuyerStage::PotentialBuyer;
+        card.engagement = Engagement::Discounts;
+        app.update(Msg::Loaded(Loaded::People {
+            filter: PeopleFilter::All,
+            rows: vec![person_row(102, "marcus.roasts", true)],
+            append: false,
+        }));
+        app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+        app.update(Msg::Loaded(Loaded::Person {
+            card: Box::new(card),
+            history: vec![
+                Event {
+                    at: NOW - 600,
+                    what: "reply".into(),
+                    ours: true,
+                    text: "Glad you liked it, Marcus!".into(),
+                    state: "queued".into(),
+                },
+                Event {
+                    at: NOW - 3000,
+                    what: "mention".into(),
+                    ours: false,
+                    text: "Loved the Ethiopia single origin".into(),
+                    state: "done".into(),
+                },
+            ],
+        }));
+        app
+    });
+}
+
+#[test]
+fn too_small_asks_to_enlarge() {
+    let app = fixtures::app((30, 8));
+    insta::assert_snapshot!("too_small_30x8", render(&app));
+}
