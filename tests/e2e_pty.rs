@@ -159,8 +159,11 @@ fn demo_db(dir: &Path) -> std::path::PathBuf {
     db
 }
 
+/// kind, state, undone, mention id, person id.
+type ActionRow = (String, String, bool, Option<i64>, Option<i64>);
+
 /// Actions written in the session (not the demo's history), oldest first.
-fn session_actions(db: &Path) -> Vec<(String, String, bool, Option<i64>, Option<i64>)> {
+fn session_actions(db: &Path) -> Vec<ActionRow> {
     let conn = Connection::open(db).unwrap();
     let mut stmt = conn
         .prepare(
