@@ -57,6 +57,22 @@ const CASES: &[(&str, &[&str])] = &[
         &["unknown_kind.toml", "line 2", "tweet"],
     ),
     (
+        "unknown_action.toml",
+        &[
+            "line 3",
+            "keys.inbox.\"r\"",
+            "\"reply_all\" is not an action",
+        ],
+    ),
+    (
+        "bad_key.toml",
+        &["line 2", "keys.inbox.\"ctrl-\"", "is not a key"],
+    ),
+    (
+        "same_key_twice.toml",
+        &["line 3", "keys.inbox.\"shift-g\"", "same key"],
+    ),
+    (
         "bad_response_kind.toml",
         &["line 2", "response.counts", "dismiss"],
     ),

@@ -334,3 +334,54 @@ fn the_same_reply_to_another_person_asks_first() {
     .unwrap();
     assert!(matches!(out, Outcome::Applied(_)));
 }
+
+#[test]
+fn a_reply_waits_for_another_writer_instead_of_failing() {
+    use rapport::app::msg::{Loaded, Msg, StoreCmd};
+    let (dir, conn, config) = demo(200);
+    let first = top(&conn, 1).remove(0);
+    drop(conn);
+    let db = dir.path().join("t.db");
+    // Another process (an import) holds the write lock for longer than the busy timeout.
+    let mut other = Connection::open(&db).unwrap();
+    let tx = other
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .unwrap();
+    let (cmd_tx, cmd_rx) = crossbeam_channel::unbounded();
+    let (msg_tx, msg_rx) = crossbeam_channel::unbounded();
+    let store = rapport::store::actor::spawn(
+        rapport::store::open(&db).unwrap(),
+        config,
+        cmd_rx,
+        msg_tx,
+        || NOW,
+    )
+    .unwrap();
+    cmd_tx
+        .send(StoreCmd::Write(Write::Reply {
+            mention_id: first.id,
+            kind: ActionKind::Reply,
+            body: "Here is the answer".into(),
+            force: false,
+        }))
+        .unwrap();
+    match msg_rx
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .unwrap()
+    {
+        Msg::Loaded(Loaded::Notice(text)) => assert!(text.contains("waits"), "{text}"),
+        other => panic!("expected a notice while waiting, got {other:?}"),
+    }
+    tx.rollback().unwrap();
+    match msg_rx
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .unwrap()
+    {
+        Msg::Loaded(Loaded::Written(Outcome::Applied(text))) => assert!(text.contains("queued")),
+        other => panic!("expected the reply to be written, got {other:?}"),
+    }
+    drop(cmd_tx);
+    store.join().unwrap();
+    let conn = Connection::open(&db).unwrap();
+    assert_eq!(mention_state(&conn, first.id).0, "done");
+}

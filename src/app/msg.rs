@@ -64,6 +64,8 @@ pub enum Loaded {
     },
     /// A store command failed; the text says what and what to do.
     Failed(String),
+    /// Something the operator should know while a command is still under way.
+    Notice(String),
 }
 
 /// A page of the inbox list.

@@ -249,6 +249,10 @@ impl App {
                 });
                 Vec::new()
             }
+            Loaded::Notice(text) => {
+                self.warn(text);
+                Vec::new()
+            }
             Loaded::Failed(e) => {
                 self.warn(e);
                 self.inbox.loading = false;

@@ -8,6 +8,9 @@ use crossbeam_channel::{Receiver, Sender};
 use rusqlite::Connection;
 use std::thread::JoinHandle;
 
+/// Busy-timeout waits (5 s each) a write makes before it gives up: two minutes.
+const WRITE_ATTEMPTS: u32 = 24;
+
 /// Starts the thread; `clock` gives the current Unix time (tests pass a fixed one).
 pub fn spawn(
     mut conn: Connection,
@@ -20,29 +23,59 @@ pub fn spawn(
         .name("store".into())
         .spawn(move || {
             for cmd in commands {
-                let now = clock();
-                let loaded = run(&mut conn, &config, cmd, now).unwrap_or_else(|e| {
-                    tracing::warn!("store command failed: {e:#}");
-                    Loaded::Failed(explain(&e))
-                });
+                let loaded = run_patiently(&mut conn, &config, cmd, clock, &replies);
                 // The app may be gone already at shutdown; the write itself is done.
                 let _ = replies.send(Msg::Loaded(loaded));
             }
         })
 }
 
-/// An error in words for the status bar.
-fn explain(e: &anyhow::Error) -> String {
-    let busy = e.chain().any(|c| {
+/// Runs `cmd`; a write that finds another writer holding the file (a long import)
+/// waits for it rather than being refused, and says so once.
+fn run_patiently(
+    conn: &mut Connection,
+    config: &Config,
+    cmd: StoreCmd,
+    clock: fn() -> i64,
+    replies: &Sender<Msg>,
+) -> Loaded {
+    let is_write = matches!(cmd, StoreCmd::Write(_) | StoreCmd::Undo);
+    let mut attempt = 0;
+    loop {
+        match run(conn, config, cmd.clone(), clock()) {
+            Ok(loaded) => return loaded,
+            // Each attempt has already waited the busy timeout.
+            Err(e) if is_write && is_busy(&e) && attempt < WRITE_ATTEMPTS => {
+                attempt += 1;
+                if attempt == 1 {
+                    let _ = replies.send(Msg::Loaded(Loaded::Notice(
+                        "another process (an import?) is writing the database; your change waits for it…".into(),
+                    )));
+                }
+            }
+            Err(e) => {
+                tracing::warn!("store command failed: {e:#}");
+                return Loaded::Failed(explain(&e));
+            }
+        }
+    }
+}
+
+fn is_busy(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
         c.downcast_ref::<rusqlite::Error>().is_some_and(|r| {
             matches!(
                 r.sqlite_error_code(),
                 Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
             )
         })
-    });
-    if busy {
-        "the database is busy (an import or another rapport is writing); nothing was changed, try again in a moment".into()
+    })
+}
+
+/// An error in words for the status bar.
+fn explain(e: &anyhow::Error) -> String {
+    if is_busy(e) {
+        "the database stayed busy for two minutes (an import or another rapport is writing); nothing was changed, try again".into()
     } else {
         format!("{e:#}")
     }
