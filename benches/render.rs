@@ -65,7 +65,7 @@ fn run_effects(
         for e in queue {
             if let Effect::Store(cmd) = e {
                 // Counts and warnings are refreshed in the background, not per key.
-                if cmd == rapport::app::StoreCmd::Refresh {
+                if matches!(cmd, rapport::app::StoreCmd::Refresh { .. }) {
                     continue;
                 }
                 let loaded =
@@ -122,16 +122,16 @@ fn bench(c: &mut Criterion) {
         })
     });
 
-    // "coffee" is in most generated mentions: the worst case for a first page.
-    let listing = Listing::Search(Query::parse("coffee").expect("query"));
+    // "the" is in most generated mentions: the worst case for a first page.
+    let listing = Listing::Search(Query::parse("the").expect("query"));
     let hits: i64 = conn
         .query_row(
-            "SELECT COUNT(*) FROM mentions_fts WHERE mentions_fts MATCH 'coffee'",
+            "SELECT COUNT(*) FROM mentions_fts WHERE mentions_fts MATCH 'the'",
             [],
             |r| r.get(0),
         )
         .expect("count");
-    eprintln!("\"coffee\" is in {hits} mentions");
+    eprintln!("\"the\" is in {hits} mentions");
     c.bench_function("search a common word, first page", |b| {
         b.iter(|| {
             let rows =
@@ -149,8 +149,15 @@ fn bench(c: &mut Criterion) {
     // The background refresh (snoozed wake-up and counts), for the record.
     c.bench_function("background refresh", |b| {
         b.iter(|| {
-            rapport::store::actor::run(&mut conn, &config, rapport::app::StoreCmd::Refresh, now)
-                .expect("refresh");
+            rapport::store::actor::run(
+                &mut conn,
+                &config,
+                rapport::app::StoreCmd::Refresh {
+                    crossed_after: Some(now - 5),
+                },
+                now,
+            )
+            .expect("refresh");
         })
     });
 }

@@ -28,8 +28,12 @@ pub enum Command {
     Demo(DemoArgs),
     /// Write generated mentions as NDJSON (for trying rapport at scale)
     Gen(GenArgs),
-    /// Mentions, answered mentions and median first-response time, overall and per account
+    /// Response figures: median and 90th-percentile first response, share within target,
+    /// per day, platform, kind and account; replies per day; backlog; people
     Stats(StatsArgs),
+    /// Exit 1 and list the items over target when anything is late or the reply pace
+    /// dropped; exit 0 otherwise (for cron or a status bar)
+    Check,
     /// Export mentions, people or actions as CSV or NDJSON
     Export(ExportArgs),
     /// Show the configuration

@@ -8,12 +8,17 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = rapport::cli::Cli::parse();
     let _log = start_logging();
+    // `check` says "late" with 1, so its own failures need another code.
+    let failure = match cli.command {
+        Some(rapport::cli::Command::Check) => ExitCode::from(2),
+        _ => ExitCode::FAILURE,
+    };
     match rapport::commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
             tracing::error!("{e:#}");
             eprintln!("rapport: {e:#}");
-            ExitCode::FAILURE
+            failure
         }
     }
 }

@@ -95,7 +95,9 @@ fn like_and_dismiss_close_the_item_and_move_on() {
         "dismissed @marcus.roasts".into(),
     ))));
     assert!(page_request(&effects).is_some());
-    assert!(effects.contains(&Effect::Store(StoreCmd::Refresh)));
+    assert!(effects
+        .iter()
+        .any(|e| matches!(e, Effect::Store(StoreCmd::Refresh { .. }))));
     assert_eq!(
         app.notice.as_ref().unwrap().text,
         "dismissed @marcus.roasts"
@@ -319,4 +321,64 @@ fn signals_quit_cleanly_and_resizes_keep_the_cursor_visible() {
     let h = rapport::ui::layout::list_height((50, 10));
     assert!(app.inbox.cursor >= app.inbox.offset && app.inbox.cursor < app.inbox.offset + h);
     assert_eq!(app.update(Msg::Terminate), [Effect::Quit]);
+}
+
+#[test]
+fn crossing_items_are_announced_with_the_bell_and_command_when_configured() {
+    let mut app = fixtures::app((120, 40));
+    // The first refresh (in fixtures::app) said the pace warning on start.
+    assert!(app
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("reply pace down"));
+    app.config.alerts.bell = true;
+    app.config.alerts.command = vec!["notify-send".into(), "rapport".into()];
+    app.update(Msg::Tick(NOW + 1));
+    // Each refresh asks for the items crossing since the previous one.
+    let refresh = app.refresh();
+    assert_eq!(
+        refresh,
+        Effect::Store(StoreCmd::Refresh {
+            crossed_after: Some(NOW)
+        })
+    );
+    let crossed = rapport::store::warnings::Crossed {
+        id: 2,
+        handle: "marcus.roasts".into(),
+        platform: "instagram".into(),
+        kind: rapport::domain::MentionKind::Comment,
+        due_at: NOW,
+    };
+    let effects = app.update(Msg::Loaded(Loaded::Refreshed {
+        open: 5,
+        snoozed: 0,
+        warnings: Box::new(fixtures::warnings()),
+        crossed: vec![crossed],
+    }));
+    let text = "@marcus.roasts (instagram, comment) is now over target".to_string();
+    assert_eq!(effects, [Effect::Bell, Effect::Alert(text.clone())]);
+    assert_eq!(app.notice.as_ref().unwrap().text, text);
+    // Without crossings, nothing is announced.
+    let effects = app.update(Msg::Loaded(Loaded::Refreshed {
+        open: 5,
+        snoozed: 0,
+        warnings: Box::new(fixtures::warnings()),
+        crossed: vec![],
+    }));
+    assert!(effects.is_empty());
+}
+
+#[test]
+fn the_stats_view_asks_for_the_last_30_days() {
+    let mut app = fixtures::app((120, 40));
+    let effects = app.update(key('S'));
+    let since = rapport::store::report::default_since(&app.config, NOW);
+    assert_eq!(effects, [Effect::Store(StoreCmd::Stats { since })]);
+    assert_eq!(
+        NOW - since,
+        29 * 86_400 + 10 * 3600,
+        "from midnight 29 days before today"
+    );
 }

@@ -65,7 +65,22 @@ fn twcs_stats_match_the_csv() {
     assert_eq!(json["mentions"], inbound.len() as i64);
     assert_eq!(json["answered"], first.len() as i64);
     assert!(first.len() > 10, "the sample should hold answered tweets");
-    assert_eq!(json["median_first_response_secs"].as_f64(), median(waits));
+    assert_eq!(
+        json["median_first_response_secs"].as_f64(),
+        median(waits.clone())
+    );
+    // The full report agrees, and its 90th percentile is the nearest rank of the CSV's.
+    let overall = &json["report"]["overall"];
+    assert_eq!(overall["mentions"], inbound.len() as i64);
+    assert_eq!(overall["answered"], first.len() as i64);
+    assert_eq!(overall["median_secs"].as_f64(), median(waits.clone()));
+    let mut sorted = waits.clone();
+    sorted.sort_unstable();
+    let p90 = sorted[(sorted.len() * 9).div_ceil(10) - 1] as f64;
+    assert_eq!(overall["p90_secs"].as_f64(), Some(p90));
+    let by_platform = json["report"]["by_platform"].as_array().unwrap();
+    assert_eq!(by_platform.len(), 1);
+    assert_eq!(by_platform[0]["answered"], first.len() as i64);
     for (brand, waits) in per_brand {
         let row = json["by_account"]
             .as_array()

@@ -177,3 +177,52 @@ fn too_small_asks_to_enlarge() {
     let app = fixtures::app((30, 8));
     insta::assert_snapshot!("too_small_30x8", render(&app));
 }
+
+/// A report from a real demo inbox written at the fixed time.
+fn demo_report() -> rapport::store::report::Report {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let config = rapport::config::Config::defaults();
+    let ctx = rapport::commands::Ctx {
+        db: db.clone(),
+        db_given: true,
+        config: config.clone(),
+    };
+    let now = chrono::DateTime::from_timestamp(NOW, 0).unwrap();
+    rapport::commands::demo::build(&ctx, &db, 1200, now).unwrap();
+    let conn = rapport::store::open(&db).unwrap();
+    let since = rapport::store::report::default_since(&config, NOW);
+    rapport::store::report::report(&conn, &config, since, NOW).unwrap()
+}
+
+#[test]
+fn stats_view() {
+    let report = demo_report();
+    check("stats", |size| {
+        let mut app = fixtures::app(size);
+        app.update(key('S'));
+        app.update(Msg::Loaded(Loaded::Stats(Box::new(report.clone()))));
+        app
+    });
+}
+
+#[test]
+fn an_item_crossing_its_target_is_announced() {
+    check("announcement", |size| {
+        let mut app = fixtures::app(size);
+        app.update(Msg::Tick(NOW + 1));
+        app.update(Msg::Loaded(Loaded::Refreshed {
+            open: 5,
+            snoozed: 1,
+            warnings: Box::new(fixtures::warnings()),
+            crossed: vec![rapport::store::warnings::Crossed {
+                id: 2,
+                handle: "marcus.roasts".into(),
+                platform: "instagram".into(),
+                kind: rapport::domain::MentionKind::Comment,
+                due_at: NOW,
+            }],
+        }));
+        app
+    });
+}

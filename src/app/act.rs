@@ -48,7 +48,8 @@ impl App {
             }
             Action::Stats => {
                 self.view = View::Stats;
-                return Vec::new();
+                let since = crate::store::report::default_since(&self.config, self.now);
+                return vec![Effect::Store(StoreCmd::Stats { since })];
             }
             Action::People => {
                 self.view = View::People;

@@ -3,6 +3,7 @@
 
 pub mod act;
 pub mod action;
+pub mod alerts;
 pub mod compose;
 pub mod list;
 pub mod msg;

@@ -45,12 +45,15 @@ pub enum Loaded {
         id: i64,
         detail: Option<Box<Detail>>,
     },
-    /// Open and snoozed counts.
-    Counts {
+    /// The refresh: counts, the response-time picture, and the items that passed
+    /// their target since the last refresh.
+    Refreshed {
         open: i64,
         snoozed: i64,
+        warnings: Box<crate::domain::warnings::Warnings>,
+        crossed: Vec<crate::store::warnings::Crossed>,
     },
-    Warnings(Box<crate::domain::warnings::Warnings>),
+    Stats(Box<crate::store::report::Report>),
     Written(Outcome),
     Undone(Option<Undone>),
     People {
@@ -88,8 +91,15 @@ pub struct PageRequest {
 pub enum StoreCmd {
     Page(PageRequest),
     Detail(i64),
-    /// Wake snoozed items, then send counts and warnings.
-    Refresh,
+    /// Wake snoozed items, then send counts, warnings and the items whose target ran
+    /// out after `crossed_after` (none on the first refresh).
+    Refresh {
+        crossed_after: Option<i64>,
+    },
+    /// The stats view's figures for mentions written since then.
+    Stats {
+        since: i64,
+    },
     Write(Write),
     Undo,
     People {

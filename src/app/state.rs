@@ -128,6 +128,12 @@ pub struct App {
     pub people: PeopleList,
     pub person: Option<PersonPage>,
     pub stats_scroll: u16,
+    /// The stats view's figures, once loaded.
+    pub stats: Option<crate::store::report::Report>,
+    /// When the last refresh was asked for (the start of the next crossing window).
+    pub last_refresh: Option<i64>,
+    /// Whether a refresh came back yet.
+    pub refreshed: bool,
     pub open: i64,
     pub snoozed: i64,
     pub warnings: Warnings,
@@ -164,6 +170,9 @@ impl App {
             people: PeopleList::default(),
             person: None,
             stats_scroll: 0,
+            stats: None,
+            last_refresh: None,
+            refreshed: false,
             open: 0,
             snoozed: 0,
             warnings: Warnings::default(),

@@ -15,10 +15,7 @@ impl App {
     /// The effects that load the first screen.
     pub fn start(&mut self) -> Vec<Effect> {
         let page = self.inbox.top();
-        vec![
-            Effect::Store(StoreCmd::Refresh),
-            Effect::Store(StoreCmd::Page(page)),
-        ]
+        vec![self.refresh(), Effect::Store(StoreCmd::Page(page))]
     }
 
     /// Applies one message.
@@ -71,7 +68,7 @@ impl App {
             && self.view == View::Inbox
             && !self.inbox.loading
         {
-            effects.push(Effect::Store(StoreCmd::Refresh));
+            effects.push(self.refresh());
             effects.push(Effect::Store(StoreCmd::Page(self.inbox.reload())));
         }
         effects
@@ -194,13 +191,38 @@ impl App {
                 }
                 Vec::new()
             }
-            Loaded::Counts { open, snoozed } => {
+            Loaded::Refreshed {
+                open,
+                snoozed,
+                warnings,
+                crossed,
+            } => {
                 self.open = open;
                 self.snoozed = snoozed;
-                Vec::new()
+                let first = !self.refreshed;
+                self.refreshed = true;
+                self.warnings = *warnings;
+                let mut effects = Vec::new();
+                if first {
+                    // The reply pace is said once on start; it stays in the status bar.
+                    if let Some(p) = &self.warnings.pace {
+                        self.warn(crate::ui::status_bar::pace_text(p));
+                    }
+                }
+                if !crossed.is_empty() {
+                    let text = super::alerts::announcement(&crossed);
+                    self.warn(text.clone());
+                    if self.config.alerts.bell {
+                        effects.push(Effect::Bell);
+                    }
+                    if !self.config.alerts.command.is_empty() {
+                        effects.push(Effect::Alert(text));
+                    }
+                }
+                effects
             }
-            Loaded::Warnings(w) => {
-                self.warnings = *w;
+            Loaded::Stats(report) => {
+                self.stats = Some(*report);
                 Vec::new()
             }
             Loaded::Written(outcome) => self.on_written(outcome),
@@ -263,7 +285,7 @@ impl App {
 
     /// Reloads what the current view shows.
     pub(crate) fn refresh_all(&mut self) -> Vec<Effect> {
-        let mut effects = vec![Effect::Store(StoreCmd::Refresh)];
+        let mut effects = vec![self.refresh()];
         match self.view {
             View::Inbox => effects.push(Effect::Store(StoreCmd::Page(self.inbox.reload()))),
             View::People => effects.push(self.load_people(false)),
@@ -278,6 +300,14 @@ impl App {
             effects.push(Effect::Store(StoreCmd::Detail(id)));
         }
         effects
+    }
+
+    /// A refresh that asks for the items crossing their target since the last one.
+    pub fn refresh(&mut self) -> Effect {
+        let after = self.last_refresh.replace(self.now);
+        Effect::Store(StoreCmd::Refresh {
+            crossed_after: after.filter(|a| *a < self.now),
+        })
     }
 
     /// Moves the inbox cursor and loads what the new row needs.

@@ -1,5 +1,6 @@
 //! Headless subcommands. Each takes the resolved context and returns the exit code.
 
+pub mod check;
 pub mod config;
 pub mod demo;
 pub mod export;
@@ -31,6 +32,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Completions { shell }) => return config::completions(*shell),
         _ => {}
     }
+    let headless = !matches!(
+        &cli.command,
+        None | Some(Command::Demo(crate::cli::DemoArgs { no_open: false, .. }))
+    );
+    if headless {
+        quiet_broken_pipe();
+    }
     let config = crate::config::load(cli.config.as_deref())?;
     let ctx = Ctx {
         db_given: cli.db.is_some(),
@@ -46,9 +54,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Gen(args)) => gen::run(&args),
         Some(Command::Demo(args)) => demo::run(&ctx, &args),
         Some(Command::Stats(args)) => stats::run(&ctx, &args),
+        Some(Command::Check) => check::run(&ctx),
         Some(Command::Export(args)) => export::run(&ctx, &args),
         Some(Command::Completions { shell }) => config::completions(shell),
         None => open_app(&ctx),
+    }
+}
+
+/// A headless command whose output is cut short (`rapport stats | head`) ends quietly,
+/// as Unix tools do, instead of failing on a closed pipe. Not for the screen: there a
+/// closed terminal must still let queued writes finish.
+fn quiet_broken_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -3,10 +3,12 @@
 
 pub mod human;
 pub mod kinds;
+pub mod pace;
 pub mod priority;
 pub mod query;
 pub mod sanitize;
 pub mod signals;
+pub mod sla;
 pub mod suggest;
 pub mod warnings;
 

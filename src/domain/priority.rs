@@ -19,15 +19,16 @@ pub struct Facts<'a> {
     pub power_user: bool,
 }
 
-/// When the item should be answered by: creation time plus its target.
+/// When the item should be answered by: creation time plus its target, in working
+/// time when the config says so (see [`super::sla`]).
 pub fn due_at(
     targets: &ResponseTargets,
-    _hours: &WorkingHours,
+    hours: &WorkingHours,
     platform: &str,
     kind: MentionKind,
     created_at: DateTime<Utc>,
 ) -> DateTime<Utc> {
-    created_at + Duration::minutes(targets.minutes_for(platform, kind))
+    super::sla::due_at(targets, hours, platform, kind, created_at)
 }
 
 /// The queue position as a time: `due` moved earlier by the weights that apply.

@@ -1,10 +1,11 @@
 //! What the app must always show about response times: the figures the status bar
-//! draws and `rapport check` prints. Computed by `store::stats::warnings`.
+//! draws and `rapport check` prints. Computed by `store::warnings::current`.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
 
 /// The response-time picture at one moment.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Warnings {
     /// Open items (not snoozed, not done).
     pub open: u64,
@@ -25,7 +26,8 @@ pub struct Warnings {
 }
 
 /// Why the reply pace is worrying.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "warning", rename_all = "snake_case")]
 pub enum PaceWarning {
     /// Replies per day over the last 7 days fell by `drop` (0.3 = 30%) against the
     /// 4 weeks before.

@@ -105,10 +105,21 @@ pub fn run(
             id,
             detail: detail::load(conn, id, now)?.map(Box::new),
         },
-        StoreCmd::Refresh => {
+        StoreCmd::Refresh { crossed_after } => {
             inbox::wake_snoozed(conn, now)?;
             let (open, snoozed) = inbox::open_counts(conn)?;
-            Loaded::Counts { open, snoozed }
+            Loaded::Refreshed {
+                open,
+                snoozed,
+                warnings: Box::new(super::warnings::current(conn, config, now)?),
+                crossed: match crossed_after {
+                    Some(after) => super::warnings::crossed(conn, after, now)?,
+                    None => Vec::new(),
+                },
+            }
+        }
+        StoreCmd::Stats { since } => {
+            Loaded::Stats(Box::new(super::report::report(conn, config, since, now)?))
         }
         StoreCmd::Write(write) => Loaded::Written(actions::apply(conn, config, &write, now)?),
         StoreCmd::Undo => Loaded::Undone(actions::undo(conn, config, now)?),

@@ -15,8 +15,10 @@ pub mod imports_log;
 pub mod inbox;
 pub mod migrations;
 pub mod people;
+pub mod report;
 pub mod seed;
 pub mod stats;
+pub mod warnings;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, TimeZone, Utc};

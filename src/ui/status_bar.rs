@@ -14,13 +14,15 @@ use ratatui::Frame;
 /// Ticks (half seconds) a notice stays before the hints come back.
 const NOTICE_TICKS: u64 = 16;
 
-fn figures<'a>(app: &App, theme: &Theme) -> Line<'a> {
+/// The figures line; `compact` shortens the words for narrow terminals.
+fn figures<'a>(app: &App, theme: &Theme, compact: bool) -> Line<'a> {
     let w = &app.warnings;
+    let word = |long: &'static str, short: &'static str| if compact { short } else { long };
     let sep = || Span::styled(" · ", theme.muted);
     let mut spans = vec![Span::raw(format!("{} open", app.open))];
     spans.push(sep());
     spans.push(Span::styled(
-        format!("{} over target", w.over_target),
+        format!("{} {}", w.over_target, word("over target", "over")),
         if w.over_target > 0 {
             theme.over
         } else {
@@ -29,7 +31,12 @@ fn figures<'a>(app: &App, theme: &Theme) -> Line<'a> {
     ));
     spans.push(sep());
     spans.push(Span::styled(
-        format!("{} due ≤{}m", w.due_soon, app.config.pace.due_soon_minutes),
+        format!(
+            "{} {}{}m",
+            w.due_soon,
+            word("due ≤", "due≤"),
+            app.config.pace.due_soon_minutes
+        ),
         if w.due_soon > 0 {
             theme.soon
         } else {
@@ -37,7 +44,11 @@ fn figures<'a>(app: &App, theme: &Theme) -> Line<'a> {
         },
     ));
     spans.push(sep());
-    spans.push(Span::raw(format!("done today {}", w.done_today)));
+    spans.push(Span::raw(format!(
+        "{} {}",
+        word("done today", "done"),
+        w.done_today
+    )));
     if let Some(oldest) = w.oldest_open_at {
         spans.push(sep());
         spans.push(Span::raw(format!(
@@ -49,19 +60,29 @@ fn figures<'a>(app: &App, theme: &Theme) -> Line<'a> {
         spans.push(sep());
         let over = w.median_target_today_secs.is_some_and(|t| median > t);
         spans.push(Span::styled(
-            format!(
-                "median reply today {}{}",
-                human::duration(median),
-                w.median_target_today_secs
-                    .map(|t| format!(" (target {})", human::duration(t)))
-                    .unwrap_or_default()
-            ),
+            match (compact, w.median_target_today_secs) {
+                (true, Some(t)) => {
+                    format!("reply {}/{}", human::duration(median), human::duration(t))
+                }
+                (true, None) => format!("reply {}", human::duration(median)),
+                (false, t) => format!(
+                    "median reply today {}{}",
+                    human::duration(median),
+                    t.map(|t| format!(" (target {})", human::duration(t)))
+                        .unwrap_or_default()
+                ),
+            },
             if over { theme.over } else { theme.within },
         ));
     }
     if let Some(pace) = &w.pace {
         spans.push(sep());
-        spans.push(Span::styled(pace_text(pace), theme.warning));
+        let text = if compact {
+            short_pace(pace)
+        } else {
+            pace_text(pace)
+        };
+        spans.push(Span::styled(text, theme.warning));
     }
     if app.snoozed > 0 {
         spans.push(sep());
@@ -71,6 +92,14 @@ fn figures<'a>(app: &App, theme: &Theme) -> Line<'a> {
         ));
     }
     Line::from(spans)
+}
+
+/// The reply-pace warning in a few characters.
+fn short_pace(p: &PaceWarning) -> String {
+    match p {
+        PaceWarning::Dropped { drop, .. } => format!("pace ↓{:.0}%", drop * 100.0),
+        PaceWarning::SilentWorkingDay { day } => format!("silent {}", day.format("%a")),
+    }
 }
 
 /// The reply-pace warning in words.
@@ -150,5 +179,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ),
         _ => hints(app, theme),
     };
-    frame.render_widget(Paragraph::new(vec![figures(app, theme), second]), area);
+    let compact = area.width < 140;
+    frame.render_widget(
+        Paragraph::new(vec![figures(app, theme, compact), second]),
+        area,
+    );
 }

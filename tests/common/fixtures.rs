@@ -4,6 +4,7 @@ use rapport::app::msg::{Loaded, PageRequest};
 use rapport::app::{App, Effect, Msg, StoreCmd};
 use rapport::config::keys::Keymap;
 use rapport::config::Config;
+use rapport::domain::warnings::{PaceWarning, Warnings};
 use rapport::domain::{BuyerStage, Engagement, MentionKind, Signals, Status};
 use rapport::store::detail::{Card, Detail, Mention, ThreadItem};
 use rapport::store::inbox::InboxRow;
@@ -126,15 +127,35 @@ pub fn app(size: (u16, u16)) -> App {
     let rows = rows();
     let first = detail(&rows[0]);
     app.update(Msg::Loaded(Loaded::Page { request, rows }));
-    app.update(Msg::Loaded(Loaded::Counts {
+    app.update(Msg::Loaded(Loaded::Refreshed {
         open: 5,
         snoozed: 1,
+        warnings: Box::new(warnings()),
+        crossed: Vec::new(),
     }));
     app.update(Msg::Loaded(Loaded::Detail {
         id: 1,
         detail: Some(Box::new(first)),
     }));
     app
+}
+
+/// A busy morning: two items over target, one due soon, a falling pace.
+pub fn warnings() -> Warnings {
+    Warnings {
+        open: 5,
+        over_target: 2,
+        due_soon: 1,
+        done_today: 7,
+        oldest_open_at: chrono::DateTime::from_timestamp(NOW - 3 * 3600, 0),
+        median_response_today_secs: Some(42 * 60),
+        median_target_today_secs: Some(60 * 60),
+        pace: Some(PaceWarning::Dropped {
+            last_7_per_day: 4.0,
+            prior_28_per_day: 9.5,
+            drop: 1.0 - 4.0 / 9.5,
+        }),
+    }
 }
 
 /// The page request among effects.

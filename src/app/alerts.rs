@@ -1,0 +1,29 @@
+//! The words of an announcement: items that just passed their response target.
+
+use crate::domain::sanitize::one_line;
+use crate::store::warnings::Crossed;
+
+/// "@ana (x, mention) is now over target" or "3 items are now over target: @a, @b, @c".
+pub fn announcement(crossed: &[Crossed]) -> String {
+    match crossed {
+        [one] => format!(
+            "@{} ({}, {}) is now over target",
+            one_line(&one.handle),
+            one_line(&one.platform),
+            one.kind.as_str().replace('_', " ")
+        ),
+        many => {
+            let names: Vec<String> = many
+                .iter()
+                .take(3)
+                .map(|c| format!("@{}", one_line(&c.handle)))
+                .collect();
+            let more = if many.len() > 3 { ", …" } else { "" };
+            format!(
+                "{} items are now over target: {}{more}",
+                many.len(),
+                names.join(", ")
+            )
+        }
+    }
+}

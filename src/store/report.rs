@@ -1,0 +1,327 @@
+//! The figures of the stats view and `rapport stats`: first-response times (median,
+//! 90th percentile, share within target) overall, per day, per platform and per kind;
+//! replies per day; the backlog at the end of each day; who engages most; power users
+//! we have not talked to lately; the pace and the warnings.
+//!
+//! One pass over the covering index `mentions_stats` for the period, aggregated here:
+//! far faster than SQL GROUP BYs, which sort the rows once per grouping.
+
+use super::warnings::{self, replies_per_day};
+use crate::config::Config;
+use crate::domain::sla::Schedule;
+use crate::domain::warnings::Warnings;
+use anyhow::{Context, Result};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Days of the per-day figures at most.
+pub const MAX_DAYS: i64 = 90;
+/// The default period: the last 30 local days, today included.
+pub const DEFAULT_DAYS: i64 = 30;
+
+/// Response figures for a set of mentions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Figures {
+    pub mentions: i64,
+    pub answered: i64,
+    /// Median first-response time in seconds (the mean of the two middle values for an
+    /// even count).
+    pub median_secs: Option<f64>,
+    /// 90th percentile (nearest rank) in seconds.
+    pub p90_secs: Option<f64>,
+    /// Share of the answered ones answered within their target.
+    pub within_target_share: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DayFigures {
+    pub day: NaiveDate,
+    #[serde(flatten)]
+    pub figures: Figures,
+    /// Replies that went out that day (any mention).
+    pub replies: i64,
+    /// Items of the period still unanswered at the end of the day.
+    pub backlog: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupFigures {
+    pub name: String,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PersonFigures {
+    pub person_id: i64,
+    pub platform: String,
+    pub handle: String,
+    /// Mentions they wrote (in the period for the top people, ever for power users).
+    pub conversations: i64,
+    pub last_contact: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PaceFigures {
+    pub last_7_per_day: f64,
+    pub prior_28_per_day: f64,
+}
+
+/// Everything the stats view draws.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub since: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    pub overall: Figures,
+    pub per_day: Vec<DayFigures>,
+    pub by_platform: Vec<GroupFigures>,
+    pub by_kind: Vec<GroupFigures>,
+    pub top_people: Vec<PersonFigures>,
+    pub stale_power_users: Vec<PersonFigures>,
+    pub pace: PaceFigures,
+    pub warnings: Warnings,
+}
+
+#[derive(Default)]
+struct Acc {
+    mentions: i64,
+    within: i64,
+    responses: Vec<i64>,
+}
+
+impl Acc {
+    fn add(&mut self, response: Option<i64>, within: bool) {
+        self.mentions += 1;
+        if let Some(r) = response {
+            self.responses.push(r);
+            self.within += i64::from(within);
+        }
+    }
+
+    fn figures(mut self) -> Figures {
+        let answered = self.responses.len() as i64;
+        let r = &mut self.responses;
+        r.sort_unstable();
+        let median = match r.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(r[n / 2] as f64),
+            n => Some((r[n / 2 - 1] + r[n / 2]) as f64 / 2.0),
+        };
+        let p90 = (!r.is_empty()).then(|| r[((r.len() * 9).div_ceil(10)).max(1) - 1] as f64);
+        Figures {
+            mentions: self.mentions,
+            answered,
+            median_secs: median,
+            p90_secs: p90,
+            within_target_share: (answered > 0).then(|| self.within as f64 / answered as f64),
+        }
+    }
+}
+
+/// The default start of the period: the start of the local day 29 days before `now`.
+pub fn default_since(config: &Config, now: i64) -> i64 {
+    let schedule = Schedule::new(&config.working_hours);
+    let today = schedule.local_day(super::from_secs(now));
+    schedule
+        .day_start(today - Duration::days(DEFAULT_DAYS - 1))
+        .timestamp()
+}
+
+/// The report for mentions written in [since, now].
+pub fn report(conn: &Connection, config: &Config, since: i64, now: i64) -> Result<Report> {
+    let schedule = Schedule::new(&config.working_hours);
+    let today = schedule.local_day(super::from_secs(now));
+    let first_day = schedule
+        .local_day(super::from_secs(since))
+        .max(today - Duration::days(MAX_DAYS - 1));
+    let days = ((today - first_day).num_days() + 1).max(1) as usize;
+    // Day i covers [bounds[i], bounds[i + 1]).
+    let bounds: Vec<i64> = (0..=days as i64)
+        .map(|i| {
+            schedule
+                .day_start(first_day + Duration::days(i))
+                .timestamp()
+        })
+        .collect();
+    let day_of = |t: i64| -> Option<usize> {
+        let i = bounds.partition_point(|&b| b <= t);
+        (i >= 1 && i <= days).then(|| i - 1)
+    };
+
+    // When mentions closed without a response (liked, dismissed) were closed.
+    let mut closed_quietly: HashMap<i64, i64> = HashMap::new();
+    {
+        let mut stmt = conn.prepare_cached(
+            "SELECT mention_id, MIN(created_at) FROM actions
+             WHERE created_at >= ?1 AND undone_at IS NULL AND kind IN ('like', 'dismiss') AND mention_id IS NOT NULL
+             GROUP BY mention_id",
+        )?;
+        let mut rows = stmt.query([since])?;
+        while let Some(r) = rows.next()? {
+            closed_quietly.insert(r.get(0)?, r.get(1)?);
+        }
+    }
+
+    let mut overall = Acc::default();
+    let mut per_day: Vec<Acc> = (0..days).map(|_| Acc::default()).collect();
+    let mut platforms: HashMap<String, Acc> = HashMap::new();
+    let mut kinds: HashMap<String, Acc> = HashMap::new();
+    let mut authors: HashMap<i64, i64> = HashMap::new();
+    // backlog_diff[i] += 1 from the day an item was written to the day it closed.
+    let mut backlog_diff = vec![0i64; days + 1];
+    let mut stmt = conn.prepare_cached(
+        "SELECT created_at, platform, kind, first_response_at, due_at, author_id, status, id
+         FROM mentions INDEXED BY mentions_stats WHERE created_at >= ?1 AND created_at <= ?2",
+    )?;
+    let mut rows = stmt
+        .query(params![since, now])
+        .context("reading the response figures")?;
+    while let Some(r) = rows.next()? {
+        let created: i64 = r.get(0)?;
+        let responded: Option<i64> = r.get(3)?;
+        let due: i64 = r.get(4)?;
+        let response = responded.map(|t| (t - created).max(0));
+        let within = responded.is_some_and(|t| t <= due);
+        overall.add(response, within);
+        let day = day_of(created);
+        if let Some(d) = day {
+            per_day[d].add(response, within);
+        }
+        let platform = r.get_ref(1)?.as_str()?;
+        match platforms.get_mut(platform) {
+            Some(acc) => acc.add(response, within),
+            None => platforms
+                .entry(platform.to_string())
+                .or_default()
+                .add(response, within),
+        }
+        let kind = r.get_ref(2)?.as_str()?;
+        match kinds.get_mut(kind) {
+            Some(acc) => acc.add(response, within),
+            None => kinds
+                .entry(kind.to_string())
+                .or_default()
+                .add(response, within),
+        }
+        *authors.entry(r.get(5)?).or_default() += 1;
+        let closed = match responded {
+            Some(t) => Some(t),
+            None if r.get_ref(6)?.as_str()? == "done" => closed_quietly
+                .get(&r.get::<_, i64>(7)?)
+                .copied()
+                .or(Some(created)),
+            None => None,
+        };
+        // In the backlog at the end of each day from its own until the one it closed.
+        if let Some(from) = day {
+            let until = closed.map_or(days, |c| day_of(c).unwrap_or(days));
+            if until > from {
+                backlog_diff[from] += 1;
+                backlog_diff[until] -= 1;
+            }
+        }
+    }
+    drop(rows);
+
+    let replies = replies_per_day(conn, config, &schedule, first_day, days)?;
+    let mut backlog = 0;
+    let per_day = per_day
+        .into_iter()
+        .enumerate()
+        .map(|(i, acc)| {
+            backlog += backlog_diff[i];
+            DayFigures {
+                day: first_day + Duration::days(i as i64),
+                figures: acc.figures(),
+                replies: replies[i],
+                backlog,
+            }
+        })
+        .collect();
+    let groups = |map: HashMap<String, Acc>| -> Vec<GroupFigures> {
+        let mut v: Vec<GroupFigures> = map
+            .into_iter()
+            .map(|(name, acc)| GroupFigures {
+                name,
+                figures: acc.figures(),
+            })
+            .collect();
+        v.sort_by(|a, b| {
+            b.figures
+                .mentions
+                .cmp(&a.figures.mentions)
+                .then(a.name.cmp(&b.name))
+        });
+        v
+    };
+    let mut top: Vec<(i64, i64)> = authors.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    top.truncate(10);
+    let top_people = people(conn, &top)?;
+    let stale_power_users = stale_power_users(conn, now - config.people.stale_after_days * 86_400)?;
+    let reply_days = warnings::reply_days(conn, config, &schedule, today)?;
+    let (recent, earlier) = reply_days.rates();
+    Ok(Report {
+        since: super::from_secs(since),
+        until: super::from_secs(now),
+        overall: overall.figures(),
+        per_day,
+        by_platform: groups(platforms),
+        by_kind: groups(kinds),
+        top_people,
+        stale_power_users,
+        pace: PaceFigures {
+            last_7_per_day: recent,
+            prior_28_per_day: earlier,
+        },
+        warnings: warnings::current(conn, config, now)?,
+    })
+}
+
+const LAST_CONTACT: &str = "(SELECT MAX(a.created_at) FROM actions a WHERE a.person_id = p.id
+    AND a.undone_at IS NULL AND a.state IN ('queued', 'sent'))";
+
+fn people(conn: &Connection, top: &[(i64, i64)]) -> Result<Vec<PersonFigures>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT p.platform, p.handle, {LAST_CONTACT} FROM people p WHERE p.id = ?1"
+    ))?;
+    let mut out = Vec::new();
+    for &(id, conversations) in top {
+        let (platform, handle, last): (String, String, Option<i64>) =
+            stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        out.push(PersonFigures {
+            person_id: id,
+            platform,
+            handle,
+            conversations,
+            last_contact: last.map(super::from_secs),
+        });
+    }
+    Ok(out)
+}
+
+/// Power users whose last contact is before `before` (or who were never contacted),
+/// longest silence first.
+fn stale_power_users(conn: &Connection, before: i64) -> Result<Vec<PersonFigures>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT * FROM (
+            SELECT p.id, p.platform, p.handle,
+                   (SELECT COUNT(*) FROM mentions m WHERE m.author_id = p.id), {LAST_CONTACT} AS last
+            FROM tags t JOIN people p ON p.id = t.person_id WHERE t.tag = 'power_user')
+         WHERE COALESCE(last, 0) < ?1 ORDER BY COALESCE(last, 0), id LIMIT 20"
+    ))?;
+    let rows = stmt
+        .query_map([before], |r| {
+            Ok(PersonFigures {
+                person_id: r.get(0)?,
+                platform: r.get(1)?,
+                handle: r.get(2)?,
+                conversations: r.get(3)?,
+                last_contact: r.get::<_, Option<i64>>(4)?.map(super::from_secs),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}

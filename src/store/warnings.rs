@@ -1,0 +1,162 @@
+//! The response-time picture the status bar shows on every refresh and `rapport check`
+//! prints: counts from partial indexes of open items, today's reply times, the reply
+//! pace. Each query reads an index range, never the whole inbox.
+
+use super::import::counted_kinds;
+use crate::config::Config;
+use crate::domain::pace::{self, ReplyDays};
+use crate::domain::sla::Schedule;
+use crate::domain::warnings::Warnings;
+use crate::domain::MentionKind;
+use anyhow::Result;
+use chrono::Duration;
+use rusqlite::{params, Connection, Row};
+
+/// Days of replies the pace looks at (7 recent + 28 earlier, complete days).
+const PACE_DAYS: i64 = pace::RECENT_DAYS + pace::EARLIER_DAYS;
+
+/// The picture at `now` (Unix seconds).
+pub fn current(conn: &Connection, config: &Config, now: i64) -> Result<Warnings> {
+    let schedule = Schedule::new(&config.working_hours);
+    let today = schedule.local_day(super::from_secs(now));
+    let today_start = schedule.day_start(today).timestamp();
+    let soon = now + config.pace.due_soon_minutes * 60;
+    let (open, over_target, due_soon): (i64, i64, i64) = conn
+        .prepare_cached(
+            "SELECT (SELECT COUNT(*) FROM mentions WHERE status = 'open'),
+                    (SELECT COUNT(*) FROM mentions WHERE status = 'open' AND due_at <= ?1),
+                    (SELECT COUNT(*) FROM mentions WHERE status = 'open' AND due_at > ?1 AND due_at <= ?2)",
+        )?
+        .query_row(params![now, soon], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let oldest: Option<i64> = conn
+        .prepare_cached("SELECT MIN(created_at) FROM mentions WHERE status = 'open'")?
+        .query_row([], |r| r.get(0))?;
+    let done_today: i64 = conn
+        .prepare_cached(
+            "SELECT COUNT(DISTINCT mention_id) FROM actions
+             WHERE created_at >= ?1 AND undone_at IS NULL AND state IN ('queued', 'sent')
+               AND kind IN ('reply', 'thank', 'like', 'dismiss')",
+        )?
+        .query_row([today_start], |r| r.get(0))?;
+    let (median_response, median_target) = today_medians(conn, today_start)?;
+    let days = reply_days(conn, config, &schedule, today)?;
+    Ok(Warnings {
+        open: open as u64,
+        over_target: over_target as u64,
+        due_soon: due_soon as u64,
+        done_today: done_today as u64,
+        oldest_open_at: oldest.map(super::from_secs),
+        median_response_today_secs: median_response,
+        median_target_today_secs: median_target,
+        pace: pace::warning(&days, &schedule, &config.pace),
+    })
+}
+
+/// The median (lower middle for an even count) of a list.
+pub fn median(values: &mut [i64]) -> Option<i64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mid = (values.len() - 1) / 2;
+    Some(*values.select_nth_unstable(mid).1)
+}
+
+/// Median first-response time and median target of items first answered today.
+fn today_medians(conn: &Connection, today_start: i64) -> Result<(Option<i64>, Option<i64>)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT first_response_at - created_at, due_at - created_at FROM mentions
+         WHERE first_response_at >= ?1 AND first_response_at IS NOT NULL",
+    )?;
+    let mut responses = Vec::new();
+    let mut targets = Vec::new();
+    let mut rows = stmt.query([today_start])?;
+    while let Some(r) = rows.next()? {
+        responses.push(r.get::<_, i64>(0)?.max(0));
+        targets.push(r.get::<_, i64>(1)?);
+    }
+    Ok((median(&mut responses), median(&mut targets)))
+}
+
+/// Replies that went out on each of the 35 complete local days before `today`.
+pub fn reply_days(
+    conn: &Connection,
+    config: &Config,
+    schedule: &Schedule,
+    today: chrono::NaiveDate,
+) -> Result<ReplyDays> {
+    let first = today - Duration::days(PACE_DAYS);
+    let counts = replies_per_day(conn, config, schedule, first, PACE_DAYS as usize)?;
+    Ok(ReplyDays { first, counts })
+}
+
+/// Replies (the kinds in `response.counts`, queued or sent, not undone) on each of
+/// `n` local days from `first`.
+pub fn replies_per_day(
+    conn: &Connection,
+    config: &Config,
+    schedule: &Schedule,
+    first: chrono::NaiveDate,
+    n: usize,
+) -> Result<Vec<i64>> {
+    let kinds = counted_kinds(config);
+    let mut stmt = conn.prepare_cached(
+        "SELECT COUNT(*) FROM actions
+         WHERE created_at >= ?1 AND created_at < ?2 AND undone_at IS NULL
+           AND instr(?3, ',' || kind || ',') > 0 AND state IN ('queued', 'sent')",
+    )?;
+    let mut counts = Vec::with_capacity(n);
+    for i in 0..n as i64 {
+        let day = first + Duration::days(i);
+        let (a, b) = (
+            schedule.day_start(day),
+            schedule.day_start(day + Duration::days(1)),
+        );
+        counts.push(stmt.query_row(params![a.timestamp(), b.timestamp(), kinds], |r| r.get(0))?);
+    }
+    Ok(counts)
+}
+
+/// An open item that passed its target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Crossed {
+    pub id: i64,
+    pub handle: String,
+    pub platform: String,
+    pub kind: MentionKind,
+    pub due_at: i64,
+}
+
+fn crossed_row(r: &Row<'_>) -> rusqlite::Result<Crossed> {
+    let kind: String = r.get(3)?;
+    Ok(Crossed {
+        id: r.get(0)?,
+        handle: r.get(1)?,
+        platform: r.get(2)?,
+        kind: kind.parse().unwrap_or(MentionKind::Mention),
+        due_at: r.get(4)?,
+    })
+}
+
+/// Open items whose target ran out in (after, now], earliest first (at most 50).
+pub fn crossed(conn: &Connection, after: i64, now: i64) -> Result<Vec<Crossed>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.id, p.handle, m.platform, m.kind, m.due_at FROM mentions m JOIN people p ON p.id = m.author_id
+         WHERE m.status = 'open' AND m.due_at > ?1 AND m.due_at <= ?2 ORDER BY m.due_at LIMIT 50",
+    )?;
+    let rows = stmt
+        .query_map(params![after, now], crossed_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The open items over target, most overdue first (for `rapport check`).
+pub fn over_target(conn: &Connection, now: i64, limit: usize) -> Result<Vec<Crossed>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.id, p.handle, m.platform, m.kind, m.due_at FROM mentions m JOIN people p ON p.id = m.author_id
+         WHERE m.status = 'open' AND m.due_at <= ?1 ORDER BY m.due_at LIMIT ?2",
+    )?;
+    let rows = stmt
+        .query_map(params![now, limit as i64], crossed_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}

@@ -1,0 +1,221 @@
+//! The response-time rules on a real database with a fixed clock: over target, due
+//! soon, today's reply times, items crossing their target once, snoozed items crossing
+//! theirs, working hours at import, and the reply pace.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use rapport::config::Config;
+use rapport::domain::warnings::PaceWarning;
+use rapport::domain::{MentionKind, NewMention, NewPerson, OurReply, Record};
+use rapport::store::actions::{self, Write};
+use rapport::store::import::Importer;
+use rapport::store::{inbox, warnings};
+use rusqlite::Connection;
+
+/// Monday 2026-11-23 10:00 UTC.
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
+}
+
+fn at(h: u32, m: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap()
+}
+
+fn mention(id: &str, kind: MentionKind, created: DateTime<Utc>) -> Record {
+    Record::Mention(NewMention {
+        platform: "twitter".into(),
+        external_id: id.into(),
+        kind,
+        author: NewPerson {
+            platform: "twitter".into(),
+            platform_user_id: format!("u-{id}"),
+            handle: format!("person_{id}"),
+            display_name: None,
+            followers: Some(10),
+            profile_url: None,
+            is_bot: false,
+        },
+        account: Some("brand".into()),
+        body: "hello there".into(),
+        url: None,
+        parent_external_id: None,
+        thread_external_id: None,
+        created_at: created,
+    })
+}
+
+fn reply(id: &str, to: &str, sent: DateTime<Utc>) -> Record {
+    Record::OurReply(OurReply {
+        platform: "twitter".into(),
+        external_id: id.into(),
+        account: Some("brand".into()),
+        in_reply_to: to.into(),
+        body: "thanks!".into(),
+        sent_at: sent,
+    })
+}
+
+fn database(config: &Config, records: &[Record]) -> (tempfile::TempDir, Connection) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = rapport::store::open(&dir.path().join("w.db")).unwrap();
+    let mut importer = Importer::begin(&mut conn, config, now()).unwrap();
+    for r in records {
+        importer.add(r).unwrap();
+    }
+    importer.finish().unwrap();
+    (dir, conn)
+}
+
+fn id_of(conn: &Connection, external: &str) -> i64 {
+    conn.query_row(
+        "SELECT id FROM mentions WHERE external_id = ?1",
+        [external],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+#[test]
+fn over_target_due_soon_and_todays_reply_times() {
+    let config = Config::defaults();
+    let (_dir, conn) = database(
+        &config,
+        &[
+            mention("over", MentionKind::Mention, at(8, 0)), // due 09:00
+            mention("soon", MentionKind::Mention, at(9, 15)), // due 10:15
+            mention("later", MentionKind::Mention, at(9, 50)), // due 10:50
+            mention("sms", MentionKind::Sms, at(7, 0)),      // 15 min target
+            reply("r-sms", "sms", at(7, 10)),                // answered in 10 min
+        ],
+    );
+    let w = warnings::current(&conn, &config, now().timestamp()).unwrap();
+    assert_eq!(w.open, 3);
+    assert_eq!(w.over_target, 1);
+    assert_eq!(w.due_soon, 1);
+    assert_eq!(w.oldest_open_at, Some(at(8, 0)));
+    assert_eq!(w.median_response_today_secs, Some(600));
+    assert_eq!(w.median_target_today_secs, Some(900));
+    // Half an hour later the "soon" item has crossed; "later" is now due soon.
+    let w = warnings::current(&conn, &config, (now() + Duration::minutes(30)).timestamp()).unwrap();
+    assert_eq!((w.over_target, w.due_soon), (2, 1));
+}
+
+#[test]
+fn an_item_crossing_its_target_is_announced_once() {
+    let config = Config::defaults();
+    let (_dir, conn) = database(&config, &[mention("soon", MentionKind::Mention, at(9, 15))]);
+    let t = |m: i64| (now() + Duration::minutes(m)).timestamp();
+    assert!(warnings::crossed(&conn, t(-5), t(0)).unwrap().is_empty());
+    let crossed = warnings::crossed(&conn, t(0), t(20)).unwrap();
+    assert_eq!(crossed.len(), 1);
+    assert_eq!(crossed[0].handle, "person_soon");
+    // The next refresh window does not announce it again.
+    assert!(warnings::crossed(&conn, t(20), t(40)).unwrap().is_empty());
+}
+
+#[test]
+fn a_snoozed_item_is_not_counted_until_it_wakes_past_its_target() {
+    let config = Config::defaults();
+    let (_dir, mut conn) = database(&config, &[mention("nap", MentionKind::Mention, at(9, 30))]); // due 10:30
+    let id = id_of(&conn, "nap");
+    actions::apply(
+        &mut conn,
+        &config,
+        &Write::Snooze {
+            mention_id: id,
+            until: at(11, 0).timestamp(),
+        },
+        now().timestamp(),
+    )
+    .unwrap();
+    let w = warnings::current(&conn, &config, at(10, 45).timestamp()).unwrap();
+    assert_eq!(
+        (w.open, w.over_target),
+        (0, 0),
+        "snoozed: not open, not late"
+    );
+    // It crossed its target while asleep: when it wakes, it is over target (the clock
+    // never stopped) and the refresh that wakes it announces it.
+    assert_eq!(
+        inbox::wake_snoozed(&conn, at(11, 0).timestamp()).unwrap(),
+        1
+    );
+    let w = warnings::current(&conn, &config, at(11, 0).timestamp()).unwrap();
+    assert_eq!((w.open, w.over_target), (1, 1));
+    let crossed = warnings::crossed(&conn, at(10, 0).timestamp(), at(11, 0).timestamp()).unwrap();
+    assert_eq!(crossed.len(), 1);
+}
+
+#[test]
+fn working_hours_move_due_times_at_import() {
+    let mut config = Config::defaults();
+    config.response_targets.working_hours_only = true;
+    // Saturday 21 November, 14:00: nothing counts until Monday 09:00 (UTC schedule).
+    let saturday = Utc.with_ymd_and_hms(2026, 11, 21, 14, 0, 0).unwrap();
+    let (_dir, conn) = database(
+        &config,
+        &[mention("weekend", MentionKind::Mention, saturday)],
+    );
+    let due: i64 = conn
+        .query_row("SELECT due_at FROM mentions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(due, at(10, 0).timestamp());
+    let w = warnings::current(&conn, &config, at(9, 45).timestamp()).unwrap();
+    assert_eq!((w.over_target, w.due_soon), (0, 1));
+}
+
+#[test]
+fn a_falling_reply_pace_is_noticed() {
+    let config = Config::defaults();
+    // Four replies every day of the four weeks before last week, one a day since.
+    let mut records = Vec::new();
+    for day in 1..=35 {
+        let per_day = if day <= 7 { 1 } else { 4 };
+        for i in 0..per_day {
+            let t = now() - Duration::days(day) + Duration::hours(i);
+            records.push(reply(&format!("r{day}-{i}"), "elsewhere", t));
+        }
+    }
+    let (_dir, conn) = database(&config, &records);
+    let w = warnings::current(&conn, &config, now().timestamp()).unwrap();
+    match w.pace {
+        Some(PaceWarning::Dropped {
+            last_7_per_day,
+            prior_28_per_day,
+            drop,
+        }) => {
+            assert_eq!(last_7_per_day, 1.0);
+            assert_eq!(prior_28_per_day, 4.0);
+            assert!((drop - 0.75).abs() < 1e-9);
+        }
+        other => panic!("expected a drop, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_silent_working_day_is_noticed() {
+    let config = Config::defaults();
+    // Two replies every weekday for five weeks, none on Friday 20 November.
+    let mut records = Vec::new();
+    for day in 1..=35 {
+        let t = now() - Duration::days(day);
+        let weekday = chrono::Datelike::weekday(&t).num_days_from_monday();
+        if weekday >= 5 || day == 3 {
+            continue;
+        }
+        for i in 0..2 {
+            records.push(reply(
+                &format!("r{day}-{i}"),
+                "elsewhere",
+                t + Duration::hours(i),
+            ));
+        }
+    }
+    let (_dir, conn) = database(&config, &records);
+    let w = warnings::current(&conn, &config, now().timestamp()).unwrap();
+    assert_eq!(
+        w.pace,
+        Some(PaceWarning::SilentWorkingDay {
+            day: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()
+        })
+    );
+}
