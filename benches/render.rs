@@ -5,10 +5,11 @@
 //! The database is built once (a few tens of seconds) and kept at
 //! target/bench-data/inbox-COUNT.db for later runs; delete it to rebuild.
 
+mod common;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rapport::app::{App, Effect, Msg};
-use rapport::commands::Ctx;
 use rapport::config::keys::Keymap;
 use rapport::config::Config;
 use rapport::domain::query::Query;
@@ -16,40 +17,7 @@ use rapport::store::inbox::{self, Direction, Listing};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use rusqlite::Connection;
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
-
-fn count() -> usize {
-    std::env::var("RAPPORT_BENCH_COUNT")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(1_000_000)
-}
-
-/// The shared benchmark inbox, built on first use.
-fn database() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
-    let path = dir.join(format!("inbox-{}.db", count()));
-    if path.exists() {
-        return path;
-    }
-    std::fs::create_dir_all(&dir).expect("creating target/bench-data");
-    let ctx = Ctx {
-        db: path.clone(),
-        db_given: true,
-        config: Config::defaults(),
-    };
-    let started = Instant::now();
-    let (counts, _) = rapport::commands::demo::build(&ctx, &path, count(), chrono::Utc::now())
-        .expect("building the benchmark inbox");
-    eprintln!(
-        "built {} ({} mentions) in {:.1} s",
-        path.display(),
-        counts.mentions_added,
-        started.elapsed().as_secs_f64()
-    );
-    path
-}
+use std::time::Duration;
 
 /// Runs the app's store effects synchronously, as the store thread would.
 fn run_effects(
@@ -69,7 +37,8 @@ fn run_effects(
                     continue;
                 }
                 let loaded =
-                    rapport::store::actor::run(conn, config, cmd, now).expect("store command");
+                    rapport::store::actor::run(conn, config, &mut Default::default(), cmd, now)
+                        .expect("store command");
                 next.extend(app.update(Msg::Loaded(loaded)));
             }
         }
@@ -82,7 +51,7 @@ fn key(code: KeyCode) -> Msg {
 }
 
 fn bench(c: &mut Criterion) {
-    let path = database();
+    let path = common::database();
     let config = Config::defaults();
     let now = chrono::Utc::now().timestamp();
     let size = (200, 50);
@@ -143,21 +112,6 @@ fn bench(c: &mut Criterion) {
     c.bench_function("one frame (200x50)", |b| {
         b.iter(|| {
             terminal.draw(|f| rapport::ui::draw(f, &app)).expect("draw");
-        })
-    });
-
-    // The background refresh (snoozed wake-up and counts), for the record.
-    c.bench_function("background refresh", |b| {
-        b.iter(|| {
-            rapport::store::actor::run(
-                &mut conn,
-                &config,
-                rapport::app::StoreCmd::Refresh {
-                    crossed_after: Some(now - 5),
-                },
-                now,
-            )
-            .expect("refresh");
         })
     });
 }

@@ -22,8 +22,9 @@ pub fn spawn(
     std::thread::Builder::new()
         .name("store".into())
         .spawn(move || {
+            let mut cache = Cache::default();
             for cmd in commands {
-                let loaded = run_patiently(&mut conn, &config, cmd, clock, &replies);
+                let loaded = run_patiently(&mut conn, &config, &mut cache, cmd, clock, &replies);
                 // The app may be gone already at shutdown; the write itself is done.
                 let _ = replies.send(Msg::Loaded(loaded));
             }
@@ -35,6 +36,7 @@ pub fn spawn(
 fn run_patiently(
     conn: &mut Connection,
     config: &Config,
+    cache: &mut Cache,
     cmd: StoreCmd,
     clock: fn() -> i64,
     replies: &Sender<Msg>,
@@ -42,7 +44,7 @@ fn run_patiently(
     let is_write = matches!(cmd, StoreCmd::Write(_) | StoreCmd::Undo);
     let mut attempt = 0;
     loop {
-        match run(conn, config, cmd.clone(), clock()) {
+        match run(conn, config, cache, cmd.clone(), clock()) {
             Ok(loaded) => return loaded,
             // Each attempt has already waited the busy timeout.
             Err(e) if is_write && is_busy(&e) && attempt < WRITE_ATTEMPTS => {
@@ -81,10 +83,19 @@ fn explain(e: &anyhow::Error) -> String {
     }
 }
 
+/// What the store thread remembers between commands.
+#[derive(Debug, Default)]
+pub struct Cache {
+    /// The pace warning and the local day it was computed for: it only changes when
+    /// the day does, and costs a scan of five weeks of replies.
+    pace: Option<(i64, Option<crate::domain::warnings::PaceWarning>)>,
+}
+
 /// Runs one command.
 pub fn run(
     conn: &mut Connection,
     config: &Config,
+    cache: &mut Cache,
     cmd: StoreCmd,
     now: i64,
 ) -> anyhow::Result<Loaded> {
@@ -111,7 +122,19 @@ pub fn run(
             Loaded::Refreshed {
                 open,
                 snoozed,
-                warnings: Box::new(super::warnings::current(conn, config, now)?),
+                warnings: Box::new({
+                    let mut w = super::warnings::counts(conn, config, now)?;
+                    let today = super::warnings::today_start(config, now);
+                    w.pace = match &cache.pace {
+                        Some((day, pace)) if *day == today => pace.clone(),
+                        _ => {
+                            let pace = super::warnings::pace_warning(conn, config, now)?;
+                            cache.pace = Some((today, pace.clone()));
+                            pace
+                        }
+                    };
+                    w
+                }),
                 crossed: match crossed_after {
                     Some(after) => super::warnings::crossed(conn, after, now)?,
                     None => Vec::new(),

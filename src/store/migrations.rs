@@ -133,7 +133,7 @@ const MIGRATIONS: &[&str] = &[
     DROP INDEX mentions_responded;
     CREATE INDEX mentions_responded ON mentions (first_response_at, created_at, due_at)
         WHERE first_response_at IS NOT NULL;
-    CREATE INDEX actions_answers ON actions (created_at, kind, state) WHERE undone_at IS NULL;
+    CREATE INDEX actions_answers ON actions (created_at, kind, state, undone_at, mention_id);
     "#,
 ];
 

@@ -8,6 +8,7 @@
 
 use super::warnings::{self, replies_per_day};
 use crate::config::Config;
+use crate::domain::pace::{self, ReplyDays};
 use crate::domain::sla::Schedule;
 use crate::domain::warnings::Warnings;
 use anyhow::{Context, Result};
@@ -88,11 +89,12 @@ pub struct Report {
 struct Acc {
     mentions: i64,
     within: i64,
-    responses: Vec<i64>,
+    /// First-response times in seconds (u32: 136 years is enough, and half the memory).
+    responses: Vec<u32>,
 }
 
 impl Acc {
-    fn add(&mut self, response: Option<i64>, within: bool) {
+    fn add(&mut self, response: Option<u32>, within: bool) {
         self.mentions += 1;
         if let Some(r) = response {
             self.responses.push(r);
@@ -100,16 +102,33 @@ impl Acc {
         }
     }
 
+    /// The union of several accumulators.
+    fn merged<'a>(parts: impl Iterator<Item = &'a Acc> + Clone) -> Acc {
+        let mut all = Acc {
+            mentions: 0,
+            within: 0,
+            responses: Vec::with_capacity(parts.clone().map(|a| a.responses.len()).sum()),
+        };
+        for a in parts {
+            all.mentions += a.mentions;
+            all.within += a.within;
+            all.responses.extend_from_slice(&a.responses);
+        }
+        all
+    }
+
     fn figures(mut self) -> Figures {
         let answered = self.responses.len() as i64;
         let r = &mut self.responses;
-        r.sort_unstable();
-        let median = match r.len() {
+        // Selection, not sorting: three O(n) picks per group.
+        let mut nth = |k: usize| i64::from(*r.select_nth_unstable(k).1);
+        let n = answered as usize;
+        let median = match n {
             0 => None,
-            n if n % 2 == 1 => Some(r[n / 2] as f64),
-            n => Some((r[n / 2 - 1] + r[n / 2]) as f64 / 2.0),
+            n if n % 2 == 1 => Some(nth(n / 2) as f64),
+            n => Some((nth(n / 2 - 1) + nth(n / 2)) as f64 / 2.0),
         };
-        let p90 = (!r.is_empty()).then(|| r[((r.len() * 9).div_ceil(10)).max(1) - 1] as f64);
+        let p90 = (n > 0).then(|| nth((n * 9).div_ceil(10).max(1) - 1) as f64);
         Figures {
             mentions: self.mentions,
             answered,
@@ -118,6 +137,160 @@ impl Acc {
             within_target_share: (answered > 0).then(|| self.within as f64 / answered as f64),
         }
     }
+}
+
+/// Accumulators for a handful of named groups (platforms, kinds): a short list
+/// searched in place is faster than hashing a string per row.
+#[derive(Default)]
+struct Groups(Vec<(String, Acc)>);
+
+impl Groups {
+    fn get(&mut self, name: &[u8]) -> &mut Acc {
+        let i = match self.0.iter().position(|(n, _)| n.as_bytes() == name) {
+            Some(i) => i,
+            None => {
+                self.0
+                    .push((String::from_utf8_lossy(name).into_owned(), Acc::default()));
+                self.0.len() - 1
+            }
+        };
+        &mut self.0[i].1
+    }
+
+    fn figures(self) -> Vec<GroupFigures> {
+        let mut v: Vec<GroupFigures> = self
+            .0
+            .into_iter()
+            .map(|(name, acc)| GroupFigures {
+                name,
+                figures: acc.figures(),
+            })
+            .collect();
+        v.sort_by(|a, b| {
+            b.figures
+                .mentions
+                .cmp(&a.figures.mentions)
+                .then(a.name.cmp(&b.name))
+        });
+        v
+    }
+}
+
+/// Conversations per author: a dense array by id (people ids are small integers),
+/// a map when they are not.
+enum AuthorCounts {
+    Dense(Vec<u32>),
+    Sparse(HashMap<i64, u32>),
+}
+
+impl AuthorCounts {
+    fn new(max_id: i64) -> AuthorCounts {
+        if (0..=20_000_000).contains(&max_id) {
+            AuthorCounts::Dense(vec![0; max_id as usize + 1])
+        } else {
+            AuthorCounts::Sparse(HashMap::new())
+        }
+    }
+
+    fn add(&mut self, id: i64) {
+        match self {
+            AuthorCounts::Dense(v) => {
+                if let Some(c) = v.get_mut(id as usize) {
+                    *c += 1;
+                }
+            }
+            AuthorCounts::Sparse(m) => *m.entry(id).or_default() += 1,
+        }
+    }
+
+    /// The `n` biggest counts, biggest first (ties by id).
+    fn top(self, n: usize) -> Vec<(i64, i64)> {
+        let mut all: Vec<(i64, i64)> = match self {
+            AuthorCounts::Dense(v) => v
+                .into_iter()
+                .enumerate()
+                .filter(|(_, c)| *c > 0)
+                .map(|(id, c)| (id as i64, i64::from(c)))
+                .collect(),
+            AuthorCounts::Sparse(m) => m.into_iter().map(|(id, c)| (id, i64::from(c))).collect(),
+        };
+        all.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        all.truncate(n);
+        all
+    }
+}
+
+/// What one scan of part of the period gathers.
+struct Partial {
+    per_day: Vec<Acc>,
+    platforms: Groups,
+    kinds: Groups,
+    authors: AuthorCounts,
+    /// backlog_diff[i] += 1 from the day an item was written to the day it closed.
+    backlog_diff: Vec<i64>,
+}
+
+/// Scans mentions written in [from, to] through the covering index `mentions_stats`
+/// (one pass; SQL GROUP BYs would sort the rows once per grouping).
+/// `bounds` are the starts of the period's days and the end of the last one.
+fn scan(conn: &Connection, from: i64, to: i64, bounds: &[i64], max_person: i64) -> Result<Partial> {
+    let days = bounds.len() - 1;
+    let day_of = |t: i64| -> Option<usize> {
+        let i = bounds.partition_point(|&b| b <= t);
+        (i >= 1 && i <= days).then(|| i - 1)
+    };
+    // When an item closed without a response (liked, dismissed) was closed: looked up
+    // for those rows only, by the actions_mention index.
+    let mut closed_at = conn.prepare_cached(
+        "SELECT MIN(created_at) FROM actions
+         WHERE mention_id = ?1 AND undone_at IS NULL AND kind IN ('like', 'dismiss')",
+    )?;
+    let mut p = Partial {
+        per_day: (0..days).map(|_| Acc::default()).collect(),
+        platforms: Groups::default(),
+        kinds: Groups::default(),
+        authors: AuthorCounts::new(max_person),
+        backlog_diff: vec![0; days + 1],
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT created_at, platform, kind, first_response_at, due_at, author_id, status, id
+         FROM mentions INDEXED BY mentions_stats WHERE created_at >= ?1 AND created_at <= ?2",
+    )?;
+    let mut rows = stmt
+        .query(params![from, to])
+        .context("reading the response figures")?;
+    while let Some(r) = rows.next()? {
+        let created: i64 = r.get(0)?;
+        let responded: Option<i64> = r.get(3)?;
+        let due: i64 = r.get(4)?;
+        let response = responded.map(|t| (t - created).clamp(0, i64::from(u32::MAX)) as u32);
+        let within = responded.is_some_and(|t| t <= due);
+        let day = day_of(created);
+        if let Some(d) = day {
+            p.per_day[d].add(response, within);
+        }
+        p.platforms
+            .get(r.get_ref(1)?.as_bytes()?)
+            .add(response, within);
+        p.kinds.get(r.get_ref(2)?.as_bytes()?).add(response, within);
+        p.authors.add(r.get(5)?);
+        let closed = match responded {
+            Some(t) => Some(t),
+            None if r.get_ref(6)?.as_bytes()? == b"done" => closed_at
+                .query_row([r.get::<_, i64>(7)?], |c| c.get::<_, Option<i64>>(0))?
+                .or(Some(created)),
+            None => None,
+        };
+        // In the backlog at the end of each day from its own until the one it closed.
+        if let Some(from) = day {
+            let until = closed.map_or(days, |c| day_of(c).unwrap_or(days));
+            if until > from {
+                p.backlog_diff[from] += 1;
+                p.backlog_diff[until] -= 1;
+            }
+        }
+    }
+    Ok(p)
 }
 
 /// The default start of the period: the start of the local day 29 days before `now`.
@@ -145,87 +318,32 @@ pub fn report(conn: &Connection, config: &Config, since: i64, now: i64) -> Resul
                 .timestamp()
         })
         .collect();
-    let day_of = |t: i64| -> Option<usize> {
-        let i = bounds.partition_point(|&b| b <= t);
-        (i >= 1 && i <= days).then(|| i - 1)
-    };
+    let max_person: Option<i64> = conn.query_row("SELECT MAX(id) FROM people", [], |r| r.get(0))?;
+    let scanned = scan(conn, since, now, &bounds, max_person.unwrap_or(0))?;
+    let Partial {
+        per_day,
+        platforms,
+        kinds,
+        authors,
+        backlog_diff,
+    } = scanned;
 
-    // When mentions closed without a response (liked, dismissed) were closed.
-    let mut closed_quietly: HashMap<i64, i64> = HashMap::new();
-    {
-        let mut stmt = conn.prepare_cached(
-            "SELECT mention_id, MIN(created_at) FROM actions
-             WHERE created_at >= ?1 AND undone_at IS NULL AND kind IN ('like', 'dismiss') AND mention_id IS NOT NULL
-             GROUP BY mention_id",
-        )?;
-        let mut rows = stmt.query([since])?;
-        while let Some(r) = rows.next()? {
-            closed_quietly.insert(r.get(0)?, r.get(1)?);
-        }
-    }
-
-    let mut overall = Acc::default();
-    let mut per_day: Vec<Acc> = (0..days).map(|_| Acc::default()).collect();
-    let mut platforms: HashMap<String, Acc> = HashMap::new();
-    let mut kinds: HashMap<String, Acc> = HashMap::new();
-    let mut authors: HashMap<i64, i64> = HashMap::new();
-    // backlog_diff[i] += 1 from the day an item was written to the day it closed.
-    let mut backlog_diff = vec![0i64; days + 1];
-    let mut stmt = conn.prepare_cached(
-        "SELECT created_at, platform, kind, first_response_at, due_at, author_id, status, id
-         FROM mentions INDEXED BY mentions_stats WHERE created_at >= ?1 AND created_at <= ?2",
+    // One count per day for both the period and the pace's five weeks before today.
+    let pace_first = today - Duration::days(pace::RECENT_DAYS + pace::EARLIER_DAYS);
+    let counted_from = first_day.min(pace_first);
+    let all = replies_per_day(
+        conn,
+        config,
+        &schedule,
+        counted_from,
+        ((today - counted_from).num_days() + 1) as usize,
     )?;
-    let mut rows = stmt
-        .query(params![since, now])
-        .context("reading the response figures")?;
-    while let Some(r) = rows.next()? {
-        let created: i64 = r.get(0)?;
-        let responded: Option<i64> = r.get(3)?;
-        let due: i64 = r.get(4)?;
-        let response = responded.map(|t| (t - created).max(0));
-        let within = responded.is_some_and(|t| t <= due);
-        overall.add(response, within);
-        let day = day_of(created);
-        if let Some(d) = day {
-            per_day[d].add(response, within);
-        }
-        let platform = r.get_ref(1)?.as_str()?;
-        match platforms.get_mut(platform) {
-            Some(acc) => acc.add(response, within),
-            None => platforms
-                .entry(platform.to_string())
-                .or_default()
-                .add(response, within),
-        }
-        let kind = r.get_ref(2)?.as_str()?;
-        match kinds.get_mut(kind) {
-            Some(acc) => acc.add(response, within),
-            None => kinds
-                .entry(kind.to_string())
-                .or_default()
-                .add(response, within),
-        }
-        *authors.entry(r.get(5)?).or_default() += 1;
-        let closed = match responded {
-            Some(t) => Some(t),
-            None if r.get_ref(6)?.as_str()? == "done" => closed_quietly
-                .get(&r.get::<_, i64>(7)?)
-                .copied()
-                .or(Some(created)),
-            None => None,
-        };
-        // In the backlog at the end of each day from its own until the one it closed.
-        if let Some(from) = day {
-            let until = closed.map_or(days, |c| day_of(c).unwrap_or(days));
-            if until > from {
-                backlog_diff[from] += 1;
-                backlog_diff[until] -= 1;
-            }
-        }
-    }
-    drop(rows);
-
-    let replies = replies_per_day(conn, config, &schedule, first_day, days)?;
+    let offset = |day: NaiveDate| (day - counted_from).num_days() as usize;
+    let replies = &all[offset(first_day)..];
+    let reply_days = ReplyDays {
+        first: pace_first,
+        counts: all[offset(pace_first)..offset(today)].to_vec(),
+    };
     let mut backlog = 0;
     let per_day = per_day
         .into_iter()
@@ -240,43 +358,26 @@ pub fn report(conn: &Connection, config: &Config, since: i64, now: i64) -> Resul
             }
         })
         .collect();
-    let groups = |map: HashMap<String, Acc>| -> Vec<GroupFigures> {
-        let mut v: Vec<GroupFigures> = map
-            .into_iter()
-            .map(|(name, acc)| GroupFigures {
-                name,
-                figures: acc.figures(),
-            })
-            .collect();
-        v.sort_by(|a, b| {
-            b.figures
-                .mentions
-                .cmp(&a.figures.mentions)
-                .then(a.name.cmp(&b.name))
-        });
-        v
-    };
-    let mut top: Vec<(i64, i64)> = authors.into_iter().collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    top.truncate(10);
+    let top = authors.top(10);
     let top_people = people(conn, &top)?;
     let stale_power_users = stale_power_users(conn, now - config.people.stale_after_days * 86_400)?;
-    let reply_days = warnings::reply_days(conn, config, &schedule, today)?;
     let (recent, earlier) = reply_days.rates();
+    let mut now_warnings = warnings::counts(conn, config, now)?;
+    now_warnings.pace = pace::warning(&reply_days, &schedule, &config.pace);
     Ok(Report {
         since: super::from_secs(since),
         until: super::from_secs(now),
-        overall: overall.figures(),
+        overall: Acc::merged(platforms.0.iter().map(|(_, a)| a)).figures(),
         per_day,
-        by_platform: groups(platforms),
-        by_kind: groups(kinds),
+        by_platform: platforms.figures(),
+        by_kind: kinds.figures(),
         top_people,
         stale_power_users,
         pace: PaceFigures {
             last_7_per_day: recent,
             prior_28_per_day: earlier,
         },
-        warnings: warnings::current(conn, config, now)?,
+        warnings: now_warnings,
     })
 }
 

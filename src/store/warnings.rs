@@ -2,7 +2,6 @@
 //! prints: counts from partial indexes of open items, today's reply times, the reply
 //! pace. Each query reads an index range, never the whole inbox.
 
-use super::import::counted_kinds;
 use crate::config::Config;
 use crate::domain::pace::{self, ReplyDays};
 use crate::domain::sla::Schedule;
@@ -17,29 +16,66 @@ const PACE_DAYS: i64 = pace::RECENT_DAYS + pace::EARLIER_DAYS;
 
 /// The picture at `now` (Unix seconds).
 pub fn current(conn: &Connection, config: &Config, now: i64) -> Result<Warnings> {
+    let mut w = counts(conn, config, now)?;
+    w.pace = pace_warning(conn, config, now)?;
+    Ok(w)
+}
+
+/// The start of the local day of `now`: the pace only changes when it does.
+pub fn today_start(config: &Config, now: i64) -> i64 {
+    let schedule = Schedule::new(&config.working_hours);
+    schedule
+        .day_start(schedule.local_day(super::from_secs(now)))
+        .timestamp()
+}
+
+/// The reply-pace warning at `now`. It depends on complete days only, so the app
+/// computes it once a day.
+pub fn pace_warning(
+    conn: &Connection,
+    config: &Config,
+    now: i64,
+) -> Result<Option<crate::domain::warnings::PaceWarning>> {
+    let schedule = Schedule::new(&config.working_hours);
+    let today = schedule.local_day(super::from_secs(now));
+    let days = reply_days(conn, config, &schedule, today)?;
+    Ok(pace::warning(&days, &schedule, &config.pace))
+}
+
+/// Everything but the pace.
+pub fn counts(conn: &Connection, config: &Config, now: i64) -> Result<Warnings> {
     let schedule = Schedule::new(&config.working_hours);
     let today = schedule.local_day(super::from_secs(now));
     let today_start = schedule.day_start(today).timestamp();
     let soon = now + config.pace.due_soon_minutes * 60;
     let (open, over_target, due_soon): (i64, i64, i64) = conn
         .prepare_cached(
+            // Without ANALYZE the planner prefers mentions_queue (status = ?) and would
+            // read every open row; the partial index answers from a range.
             "SELECT (SELECT COUNT(*) FROM mentions WHERE status = 'open'),
-                    (SELECT COUNT(*) FROM mentions WHERE status = 'open' AND due_at <= ?1),
-                    (SELECT COUNT(*) FROM mentions WHERE status = 'open' AND due_at > ?1 AND due_at <= ?2)",
+                    (SELECT COUNT(*) FROM mentions INDEXED BY mentions_open_due
+                     WHERE status = 'open' AND due_at <= ?1),
+                    (SELECT COUNT(*) FROM mentions INDEXED BY mentions_open_due
+                     WHERE status = 'open' AND due_at > ?1 AND due_at <= ?2)",
         )?
-        .query_row(params![now, soon], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        .query_row(params![now, soon], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
     let oldest: Option<i64> = conn
-        .prepare_cached("SELECT MIN(created_at) FROM mentions WHERE status = 'open'")?
+        .prepare_cached("SELECT MIN(created_at) FROM mentions INDEXED BY mentions_open_created WHERE status = 'open'")?
         .query_row([], |r| r.get(0))?;
-    let done_today: i64 = conn
+    // Done today: answered today, plus closed today without an answer (liked or
+    // dismissed, not undone).
+    let (answered_today, median_response, median_target) = today_medians(conn, today_start)?;
+    let closed_quietly: i64 = conn
         .prepare_cached(
-            "SELECT COUNT(DISTINCT mention_id) FROM actions
-             WHERE created_at >= ?1 AND undone_at IS NULL AND state IN ('queued', 'sent')
-               AND kind IN ('reply', 'thank', 'like', 'dismiss')",
+            // CROSS JOIN keeps today's actions as the outer loop.
+            "SELECT COUNT(*) FROM actions a CROSS JOIN mentions m ON m.id = a.mention_id
+             WHERE a.created_at >= ?1 AND a.undone_at IS NULL AND a.kind IN ('like', 'dismiss')
+               AND m.status = 'done' AND m.first_response_at IS NULL",
         )?
         .query_row([today_start], |r| r.get(0))?;
-    let (median_response, median_target) = today_medians(conn, today_start)?;
-    let days = reply_days(conn, config, &schedule, today)?;
+    let done_today = answered_today + closed_quietly;
     Ok(Warnings {
         open: open as u64,
         over_target: over_target as u64,
@@ -48,7 +84,7 @@ pub fn current(conn: &Connection, config: &Config, now: i64) -> Result<Warnings>
         oldest_open_at: oldest.map(super::from_secs),
         median_response_today_secs: median_response,
         median_target_today_secs: median_target,
-        pace: pace::warning(&days, &schedule, &config.pace),
+        pace: None,
     })
 }
 
@@ -62,7 +98,9 @@ pub fn median(values: &mut [i64]) -> Option<i64> {
 }
 
 /// Median first-response time and median target of items first answered today.
-fn today_medians(conn: &Connection, today_start: i64) -> Result<(Option<i64>, Option<i64>)> {
+/// How many items were first answered today, their median first-response time and
+/// their median target.
+fn today_medians(conn: &Connection, today_start: i64) -> Result<(i64, Option<i64>, Option<i64>)> {
     let mut stmt = conn.prepare_cached(
         "SELECT first_response_at - created_at, due_at - created_at FROM mentions
          WHERE first_response_at >= ?1 AND first_response_at IS NOT NULL",
@@ -74,7 +112,11 @@ fn today_medians(conn: &Connection, today_start: i64) -> Result<(Option<i64>, Op
         responses.push(r.get::<_, i64>(0)?.max(0));
         targets.push(r.get::<_, i64>(1)?);
     }
-    Ok((median(&mut responses), median(&mut targets)))
+    Ok((
+        responses.len() as i64,
+        median(&mut responses),
+        median(&mut targets),
+    ))
 }
 
 /// Replies that went out on each of the 35 complete local days before `today`.
@@ -98,11 +140,13 @@ pub fn replies_per_day(
     first: chrono::NaiveDate,
     n: usize,
 ) -> Result<Vec<i64>> {
-    let kinds = counted_kinds(config);
+    // Up to three kinds count (reply, thank, like); unused slots match nothing.
+    let kinds: Vec<&str> = config.response.counts.iter().map(|k| k.as_str()).collect();
+    let kind = |i: usize| kinds.get(i).copied().unwrap_or("");
     let mut stmt = conn.prepare_cached(
         "SELECT COUNT(*) FROM actions
          WHERE created_at >= ?1 AND created_at < ?2 AND undone_at IS NULL
-           AND instr(?3, ',' || kind || ',') > 0 AND state IN ('queued', 'sent')",
+           AND kind IN (?3, ?4, ?5) AND state IN ('queued', 'sent')",
     )?;
     let mut counts = Vec::with_capacity(n);
     for i in 0..n as i64 {
@@ -111,7 +155,10 @@ pub fn replies_per_day(
             schedule.day_start(day),
             schedule.day_start(day + Duration::days(1)),
         );
-        counts.push(stmt.query_row(params![a.timestamp(), b.timestamp(), kinds], |r| r.get(0))?);
+        counts.push(stmt.query_row(
+            params![a.timestamp(), b.timestamp(), kind(0), kind(1), kind(2)],
+            |r| r.get(0),
+        )?);
     }
     Ok(counts)
 }
@@ -140,7 +187,8 @@ fn crossed_row(r: &Row<'_>) -> rusqlite::Result<Crossed> {
 /// Open items whose target ran out in (after, now], earliest first (at most 50).
 pub fn crossed(conn: &Connection, after: i64, now: i64) -> Result<Vec<Crossed>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT m.id, p.handle, m.platform, m.kind, m.due_at FROM mentions m JOIN people p ON p.id = m.author_id
+        "SELECT m.id, p.handle, m.platform, m.kind, m.due_at
+         FROM mentions m INDEXED BY mentions_open_due JOIN people p ON p.id = m.author_id
          WHERE m.status = 'open' AND m.due_at > ?1 AND m.due_at <= ?2 ORDER BY m.due_at LIMIT 50",
     )?;
     let rows = stmt
@@ -152,7 +200,8 @@ pub fn crossed(conn: &Connection, after: i64, now: i64) -> Result<Vec<Crossed>> 
 /// The open items over target, most overdue first (for `rapport check`).
 pub fn over_target(conn: &Connection, now: i64, limit: usize) -> Result<Vec<Crossed>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT m.id, p.handle, m.platform, m.kind, m.due_at FROM mentions m JOIN people p ON p.id = m.author_id
+        "SELECT m.id, p.handle, m.platform, m.kind, m.due_at
+         FROM mentions m INDEXED BY mentions_open_due JOIN people p ON p.id = m.author_id
          WHERE m.status = 'open' AND m.due_at <= ?1 ORDER BY m.due_at LIMIT ?2",
     )?;
     let rows = stmt

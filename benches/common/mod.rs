@@ -1,0 +1,42 @@
+//! The shared benchmark inbox.
+
+use rapport::commands::Ctx;
+use rapport::config::Config;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Mentions in the benchmark inbox: RAPPORT_BENCH_COUNT, or 1,000,000.
+pub fn count() -> usize {
+    std::env::var("RAPPORT_BENCH_COUNT")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(1_000_000)
+}
+
+/// The benchmark inbox (a demo inbox of `count()` mentions), built on first use and
+/// kept at target/bench-data/inbox-COUNT.db; delete it to rebuild.
+pub fn database() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    let path = dir.join(format!("inbox-{}.db", count()));
+    if path.exists() {
+        // Bring an inbox built by an older rapport up to the current schema.
+        rapport::store::open(&path).expect("migrating the benchmark inbox");
+        return path;
+    }
+    std::fs::create_dir_all(&dir).expect("creating target/bench-data");
+    let ctx = Ctx {
+        db: path.clone(),
+        db_given: true,
+        config: Config::defaults(),
+    };
+    let started = Instant::now();
+    let (counts, _) = rapport::commands::demo::build(&ctx, &path, count(), chrono::Utc::now())
+        .expect("building the benchmark inbox");
+    eprintln!(
+        "built {} ({} mentions) in {:.1} s",
+        path.display(),
+        counts.mentions_added,
+        started.elapsed().as_secs_f64()
+    );
+    path
+}

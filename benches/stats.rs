@@ -1,0 +1,58 @@
+//! `cargo bench --bench stats`: the response figures on the 1,000,000-mention inbox
+//! (see benches/common): the stats view's report, the status bar's warnings, and the
+//! background refresh that carries them.
+
+mod common;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use rapport::app::StoreCmd;
+use rapport::config::Config;
+use std::time::Duration;
+
+fn bench(c: &mut Criterion) {
+    let path = common::database();
+    let config = Config::defaults();
+    let now = chrono::Utc::now().timestamp();
+    let mut conn = rapport::store::open(&path).expect("open");
+    let mut cache = rapport::store::actor::Cache::default();
+    let since = rapport::store::report::default_since(&config, now);
+    let mentions: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM mentions WHERE created_at >= ?1",
+            [since],
+            |r| r.get(0),
+        )
+        .expect("count");
+    eprintln!("the stats view's 30 days hold {mentions} mentions");
+
+    c.bench_function("stats view report (30 days)", |b| {
+        b.iter(|| rapport::store::report::report(&conn, &config, since, now).expect("report"))
+    });
+    c.bench_function("status bar warnings", |b| {
+        b.iter(|| rapport::store::warnings::current(&conn, &config, now).expect("warnings"))
+    });
+    c.bench_function(
+        "background refresh (wake, counts, warnings, crossed)",
+        |b| {
+            b.iter(|| {
+                rapport::store::actor::run(
+                    &mut conn,
+                    &config,
+                    &mut cache,
+                    StoreCmd::Refresh {
+                        crossed_after: Some(now - 5),
+                    },
+                    now,
+                )
+                .expect("refresh");
+            })
+        },
+    );
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(5)).warm_up_time(Duration::from_secs(1));
+    targets = bench
+}
+criterion_main!(benches);
