@@ -301,3 +301,23 @@ fn a_tiny_terminal_asks_to_be_enlarged() {
     s.send("q");
     assert!(s.wait_exit().success());
 }
+
+#[test]
+fn stats_people_and_a_person_page_open_on_real_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let mut s = Session::start(dir.path(), &db);
+    s.wait_for("inbox ·");
+    s.send("S");
+    s.wait_for("answered of");
+    s.wait_for("within target");
+    s.send("\x1b");
+    s.wait_for("inbox ·");
+    s.send("P");
+    s.wait_for("people · everyone");
+    s.send("\r");
+    s.wait_for("history · newest first");
+    s.send("q");
+    assert!(s.wait_exit().success());
+    s.assert_restored();
+}

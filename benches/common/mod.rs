@@ -40,3 +40,39 @@ pub fn database() -> PathBuf {
     );
     path
 }
+
+/// The same number of mentions spread over a year instead of two weeks (a more usual
+/// shape: the stats view's 30 days then hold about a twelfth of them). Kept at
+/// target/bench-data/year-COUNT.db.
+#[allow(dead_code)]
+pub fn year_database() -> PathBuf {
+    use rapport::gen::{Generator, Options};
+    use rapport::store::import::Importer;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    let path = dir.join(format!("year-{}.db", count()));
+    if path.exists() {
+        rapport::store::open(&path).expect("migrating the benchmark inbox");
+        return path;
+    }
+    std::fs::create_dir_all(&dir).expect("creating target/bench-data");
+    let config = Config::defaults();
+    let now = chrono::Utc::now();
+    let started = Instant::now();
+    let mut conn = rapport::store::open(&path).expect("creating the benchmark inbox");
+    let mut importer = Importer::begin(&mut conn, &config, now).expect("import");
+    for record in Generator::new(Options {
+        count: count(),
+        seed: 11,
+        now,
+        days: 365,
+    }) {
+        importer.add(&record).expect("import");
+    }
+    importer.finish().expect("import");
+    eprintln!(
+        "built {} in {:.1} s",
+        path.display(),
+        started.elapsed().as_secs_f64()
+    );
+    path
+}
