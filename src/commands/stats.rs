@@ -51,8 +51,8 @@ fn figures_row(name: &str, f: &Figures) -> String {
         one_line(name),
         f.mentions,
         f.answered,
-        human(f.median_secs),
-        human(f.p90_secs),
+        crate::domain::human::figure(f.median_secs),
+        crate::domain::human::figure(f.p90_secs),
         share(f.within_target_share)
     )
 }
@@ -118,7 +118,7 @@ fn print_text(summary: &Summary, r: &Report, config: &crate::config::Config) {
                 one_line(&a.account),
                 a.mentions,
                 a.answered,
-                human(a.median_first_response_secs)
+                crate::domain::human::figure(a.median_first_response_secs)
             );
         }
     }
@@ -167,18 +167,4 @@ pub fn parse_since(day: &str) -> Result<i64> {
 fn share(s: Option<f64>) -> String {
     s.map(|s| format!("{:.0}%", s * 100.0))
         .unwrap_or_else(|| "-".into())
-}
-
-/// "1 h 05 min", "12 min", "40 s", or "-" when there is nothing to measure.
-pub fn human(secs: Option<f64>) -> String {
-    match secs {
-        None => "-".into(),
-        Some(s) if s < 60.0 => format!("{s:.0} s"),
-        Some(s) if s < 3600.0 => format!("{:.0} min", s / 60.0),
-        Some(s) => format!(
-            "{} h {:02} min",
-            (s / 3600.0) as i64,
-            ((s % 3600.0) / 60.0) as i64
-        ),
-    }
 }

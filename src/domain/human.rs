@@ -13,6 +13,12 @@ pub fn duration(secs: i64) -> String {
     }
 }
 
+/// [`duration`] of a measured figure (seconds, rounded), or "-" when there is none.
+pub fn figure(secs: Option<f64>) -> String {
+    secs.map(|s| duration(s.round() as i64))
+        .unwrap_or_else(|| "-".into())
+}
+
 /// A count with k/M for thousands and millions.
 pub fn count(n: i64) -> String {
     match n.abs() {

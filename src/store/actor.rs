@@ -91,6 +91,26 @@ pub struct Cache {
     pace: Option<(i64, Option<crate::domain::warnings::PaceWarning>)>,
 }
 
+impl Cache {
+    /// The pace warning of `now`'s local day, computed at most once that day.
+    fn pace(
+        &mut self,
+        conn: &Connection,
+        config: &Config,
+        now: i64,
+    ) -> anyhow::Result<Option<crate::domain::warnings::PaceWarning>> {
+        let today = super::warnings::today_start(config, now);
+        if let Some((day, pace)) = &self.pace {
+            if *day == today {
+                return Ok(pace.clone());
+            }
+        }
+        let pace = super::warnings::pace_warning(conn, config, now)?;
+        self.pace = Some((today, pace.clone()));
+        Ok(pace)
+    }
+}
+
 /// Runs one command.
 pub fn run(
     conn: &mut Connection,
@@ -118,23 +138,12 @@ pub fn run(
         },
         StoreCmd::Refresh { crossed_after } => {
             inbox::wake_snoozed(conn, now)?;
-            let (open, snoozed) = inbox::open_counts(conn)?;
+            let mut warnings = super::warnings::counts(conn, config, now)?;
+            warnings.pace = cache.pace(conn, config, now)?;
             Loaded::Refreshed {
-                open,
-                snoozed,
-                warnings: Box::new({
-                    let mut w = super::warnings::counts(conn, config, now)?;
-                    let today = super::warnings::today_start(config, now);
-                    w.pace = match &cache.pace {
-                        Some((day, pace)) if *day == today => pace.clone(),
-                        _ => {
-                            let pace = super::warnings::pace_warning(conn, config, now)?;
-                            cache.pace = Some((today, pace.clone()));
-                            pace
-                        }
-                    };
-                    w
-                }),
+                open: warnings.open as i64,
+                snoozed: inbox::snoozed_count(conn)?,
+                warnings: Box::new(warnings),
                 crossed: match crossed_after {
                     Some(after) => super::warnings::crossed(conn, after, now)?,
                     None => Vec::new(),

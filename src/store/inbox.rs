@@ -217,11 +217,8 @@ pub fn wake_snoozed(conn: &Connection, now: i64) -> Result<usize> {
     Ok(n)
 }
 
-/// How many items are open, and how many are snoozed.
-pub fn open_counts(conn: &Connection) -> Result<(i64, i64)> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT (SELECT COUNT(*) FROM mentions WHERE status = 'open'),
-                (SELECT COUNT(*) FROM mentions WHERE status = 'snoozed')",
-    )?;
-    Ok(stmt.query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?)
+/// How many items are snoozed.
+pub fn snoozed_count(conn: &Connection) -> Result<i64> {
+    let mut stmt = conn.prepare_cached("SELECT COUNT(*) FROM mentions WHERE status = 'snoozed'")?;
+    Ok(stmt.query_row([], |r| r.get(0))?)
 }

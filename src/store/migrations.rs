@@ -121,7 +121,7 @@ const MIGRATIONS: &[&str] = &[
         body, handle, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
     );
     "#,
-    // v2: indexes for the response figures. The status bar counts open items over
+    // v2: indexes for the response figures and the people view. The status bar counts open items over
     // target and finds the oldest one on every refresh (partial indexes of open items);
     // the stats read one covering index in a single pass instead of the whole table;
     // today's reply times and the reply pace read only their own indexes.
@@ -134,6 +134,9 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX mentions_responded ON mentions (first_response_at, created_at, due_at)
         WHERE first_response_at IS NOT NULL;
     CREATE INDEX actions_answers ON actions (created_at, kind, state, undone_at, mention_id);
+    -- The people view pages most recently seen first, all or by buyer stage.
+    CREATE INDEX people_seen ON people (last_seen, id);
+    CREATE INDEX people_stage ON people (buyer_stage, last_seen, id);
     "#,
 ];
 

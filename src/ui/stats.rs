@@ -37,11 +37,6 @@ pub fn bar(share: f64, width: usize) -> String {
     format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
 }
 
-fn secs(s: Option<f64>) -> String {
-    s.map(|s| human::duration(s as i64))
-        .unwrap_or_else(|| "-".into())
-}
-
 fn share_style(theme: &Theme, share: Option<f64>) -> Style {
     match share {
         Some(s) if s >= 0.8 => theme.within,
@@ -71,8 +66,8 @@ fn group_lines<'a>(
                 "{} {:>8} {:>8} {:>8}  ",
                 pad(&g.name.replace('_', " "), 16),
                 f.mentions,
-                secs(f.median_secs),
-                secs(f.p90_secs)
+                human::figure(f.median_secs),
+                human::figure(f.p90_secs)
             )),
             Span::styled(
                 bar(f.within_target_share.unwrap_or(0.0), bar_w),
@@ -99,8 +94,8 @@ fn report_lines<'a>(app: &App, theme: &Theme, r: &Report, width: usize) -> Vec<L
             Span::styled(format!("{} answered of {}", o.answered, o.mentions), bold),
             Span::raw(format!(
                 " · median {} · 90th percentile {} · ",
-                secs(o.median_secs),
-                secs(o.p90_secs)
+                human::figure(o.median_secs),
+                human::figure(o.p90_secs)
             )),
             Span::styled(
                 format!("{} within target", share_text(o)),
