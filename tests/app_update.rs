@@ -273,6 +273,16 @@ fn search_replaces_the_list_until_esc() {
 }
 
 #[test]
+fn o_opens_the_authors_page_and_esc_comes_back() {
+    let mut app = fixtures::app((120, 40));
+    let effects = app.update(key('o'));
+    assert_eq!(app.view, View::Person);
+    assert_eq!(effects, [Effect::Store(StoreCmd::Person(101))]);
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.view, View::Inbox);
+}
+
+#[test]
 fn undo_and_views() {
     let mut app = fixtures::app((120, 40));
     assert_eq!(app.update(key('u')), [Effect::Store(StoreCmd::Undo)]);
@@ -287,7 +297,12 @@ fn undo_and_views() {
     app.update(code(KeyCode::Esc));
     assert_eq!(app.view, View::Inbox);
     app.update(key('?'));
-    assert!(matches!(app.popup, Some(Popup::Help)));
+    assert!(matches!(app.popup, Some(Popup::Help { scroll: 0 })));
+    app.update(key('j'));
+    assert!(
+        matches!(app.popup, Some(Popup::Help { scroll: 3 })),
+        "j scrolls the help"
+    );
     app.update(key('x'));
     assert!(app.popup.is_none());
     assert_eq!(app.update(key('q')), [Effect::Quit]);

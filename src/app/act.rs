@@ -43,7 +43,7 @@ impl App {
                 return vec![Effect::Quit];
             }
             Action::Help => {
-                self.popup = Some(Popup::Help);
+                self.popup = Some(Popup::Help { scroll: 0 });
                 return Vec::new();
             }
             Action::Stats => {

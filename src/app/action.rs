@@ -62,7 +62,7 @@ actions! {
     PageUp = "page_up": "previous page",
     Top = "top": "first row",
     Bottom = "bottom": "last row",
-    Open = "open": "open the person's page",
+    Open = "open": "open the person's page (the author's, in the inbox)",
     Back = "back": "back: close, clear the search, leave the view",
     Help = "help": "this help",
     Quit = "quit": "quit",

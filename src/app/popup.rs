@@ -18,7 +18,20 @@ impl App {
             return Vec::new();
         };
         match popup {
-            Popup::Help => Vec::new(),
+            // Arrows and j/k scroll the list; any other key closes it.
+            Popup::Help { scroll } => {
+                let scroll = match key.code {
+                    KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => {
+                        Some(scroll.saturating_add(3))
+                    }
+                    KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
+                        Some(scroll.saturating_sub(3))
+                    }
+                    _ => None,
+                };
+                self.popup = scroll.map(|scroll| Popup::Help { scroll });
+                Vec::new()
+            }
             Popup::Confirm { text, yes } => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => self.confirmed(yes),
                 KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Vec::new(),

@@ -38,12 +38,10 @@ pub enum InputPurpose {
 /// A popup over the current view; it takes the keys while open.
 #[derive(Debug, Clone)]
 pub enum Popup {
-    Help,
+    /// The key list, scrolled down by this many lines.
+    Help { scroll: u16 },
     /// A question with yes/no; `yes` is what happens on yes.
-    Confirm {
-        text: String,
-        yes: Confirmable,
-    },
+    Confirm { text: String, yes: Confirmable },
     /// A list to pick from (snooze times, filter presets, templates).
     Pick {
         title: String,

@@ -1,14 +1,16 @@
 //! The help overlay: every binding of the current mode and the global ones, read from
-//! the live keymap, so it always tells the truth about the keys.
+//! the live keymap, so it always tells the truth about the keys. One line per action,
+//! in the order of the vocabulary, with all its keys.
 
+use super::format::pad;
 use super::theme::Theme;
-use crate::app::App;
+use crate::app::{Action, App};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
-pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, scroll: u16) {
     let mode = app.mode();
     let mut lines = Vec::new();
     let tables: &[&str] = if mode == "compose" {
@@ -18,10 +20,19 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     };
     for table in tables {
         lines.push(Line::styled(format!("{table} keys"), theme.accent));
-        for (keys, action) in app.keymap.bindings(table) {
+        let bindings = app.keymap.bindings(table);
+        for action in Action::ALL {
+            let keys: Vec<&str> = bindings
+                .iter()
+                .filter(|(_, a)| a == action)
+                .map(|(k, _)| k.as_str())
+                .collect();
+            if keys.is_empty() {
+                continue;
+            }
             lines.push(Line::from(vec![
-                Span::styled(format!("  {keys:<10}"), theme.accent),
-                Span::raw(format!("{:<20}", action.name())),
+                Span::styled(format!("  {}", pad(&keys.join(" "), 16)), theme.accent),
+                Span::raw(format!(" {} ", pad(action.name(), 18))),
                 Span::styled(action.help(), theme.muted),
             ]));
         }
@@ -36,12 +47,12 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         theme.muted,
     ));
     let h = (lines.len() as u16 + 2).min(area.height);
-    let popup = super::layout::centered(area, 96, h);
+    let popup = super::layout::centered(area, 110, h);
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+        Paragraph::new(lines).scroll((scroll, 0)).block(
             Block::bordered()
-                .title(" help · any key closes ")
+                .title(" help · ↑↓ scroll · any other key closes ")
                 .border_style(theme.focused_border),
         ),
         popup,

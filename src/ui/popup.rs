@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         return;
     };
     match popup {
-        Popup::Help => super::help::draw(frame, app, theme, area),
+        Popup::Help { scroll } => super::help::draw(frame, app, theme, area, *scroll),
         Popup::Confirm { text, .. } => {
             let mut lines: Vec<Line> = text.split('\n').map(|l| Line::raw(l.to_string())).collect();
             lines.push(Line::raw(""));
