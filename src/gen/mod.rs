@@ -31,7 +31,8 @@ pub struct Generator {
     people: u64,
     pending: Option<Record>,
     /// Recent (external id, thread id) per platform, for replies in threads.
-    recent: Vec<VecDeque<(String, String)>>,
+    /// (external id, thread id, written at) of recent messages per platform.
+    recent: Vec<VecDeque<(String, String, DateTime<Utc>)>>,
 }
 
 impl Generator {
@@ -93,7 +94,7 @@ impl Generator {
         // Skewed towards recent days, as a busy inbox is; never in the future.
         let span = (self.options.days.max(1) * 86_400) as f64;
         let age = ((span * rng.f64().powf(1.4)) as i64).max(60);
-        let created_at = self.options.now - Duration::seconds(age);
+        let mut created_at = self.options.now - Duration::seconds(age);
         let n = self.made;
         let prefix = &platform[..2];
         let external_id = format!("{prefix}{}-{n}", self.options.seed);
@@ -101,7 +102,12 @@ impl Generator {
         let threaded = matches!(kind, MentionKind::Reply)
             || (kind == MentionKind::Comment && rng.u8(..100) < 30);
         let (parent, thread) = match recent.get(rng.usize(..recent.len().max(1))) {
-            Some((p, t)) if threaded => (Some(p.clone()), Some(t.clone())),
+            Some((p, t, at)) if threaded => {
+                // An answer comes after what it answers: minutes to hours later.
+                let later = *at + Duration::minutes(rng.i64(2..240));
+                created_at = later.min(self.options.now - Duration::seconds(60)).max(*at);
+                (Some(p.clone()), Some(t.clone()))
+            }
             _ => (None, None),
         };
         let kind = if kind == MentionKind::Reply && parent.is_none() {
@@ -112,6 +118,7 @@ impl Generator {
         recent.push_back((
             external_id.clone(),
             thread.clone().unwrap_or_else(|| external_id.clone()),
+            created_at,
         ));
         if recent.len() > 64 {
             recent.pop_front();
@@ -258,6 +265,20 @@ mod tests {
             .iter()
             .all(|m| m.created_at < now && m.created_at > now - Duration::days(14)));
         assert!(mentions.iter().any(|m| m.parent_external_id.is_some()));
+        // Conversations read in order: an answer is written after what it answers.
+        let written: std::collections::HashMap<&str, DateTime<Utc>> = mentions
+            .iter()
+            .map(|m| (m.external_id.as_str(), m.created_at))
+            .collect();
+        for m in &mentions {
+            if let Some(parent) = m.parent_external_id.as_deref().and_then(|p| written.get(p)) {
+                assert!(
+                    m.created_at >= *parent,
+                    "{} before its parent",
+                    m.external_id
+                );
+            }
+        }
         assert!(mentions.iter().any(|m| m.author.is_bot));
         let replies = records.len() - mentions.len();
         assert!((900..2500).contains(&replies), "{replies} replies");
