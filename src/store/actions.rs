@@ -1,6 +1,6 @@
 //! What the operator does, written in one transaction each: the change to the mention
 //! or person, and a row in `actions` whose `detail` holds what was there before, so
-//! `undo` can put it back, step after step, as far as the log goes.
+//! `undo` (store::undo) can put it back, step after step, as far as the log goes.
 
 use crate::config::Config;
 use crate::domain::{ActionKind, BuyerStage, Engagement};
@@ -71,7 +71,9 @@ pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) ->
             }
             let target = target(&tx, *mention_id)?;
             if !force {
-                if let Some(dup) = duplicate(&tx, config, target.author_id, body, now)? {
+                if let Some(dup) =
+                    super::duplicates::duplicate(&tx, config, target.author_id, body, now)?
+                {
                     return Ok(dup);
                 }
             }
@@ -328,7 +330,12 @@ fn toggle_power_user(
 }
 
 /// A person's items move in the queue when they become (or stop being) a power user.
-fn rerank(conn: &Connection, config: &Config, person_id: i64, power_user: bool) -> Result<()> {
+pub(super) fn rerank(
+    conn: &Connection,
+    config: &Config,
+    person_id: i64,
+    power_user: bool,
+) -> Result<()> {
     let weight = if power_user {
         config.priority.power_user_minutes * 60
     } else {
@@ -341,178 +348,5 @@ fn rerank(conn: &Connection, config: &Config, person_id: i64, power_user: bool) 
     Ok(())
 }
 
-/// Lowercase words without punctuation, single-spaced, without the words of the
-/// recipient's name: "Thanks, Ana!!" to Ana -> "thanks". A text copied to many people
-/// with only the name changed is the same text.
-pub fn normalize(text: &str, names: &[&str]) -> String {
-    let words = |t: &str| -> Vec<String> {
-        t.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect()
-    };
-    let skip: Vec<String> = names.iter().flat_map(|n| words(n)).collect();
-    words(text)
-        .into_iter()
-        .filter(|w| !skip.contains(w))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// How alike two normalized texts are, from 0 to 1.
-pub fn similarity(a: &str, b: &str) -> f64 {
-    if a == b {
-        1.0
-    } else {
-        strsim::sorensen_dice(a, b)
-    }
-}
-
-fn duplicate(
-    conn: &Connection,
-    config: &Config,
-    author_id: i64,
-    body: &str,
-    now: i64,
-) -> Result<Option<Outcome>> {
-    let (handle, name): (String, String) = conn
-        .prepare_cached("SELECT handle, COALESCE(display_name, '') FROM people WHERE id = ?1")?
-        .query_row([author_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let mine = normalize(body, &[&handle, &name]);
-    let since = now - config.duplicates.window_days * 86_400;
-    let mut stmt = conn.prepare_cached(
-        "SELECT a.body, a.created_at, COALESCE(p.handle, '?'), COALESCE(p.display_name, '') FROM actions a
-         LEFT JOIN people p ON p.id = a.person_id
-         WHERE a.created_at >= ?1 AND a.kind IN ('reply', 'thank') AND a.state IN ('queued', 'sent')
-           AND a.undone_at IS NULL AND a.person_id IS NOT ?2
-         ORDER BY a.created_at DESC",
-    )?;
-    let mut rows = stmt.query(params![since, author_id])?;
-    while let Some(r) = rows.next()? {
-        let other: String = r.get(0)?;
-        let (their_handle, their_name): (String, String) = (r.get(2)?, r.get(3)?);
-        if similarity(&mine, &normalize(&other, &[&their_handle, &their_name]))
-            >= config.duplicates.similarity
-        {
-            return Ok(Some(Outcome::Duplicate {
-                handle: r.get(2)?,
-                body: other,
-                at: r.get(1)?,
-            }));
-        }
-    }
-    Ok(None)
-}
-
-/// What one undo step reverted.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Undone {
-    pub kind: ActionKind,
-    pub mention_id: Option<i64>,
-    pub summary: String,
-}
-
-/// Reverts the most recent action taken in rapport that is not undone yet.
-pub fn undo(conn: &mut Connection, config: &Config, now: i64) -> Result<Option<Undone>> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let last = tx
-        .query_row(
-            "SELECT a.id, a.kind, a.mention_id, a.person_id, a.detail, COALESCE(p.handle, '?')
-             FROM actions a LEFT JOIN people p ON p.id = a.person_id
-             WHERE a.undone_at IS NULL AND a.external_id IS NULL AND a.detail != '{}'
-             ORDER BY a.id DESC LIMIT 1",
-            [],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<i64>>(2)?,
-                    r.get::<_, Option<i64>>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((id, kind, mention_id, person_id, detail, handle)) = last else {
-        return Ok(None);
-    };
-    let kind: ActionKind = kind
-        .parse()
-        .map_err(|e| anyhow::anyhow!("action {id}: {e}"))?;
-    let detail: Value =
-        serde_json::from_str(&detail).with_context(|| format!("action {id}: unreadable detail"))?;
-    if let (Some(m), Some(before)) = (mention_id, detail.get("mention")) {
-        tx.execute(
-            "UPDATE mentions SET status = ?2, snoozed_until = ?3, first_response_at = ?4 WHERE id = ?1",
-            params![
-                m,
-                before.get("status").and_then(Value::as_str).unwrap_or("open"),
-                before.get("snoozed_until").and_then(Value::as_i64),
-                before.get("first_response_at").and_then(Value::as_i64),
-            ],
-        )?;
-    }
-    if let (Some(p), Some(before)) = (person_id, detail.get("person")) {
-        if let Some(notes) = before.get("notes").and_then(Value::as_str) {
-            tx.execute(
-                "UPDATE people SET notes = ?2 WHERE id = ?1",
-                params![p, notes],
-            )?;
-        }
-        if let (Some(stage), Some(eng)) = (
-            before.get("buyer_stage").and_then(Value::as_str),
-            before.get("engagement").and_then(Value::as_str),
-        ) {
-            tx.execute(
-                "UPDATE people SET buyer_stage = ?2, engagement = ?3 WHERE id = ?1",
-                params![p, stage, eng],
-            )?;
-        }
-    }
-    if let (Some(p), Some(added)) = (person_id, detail.get("added").and_then(Value::as_bool)) {
-        if added {
-            tx.execute(
-                "DELETE FROM tags WHERE person_id = ?1 AND tag = 'power_user'",
-                [p],
-            )?;
-        } else {
-            tx.execute(
-                "INSERT OR IGNORE INTO tags (person_id, tag, created_at) VALUES (?1, 'power_user', ?2)",
-                params![p, now],
-            )?;
-        }
-        rerank(&tx, config, p, !added)?;
-    }
-    tx.execute(
-        "UPDATE actions SET undone_at = ?2, state = CASE state WHEN 'queued' THEN 'cancelled' ELSE state END
-         WHERE id = ?1",
-        params![id, now],
-    )?;
-    tx.commit()?;
-    Ok(Some(Undone {
-        kind,
-        mention_id,
-        summary: format!("undid {kind} (@{handle})"),
-    }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn near_copies_are_alike() {
-        let ana = ["ana_b", "Ana Bell"];
-        let a = normalize("Thank you so much, Ana! Enjoy the cold brew :)", &ana);
-        let b = normalize("thank you so much ana enjoy the cold brew", &ana);
-        assert_eq!(a, b);
-        assert_eq!(a, "thank you so much enjoy the cold brew");
-        let c = normalize("Thank you so much, Ben! Enjoy the cold brew :)", &["ben"]);
-        assert_eq!(similarity(&a, &c), 1.0);
-        let typo = normalize("Thank you so much, Ben! Enjoy the cold brew!!", &[]);
-        assert!(similarity(&a, &typo) > 0.85, "{}", similarity(&a, &typo));
-        let d = normalize("Sorry about the late delivery, we are on it.", &[]);
-        assert!(similarity(&a, &d) < 0.5);
-    }
-}
+pub use super::duplicates::{normalize, similarity};
+pub use super::undo::{undo, Undone};

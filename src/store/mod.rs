@@ -8,6 +8,7 @@ pub mod actions;
 pub mod actor;
 mod bulk;
 pub mod detail;
+mod duplicates;
 pub mod export;
 pub mod import;
 mod import_people;
@@ -18,6 +19,7 @@ pub mod people;
 pub mod report;
 pub mod seed;
 pub mod stats;
+mod undo;
 pub mod warnings;
 
 use anyhow::{Context, Result};
