@@ -145,6 +145,8 @@ pub struct App {
     /// The tick when the notice was set; it gives way to the key hints after a while.
     pub notice_tick: u64,
     pub quitting: bool,
+    /// A tick changed what is on screen (a pending key resolved): draw again.
+    pub redraw: bool,
     /// NO_COLOR was set.
     pub no_color: bool,
 }
@@ -181,6 +183,7 @@ impl App {
             ticks: 0,
             notice_tick: 0,
             quitting: false,
+            redraw: false,
             no_color: false,
         }
     }

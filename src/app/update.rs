@@ -61,6 +61,7 @@ impl App {
                 let keys = std::mem::take(&mut self.pending);
                 if let Some(a) = self.keymap.exact(self.mode(), &keys) {
                     effects.extend(self.act(a));
+                    self.redraw = true;
                 }
             }
         }

@@ -44,6 +44,9 @@ fn is_unsafe(c: char) -> bool {
             | '\u{2066}'..='\u{2069}' // bidi isolates
             | '\u{feff}'              // BOM / zero-width no-break space
             | '\u{fff9}'..='\u{fffb}' // interlinear annotations
+            // Emoji/text presentation selectors: terminals disagree on the width they
+            // give "❤️" (one column or two), which shifts everything after it.
+            | '\u{fe0e}' | '\u{fe0f}'
         )
 }
 
@@ -110,6 +113,12 @@ mod tests {
     fn keeps_text_emoji_cjk_and_rtl_letters() {
         let s = "Ça marche 😡 日本語 שלום\nsecond line";
         assert_eq!(clean(s), s);
+    }
+
+    #[test]
+    fn emoji_presentation_selectors_go() {
+        // "❤️" is two code points; terminals give it one column or two.
+        assert_eq!(clean("love \u{2764}\u{fe0f} it"), "love \u{2764} it");
     }
 
     #[test]

@@ -96,9 +96,12 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
         while let Ok(msg) = msg_rx.try_recv() {
             effects.extend(app.update(msg));
         }
-        // A tick redraws at most once a minute's worth of change: waiting times move.
-        dirty =
-            !is_tick || !effects.is_empty() || app.ticks.is_multiple_of(20) || app.notice.is_some();
+        // A tick redraws when it changed something, and every 10 s as waiting times move.
+        dirty = !is_tick
+            || !effects.is_empty()
+            || std::mem::take(&mut app.redraw)
+            || app.ticks.is_multiple_of(20)
+            || app.notice.is_some();
     }
     // Let the store finish queued writes before the process ends.
     drop(cmd_tx);
