@@ -200,13 +200,20 @@ impl InboxWindow {
 
     /// Keeps the cursor on screen for a list `height` rows tall.
     pub fn scroll_into_view(&mut self, height: usize) {
-        let height = height.max(1);
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if self.cursor >= self.offset + height {
-            self.offset = self.cursor + 1 - height;
-        }
-        let max_offset = self.rows.len().saturating_sub(height);
-        self.offset = self.offset.min(max_offset);
+        self.offset = scrolled(self.cursor, self.offset, height, self.rows.len());
     }
+}
+
+/// The first visible row of a list of `len` rows, `height` tall, after the least
+/// scrolling that shows the cursor.
+pub fn scrolled(cursor: usize, offset: usize, height: usize, len: usize) -> usize {
+    let height = height.max(1);
+    let offset = if cursor < offset {
+        cursor
+    } else if cursor >= offset + height {
+        cursor + 1 - height
+    } else {
+        offset
+    };
+    offset.min(len.saturating_sub(height))
 }

@@ -12,12 +12,7 @@ pub const PAGE: usize = 200;
 impl PeopleList {
     /// Keeps the cursor on screen for a list `height` rows tall.
     pub fn scroll_into_view(&mut self, height: usize) {
-        let height = height.max(1);
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if self.cursor >= self.offset + height {
-            self.offset = self.cursor + 1 - height;
-        }
+        self.offset = super::list::scrolled(self.cursor, self.offset, height, self.rows.len());
     }
 }
 

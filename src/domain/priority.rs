@@ -5,7 +5,7 @@
 //! the whole inbox on every key press.
 
 use super::{MentionKind, Signals};
-use crate::config::{PriorityWeights, ResponseTargets, WorkingHours};
+use crate::config::PriorityWeights;
 use chrono::{DateTime, Duration, Utc};
 
 /// What the rank of one item depends on.
@@ -20,16 +20,8 @@ pub struct Facts<'a> {
 }
 
 /// When the item should be answered by: creation time plus its target, in working
-/// time when the config says so (see [`super::sla`]).
-pub fn due_at(
-    targets: &ResponseTargets,
-    hours: &WorkingHours,
-    platform: &str,
-    kind: MentionKind,
-    created_at: DateTime<Utc>,
-) -> DateTime<Utc> {
-    super::sla::due_at(targets, hours, platform, kind, created_at)
-}
+/// time when the config says so.
+pub use super::sla::due_at;
 
 /// The queue position as a time: `due` moved earlier by the weights that apply.
 pub fn rank(due: DateTime<Utc>, facts: &Facts<'_>, w: &PriorityWeights) -> DateTime<Utc> {
