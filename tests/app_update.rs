@@ -367,7 +367,6 @@ fn crossing_items_are_announced_with_the_bell_and_command_when_configured() {
         due_at: NOW,
     };
     let effects = app.update(Msg::Loaded(Loaded::Refreshed {
-        open: 5,
         snoozed: 0,
         warnings: Box::new(fixtures::warnings()),
         crossed: vec![crossed],
@@ -377,7 +376,6 @@ fn crossing_items_are_announced_with_the_bell_and_command_when_configured() {
     assert_eq!(app.notice.as_ref().unwrap().text, text);
     // Without crossings, nothing is announced.
     let effects = app.update(Msg::Loaded(Loaded::Refreshed {
-        open: 5,
         snoozed: 0,
         warnings: Box::new(fixtures::warnings()),
         crossed: vec![],

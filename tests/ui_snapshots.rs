@@ -212,7 +212,6 @@ fn an_item_crossing_its_target_is_announced() {
         let mut app = fixtures::app(size);
         app.update(Msg::Tick(NOW + 1));
         app.update(Msg::Loaded(Loaded::Refreshed {
-            open: 5,
             snoozed: 1,
             warnings: Box::new(fixtures::warnings()),
             crossed: vec![rapport::store::warnings::Crossed {

@@ -48,7 +48,6 @@ pub enum Loaded {
     /// The refresh: counts, the response-time picture, and the items that passed
     /// their target since the last refresh.
     Refreshed {
-        open: i64,
         snoozed: i64,
         warnings: Box<crate::domain::warnings::Warnings>,
         crossed: Vec<crate::store::warnings::Crossed>,

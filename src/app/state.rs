@@ -132,7 +132,6 @@ pub struct App {
     pub last_refresh: Option<i64>,
     /// Whether a refresh came back yet.
     pub refreshed: bool,
-    pub open: i64,
     pub snoozed: i64,
     pub warnings: Warnings,
     /// Items closed in this session (replied, thanked, liked, dismissed, snoozed).
@@ -173,7 +172,6 @@ impl App {
             stats: None,
             last_refresh: None,
             refreshed: false,
-            open: 0,
             snoozed: 0,
             warnings: Warnings::default(),
             done_this_session: 0,

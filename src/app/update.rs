@@ -193,12 +193,10 @@ impl App {
                 Vec::new()
             }
             Loaded::Refreshed {
-                open,
                 snoozed,
                 warnings,
                 crossed,
             } => {
-                self.open = open;
                 self.snoozed = snoozed;
                 let first = !self.refreshed;
                 self.refreshed = true;

@@ -141,7 +141,6 @@ pub fn run(
             let mut warnings = super::warnings::counts(conn, config, now)?;
             warnings.pace = cache.pace(conn, config, now)?;
             Loaded::Refreshed {
-                open: warnings.open as i64,
                 snoozed: inbox::snoozed_count(conn)?,
                 warnings: Box::new(warnings),
                 crossed: match crossed_after {

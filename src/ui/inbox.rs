@@ -73,7 +73,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
     let title = match &w.listing {
         Listing::Queue => format!(
             " inbox · {} open · {} done this session ",
-            app.open, app.done_this_session
+            app.warnings.open, app.done_this_session
         ),
         Listing::Search(_) => format!(
             " results · {}{} · Esc: back to the queue ",

@@ -19,7 +19,7 @@ fn figures<'a>(app: &App, theme: &Theme, compact: bool) -> Line<'a> {
     let w = &app.warnings;
     let word = |long: &'static str, short: &'static str| if compact { short } else { long };
     let sep = || Span::styled(" · ", theme.muted);
-    let mut spans = vec![Span::raw(format!("{} open", app.open))];
+    let mut spans = vec![Span::raw(format!("{} open", w.open))];
     spans.push(sep());
     spans.push(Span::styled(
         format!("{} {}", w.over_target, word("over target", "over")),

@@ -128,7 +128,6 @@ pub fn app(size: (u16, u16)) -> App {
     let first = detail(&rows[0]);
     app.update(Msg::Loaded(Loaded::Page { request, rows }));
     app.update(Msg::Loaded(Loaded::Refreshed {
-        open: 5,
         snoozed: 1,
         warnings: Box::new(warnings()),
         crossed: Vec::new(),
