@@ -13,7 +13,8 @@ use rapport::app::{App, Effect, Msg};
 use rapport::config::keys::Keymap;
 use rapport::config::Config;
 use rapport::domain::query::Query;
-use rapport::store::inbox::{self, Direction, Listing};
+use rapport::model::inbox::{Direction, Listing};
+use rapport::store::inbox::{self};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use rusqlite::Connection;
@@ -33,7 +34,7 @@ fn run_effects(
         for e in queue {
             if let Effect::Store(cmd) = e {
                 // Counts and warnings are refreshed in the background, not per key.
-                if matches!(cmd, rapport::app::StoreCmd::Refresh { .. }) {
+                if matches!(cmd, rapport::store::command::StoreCmd::Refresh { .. }) {
                     continue;
                 }
                 let loaded =

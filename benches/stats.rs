@@ -7,8 +7,8 @@
 mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use rapport::app::StoreCmd;
 use rapport::config::Config;
+use rapport::store::command::StoreCmd;
 use std::time::Duration;
 
 fn bench(c: &mut Criterion) {

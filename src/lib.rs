@@ -8,6 +8,7 @@ pub mod config;
 pub mod domain;
 pub mod gen;
 pub mod ingest;
+pub mod model;
 pub mod store;
 pub mod tui;
 pub mod ui;

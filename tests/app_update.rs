@@ -4,12 +4,13 @@ mod common;
 
 use common::fixtures::{self, page_request, NOW};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use rapport::app::msg::Loaded;
 use rapport::app::state::{Popup, View};
-use rapport::app::{Effect, Msg, StoreCmd};
+use rapport::app::{Effect, Msg};
+use rapport::domain::change::{Done, Outcome, Write};
 use rapport::domain::ActionKind;
-use rapport::store::actions::{Outcome, Write};
-use rapport::store::inbox::Listing;
+use rapport::model::inbox::Listing;
+use rapport::store::command::Reply;
+use rapport::store::command::StoreCmd;
 
 fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
@@ -91,8 +92,10 @@ fn like_and_dismiss_close_the_item_and_move_on() {
     let w = writes(&app.update(key('d')));
     assert_eq!(w, [Write::Dismiss { mention_id: 2 }]);
     // The store confirms; the app reloads the window in place.
-    let effects = app.update(Msg::Loaded(Loaded::Written(Outcome::Applied(
-        "dismissed @marcus.roasts".into(),
+    let effects = app.update(Msg::Loaded(Reply::Written(Outcome::Applied(
+        Done::Dismissed {
+            handle: "marcus.roasts".into(),
+        },
     ))));
     assert!(page_request(&effects).is_some());
     assert!(effects
@@ -138,8 +141,11 @@ fn a_reply_is_queued_with_the_typed_text_and_q_is_just_a_letter() {
     );
     // Until the store confirms, the compose pane stays: no reply is lost.
     assert!(app.compose.is_some());
-    app.update(Msg::Loaded(Loaded::Written(Outcome::Applied(
-        "reply to @ana_bell queued".into(),
+    app.update(Msg::Loaded(Reply::Written(Outcome::Applied(
+        Done::Queued {
+            kind: ActionKind::Reply,
+            handle: "ana_bell".into(),
+        },
     ))));
     assert!(app.compose.is_none());
     assert_eq!(app.inbox.selected().unwrap().id, 2);
@@ -152,7 +158,7 @@ fn a_failed_write_keeps_the_reply() {
     app.update(key('r'));
     type_text(&mut app, "On its way");
     app.update(ctrl('s'));
-    app.update(Msg::Loaded(Loaded::Failed("the database is busy".into())));
+    app.update(Msg::Loaded(Reply::Failed("the database is busy".into())));
     assert_eq!(app.compose.as_ref().unwrap().body(), "On its way");
     assert!(app.notice.as_ref().unwrap().warning);
 }
@@ -163,7 +169,7 @@ fn a_duplicate_asks_before_sending_again() {
     app.update(key('r'));
     type_text(&mut app, "Thanks so much!");
     app.update(ctrl('s'));
-    app.update(Msg::Loaded(Loaded::Written(Outcome::Duplicate {
+    app.update(Msg::Loaded(Reply::Written(Outcome::Duplicate {
         handle: "ben".into(),
         body: "Thanks so much!".into(),
         at: NOW - 3600,
@@ -173,7 +179,7 @@ fn a_duplicate_asks_before_sending_again() {
     assert!(writes(&app.update(key('n'))).is_empty());
     assert!(app.compose.is_some());
     app.update(ctrl('s'));
-    app.update(Msg::Loaded(Loaded::Written(Outcome::Duplicate {
+    app.update(Msg::Loaded(Reply::Written(Outcome::Duplicate {
         handle: "ben".into(),
         body: "Thanks so much!".into(),
         at: NOW - 3600,
@@ -256,7 +262,7 @@ fn search_replaces_the_list_until_esc() {
     let effects = app.update(code(KeyCode::Enter));
     let req = page_request(&effects).unwrap();
     assert!(matches!(req.listing, Listing::Search(ref q) if q.question && q.terms == ["refund"]));
-    app.update(Msg::Loaded(Loaded::Page {
+    app.update(Msg::Loaded(Reply::Page {
         request: req,
         rows: vec![fixtures::row(9, "zed", "refund?", 10, 60)],
     }));
@@ -314,12 +320,12 @@ fn stale_pages_are_ignored_and_paging_is_by_key() {
     let old = page_request(&app.start()).unwrap();
     let newer = page_request(&app.update(key('G'))).unwrap();
     // The answer to the older request arrives late: ignored.
-    app.update(Msg::Loaded(Loaded::Page {
+    app.update(Msg::Loaded(Reply::Page {
         request: old,
         rows: vec![fixtures::row(42, "late", "stale", 1, 60)],
     }));
     assert_ne!(app.inbox.rows.first().map(|r| r.id), Some(42));
-    app.update(Msg::Loaded(Loaded::Page {
+    app.update(Msg::Loaded(Reply::Page {
         request: newer,
         rows: fixtures::rows(),
     }));
@@ -333,7 +339,7 @@ fn signals_quit_cleanly_and_resizes_keep_the_cursor_visible() {
         app.update(key('j'));
     }
     app.update(Msg::Resize(50, 10));
-    let h = rapport::ui::layout::list_height((50, 10));
+    let h = rapport::app::layout::list_height((50, 10));
     assert!(app.inbox.cursor >= app.inbox.offset && app.inbox.cursor < app.inbox.offset + h);
     assert_eq!(app.update(Msg::Terminate), [Effect::Quit]);
 }
@@ -359,14 +365,14 @@ fn crossing_items_are_announced_with_the_bell_and_command_when_configured() {
             crossed_after: Some(NOW)
         })
     );
-    let crossed = rapport::store::warnings::Crossed {
+    let crossed = rapport::model::inbox::Crossed {
         id: 2,
         handle: "marcus.roasts".into(),
         platform: "instagram".into(),
         kind: rapport::domain::MentionKind::Comment,
         due_at: NOW,
     };
-    let effects = app.update(Msg::Loaded(Loaded::Refreshed {
+    let effects = app.update(Msg::Loaded(Reply::Refreshed {
         snoozed: 0,
         warnings: Box::new(fixtures::warnings()),
         crossed: vec![crossed],
@@ -375,7 +381,7 @@ fn crossing_items_are_announced_with_the_bell_and_command_when_configured() {
     assert_eq!(effects, [Effect::Bell, Effect::Alert(text.clone())]);
     assert_eq!(app.notice.as_ref().unwrap().text, text);
     // Without crossings, nothing is announced.
-    let effects = app.update(Msg::Loaded(Loaded::Refreshed {
+    let effects = app.update(Msg::Loaded(Reply::Refreshed {
         snoozed: 0,
         warnings: Box::new(fixtures::warnings()),
         crossed: vec![],

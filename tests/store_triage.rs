@@ -6,10 +6,12 @@ mod common;
 use chrono::{TimeZone, Utc};
 use rapport::commands::Ctx;
 use rapport::config::Config;
+use rapport::domain::change::{Done, Outcome, Write};
 use rapport::domain::query::Query;
 use rapport::domain::ActionKind;
-use rapport::store::actions::{self, Outcome, Write};
-use rapport::store::inbox::{self, Direction, Listing};
+use rapport::model::inbox::{Direction, Listing};
+use rapport::store::actions::{self};
+use rapport::store::inbox::{self};
 use rusqlite::Connection;
 
 const NOW: i64 = 1_795_428_000;
@@ -27,7 +29,7 @@ fn demo(count: usize) -> (tempfile::TempDir, Connection, Config) {
     (dir, conn, Config::defaults())
 }
 
-fn ids(rows: &[inbox::InboxRow]) -> Vec<i64> {
+fn ids(rows: &[rapport::model::inbox::InboxRow]) -> Vec<i64> {
     rows.iter().map(|r| r.id).collect()
 }
 
@@ -162,7 +164,7 @@ fn mention_state(conn: &Connection, id: i64) -> (String, Option<i64>, Option<i64
     .unwrap()
 }
 
-fn top(conn: &Connection, n: usize) -> Vec<inbox::InboxRow> {
+fn top(conn: &Connection, n: usize) -> Vec<rapport::model::inbox::InboxRow> {
     inbox::page(conn, &Listing::Queue, None, Direction::Forward, n, NOW).unwrap()
 }
 
@@ -337,7 +339,7 @@ fn the_same_reply_to_another_person_asks_first() {
 
 #[test]
 fn a_reply_waits_for_another_writer_instead_of_failing() {
-    use rapport::app::msg::{Loaded, Msg, StoreCmd};
+    use rapport::store::command::{Reply, StoreCmd};
     let (dir, conn, config) = demo(200);
     let first = top(&conn, 1).remove(0);
     drop(conn);
@@ -369,7 +371,7 @@ fn a_reply_waits_for_another_writer_instead_of_failing() {
         .recv_timeout(std::time::Duration::from_secs(10))
         .unwrap()
     {
-        Msg::Loaded(Loaded::Notice(text)) => assert!(text.contains("waits"), "{text}"),
+        Reply::Notice(text) => assert!(text.contains("waits"), "{text}"),
         other => panic!("expected a notice while waiting, got {other:?}"),
     }
     tx.rollback().unwrap();
@@ -377,7 +379,7 @@ fn a_reply_waits_for_another_writer_instead_of_failing() {
         .recv_timeout(std::time::Duration::from_secs(10))
         .unwrap()
     {
-        Msg::Loaded(Loaded::Written(Outcome::Applied(text))) => assert!(text.contains("queued")),
+        Reply::Written(Outcome::Applied(Done::Queued { .. })) => {}
         other => panic!("expected the reply to be written, got {other:?}"),
     }
     drop(cmd_tx);

@@ -5,10 +5,10 @@ mod common;
 
 use common::fixtures::{self, NOW};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use rapport::app::msg::Loaded;
 use rapport::app::{App, Msg};
 use rapport::domain::{BuyerStage, Engagement};
-use rapport::store::people::{Event, PeopleFilter, PersonRow};
+use rapport::model::people::{Event, PeopleFilter, PersonRow};
+use rapport::store::command::Reply;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
@@ -45,7 +45,7 @@ fn hostile_text_is_drawn_safely() {
             app.update(key('j'));
         }
         let rows = fixtures::rows();
-        app.update(Msg::Loaded(Loaded::Detail {
+        app.update(Msg::Loaded(Reply::Detail {
             id: 5,
             detail: Some(Box::new(fixtures::detail(&rows[4]))),
         }));
@@ -122,7 +122,7 @@ fn people_list() {
     check("people", |size| {
         let mut app = fixtures::app(size);
         app.update(key('P'));
-        app.update(Msg::Loaded(Loaded::People {
+        app.update(Msg::Loaded(Reply::People {
             filter: PeopleFilter::All,
             rows: vec![
                 person_row(1, "ana_bell", true),
@@ -143,13 +143,13 @@ fn person_page() {
         let mut card = fixtures::detail(&fixtures::rows()[1]).author;
         card.buyer_stage = BuyerStage::PotentialBuyer;
         card.engagement = Engagement::Discounts;
-        app.update(Msg::Loaded(Loaded::People {
+        app.update(Msg::Loaded(Reply::People {
             filter: PeopleFilter::All,
             rows: vec![person_row(102, "marcus.roasts", true)],
             append: false,
         }));
         app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
-        app.update(Msg::Loaded(Loaded::Person {
+        app.update(Msg::Loaded(Reply::Person {
             card: Box::new(card),
             history: vec![
                 Event {
@@ -179,7 +179,7 @@ fn too_small_asks_to_enlarge() {
 }
 
 /// A report from a real demo inbox written at the fixed time.
-fn demo_report() -> rapport::store::report::Report {
+fn demo_report() -> rapport::model::report::Report {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
     let config = rapport::config::Config::defaults();
@@ -201,7 +201,7 @@ fn stats_view() {
     check("stats", |size| {
         let mut app = fixtures::app(size);
         app.update(key('S'));
-        app.update(Msg::Loaded(Loaded::Stats(Box::new(report.clone()))));
+        app.update(Msg::Loaded(Reply::Stats(Box::new(report.clone()))));
         app
     });
 }
@@ -211,10 +211,10 @@ fn an_item_crossing_its_target_is_announced() {
     check("announcement", |size| {
         let mut app = fixtures::app(size);
         app.update(Msg::Tick(NOW + 1));
-        app.update(Msg::Loaded(Loaded::Refreshed {
+        app.update(Msg::Loaded(Reply::Refreshed {
             snoozed: 1,
             warnings: Box::new(fixtures::warnings()),
-            crossed: vec![rapport::store::warnings::Crossed {
+            crossed: vec![rapport::model::inbox::Crossed {
                 id: 2,
                 handle: "marcus.roasts".into(),
                 platform: "instagram".into(),

@@ -4,9 +4,10 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rapport::config::Config;
+use rapport::domain::change::Write;
 use rapport::domain::warnings::PaceWarning;
 use rapport::domain::{MentionKind, NewMention, NewPerson, OurReply, Record};
-use rapport::store::actions::{self, Write};
+use rapport::store::actions::{self};
 use rapport::store::import::Importer;
 use rapport::store::{inbox, warnings};
 use rusqlite::Connection;
@@ -92,8 +93,8 @@ fn over_target_due_soon_and_todays_reply_times() {
     assert_eq!(w.over_target, 1);
     assert_eq!(w.due_soon, 1);
     assert_eq!(w.oldest_open_at, Some(at(8, 0)));
-    assert_eq!(w.median_response_today_secs, Some(600));
-    assert_eq!(w.median_target_today_secs, Some(900));
+    assert_eq!(w.median_response_today_secs, Some(600.0));
+    assert_eq!(w.median_target_today_secs, Some(900.0));
     // Half an hour later the "soon" item has crossed; "later" is now due soon.
     let w = warnings::current(&conn, &config, (now() + Duration::minutes(30)).timestamp()).unwrap();
     assert_eq!((w.over_target, w.due_soon), (2, 1));

@@ -1,13 +1,14 @@
 //! What each named action does in each view.
 
 use super::compose::{self, Compose};
-use super::msg::{Effect, StoreCmd};
+use super::msg::Effect;
 use super::state::{App, Confirmable, InputPurpose, Pane, PickPurpose, Popup, View};
 use crate::app::action::Action;
+use crate::domain::change::{Outcome, Write};
 use crate::domain::suggest::{self, Step, Suggestion};
 use crate::domain::ActionKind;
-use crate::store::actions::{Outcome, Write};
-use crate::store::inbox::Listing;
+use crate::model::inbox::Listing;
+use crate::store::command::StoreCmd;
 use tui_textarea::TextArea;
 
 /// Filter presets for the inbox: each is a search.
@@ -21,18 +22,6 @@ pub const INBOX_FILTERS: &[(&str, &str)] = &[
     ("snoozed", "status:snoozed"),
     ("done", "status:done"),
 ];
-
-/// Whether an action of this kind takes the item out of the queue.
-pub fn closes_mention(kind: ActionKind) -> bool {
-    matches!(
-        kind,
-        ActionKind::Reply
-            | ActionKind::Thank
-            | ActionKind::Like
-            | ActionKind::Dismiss
-            | ActionKind::Snooze
-    )
-}
 
 impl App {
     /// Does `action` in the current view.
@@ -94,7 +83,7 @@ impl App {
             followers: d.author.followers,
             conversations_30d: d.author.conversations_30d,
             waiting_secs: self.now - d.mention.created_at,
-            over_target: d.mention.due_at < self.now,
+            over_target: crate::domain::target::is_over(d.mention.due_at, self.now),
         };
         Some(suggest::suggest(&about, &self.config.power_users))
     }
@@ -103,7 +92,7 @@ impl App {
         if self.compose.is_some() {
             return self.compose_action(action);
         }
-        let page = crate::ui::layout::list_height(self.size).max(1) as isize;
+        let page = crate::app::layout::list_height(self.size).max(1) as isize;
         match action {
             Action::Down if self.focus == Pane::Detail => {
                 self.detail_scroll = self.detail_scroll.saturating_add(1);
@@ -215,8 +204,8 @@ impl App {
                 });
                 Vec::new()
             }
-            Action::Like => self.write(Write::Like { mention_id: row.id }, true),
-            Action::Dismiss => self.write(Write::Dismiss { mention_id: row.id }, true),
+            Action::Like => self.write(Write::Like { mention_id: row.id }),
+            Action::Dismiss => self.write(Write::Dismiss { mention_id: row.id }),
             Action::Snooze => {
                 let tomorrow =
                     super::snooze::tomorrow_morning(&self.config.working_hours, self.now);
@@ -226,7 +215,10 @@ impl App {
                         "in 1 hour".into(),
                         format!(
                             "tomorrow, {}",
-                            crate::ui::format::local_time(&self.config, tomorrow)
+                            crate::domain::human::local_time(
+                                self.config.working_hours.time_zone.0,
+                                tomorrow
+                            )
                         ),
                         "a time you type…".into(),
                     ],
@@ -237,12 +229,9 @@ impl App {
             }
             Action::TogglePowerUser => {
                 self.inbox.keep_id = Some(row.id);
-                self.write(
-                    Write::TogglePowerUser {
-                        person_id: row.author_id,
-                    },
-                    false,
-                )
+                self.write(Write::TogglePowerUser {
+                    person_id: row.author_id,
+                })
             }
             Action::Note => {
                 self.note_popup(row.author_id);
@@ -294,8 +283,11 @@ impl App {
         }
     }
 
-    /// Sends a write; `closes` when it takes the selected item out of the list.
-    pub(crate) fn write(&mut self, write: Write, closes: bool) -> Vec<Effect> {
+    /// Sends a write; one that closes the selected item takes it out of the list.
+    pub(crate) fn write(&mut self, write: Write) -> Vec<Effect> {
+        let closes = write.kind().closes_item()
+            && write.mention_id().is_some()
+            && write.mention_id() == self.inbox.selected().map(|r| r.id);
         let mut effects = vec![Effect::Store(StoreCmd::Write(write))];
         if closes {
             let before = self.inbox.selected().map(|r| r.id);
@@ -315,7 +307,7 @@ impl App {
 
     pub(crate) fn on_written(&mut self, outcome: Outcome) -> Vec<Effect> {
         match outcome {
-            Outcome::Applied(text) => {
+            Outcome::Applied(done) => {
                 if let Some(c) = self.compose.take() {
                     // The reply went out from the compose pane: the item is done.
                     if self.inbox.selected().map(|r| r.id) == Some(c.mention_id) {
@@ -323,11 +315,12 @@ impl App {
                     }
                     self.done_this_session += 1;
                 }
-                self.say(text);
+                self.say(crate::domain::human::done(&done));
                 self.refresh_all()
             }
             Outcome::Duplicate { handle, body, at } => {
-                let when = crate::ui::format::local_time(&self.config, at);
+                let when =
+                    crate::domain::human::local_time(self.config.working_hours.time_zone.0, at);
                 let body = crate::domain::sanitize::one_line(&body);
                 self.popup = Some(Popup::Confirm {
                     text: format!(
@@ -349,7 +342,7 @@ impl App {
         });
     }
 
-    pub(crate) fn relationship_popup(&mut self, card: &crate::store::detail::Card) {
+    pub(crate) fn relationship_popup(&mut self, card: &crate::model::detail::Card) {
         self.popup = Some(Popup::Relationship {
             person_id: card.id,
             handle: card.handle.clone(),

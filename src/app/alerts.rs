@@ -1,7 +1,7 @@
 //! The words of an announcement: items that just passed their response target.
 
 use crate::domain::sanitize::one_line;
-use crate::store::warnings::Crossed;
+use crate::model::inbox::Crossed;
 
 /// "@ana (x, mention) is now over target" or "3 items are now over target: @a, @b, @c".
 pub fn announcement(crossed: &[Crossed]) -> String {

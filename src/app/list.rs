@@ -2,8 +2,8 @@
 //! extended a page at a time by keyset as the cursor nears either end, and reloaded in
 //! place (from the same key) when the data changes.
 
-use super::msg::PageRequest;
-use crate::store::inbox::{Direction, InboxRow, Listing};
+use crate::model::inbox::{Direction, InboxRow, Listing};
+use crate::store::command::PageRequest;
 
 /// Rows per page; the window holds at most two pages.
 pub const PAGE: usize = 200;

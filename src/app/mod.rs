@@ -5,6 +5,7 @@ pub mod act;
 pub mod action;
 pub mod alerts;
 pub mod compose;
+pub mod layout;
 pub mod list;
 pub mod msg;
 pub mod people;
@@ -14,6 +15,6 @@ pub mod state;
 mod update;
 
 pub use action::Action;
-pub use msg::{Effect, Loaded, Msg, StoreCmd};
+pub use msg::{Effect, Msg};
 pub use state::App;
 pub use update::REFRESH_TICKS;

@@ -1,10 +1,11 @@
 //! The people view and a person's page.
 
-use super::msg::{Effect, StoreCmd};
+use super::msg::Effect;
 use super::state::{App, PeopleList, PickPurpose, Popup, View};
 use crate::app::action::Action;
-use crate::store::actions::Write;
-use crate::store::people::PeopleFilter;
+use crate::domain::change::Write;
+use crate::model::people::PeopleFilter;
+use crate::store::command::StoreCmd;
 
 /// People per page.
 pub const PAGE: usize = 200;
@@ -27,6 +28,7 @@ impl App {
         Effect::Store(StoreCmd::People {
             filter: self.people.filter,
             from,
+            limit: PAGE,
             append,
         })
     }
@@ -43,7 +45,7 @@ impl App {
     }
 
     pub(crate) fn people_action(&mut self, action: Action) -> Vec<Effect> {
-        let page = crate::ui::layout::people_height(self.size).max(1);
+        let page = crate::app::layout::people_height(self.size).max(1);
         let len = self.people.rows.len();
         let mut effects = Vec::new();
         match action {
@@ -125,7 +127,7 @@ impl App {
                 self.note_popup(person_id);
                 Vec::new()
             }
-            Action::TogglePowerUser => self.write(Write::TogglePowerUser { person_id }, false),
+            Action::TogglePowerUser => self.write(Write::TogglePowerUser { person_id }),
             Action::EditRelationship => {
                 match self
                     .person

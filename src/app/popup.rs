@@ -3,13 +3,14 @@
 
 use super::act::{one_line, INBOX_FILTERS};
 use super::compose::{self, Compose};
-use super::msg::{Effect, StoreCmd};
+use super::msg::Effect;
 use super::state::{App, Confirmable, InputPurpose, PickPurpose, Popup};
 use crate::config::keys::Key;
+use crate::domain::change::Write;
 use crate::domain::{ActionKind, BuyerStage, Engagement};
-use crate::store::actions::Write;
-use crate::store::inbox::Listing;
-use crate::store::people::PeopleFilter;
+use crate::model::inbox::Listing;
+use crate::model::people::PeopleFilter;
+use crate::store::command::StoreCmd;
 use crossterm::event::{KeyCode, KeyEvent};
 
 impl App {
@@ -87,14 +88,11 @@ impl App {
                 match key.code {
                     KeyCode::Esc => return Vec::new(),
                     KeyCode::Enter => {
-                        return self.write(
-                            Write::Relationship {
-                                person_id,
-                                stage,
-                                engagement,
-                            },
-                            false,
-                        )
+                        return self.write(Write::Relationship {
+                            person_id,
+                            stage,
+                            engagement,
+                        })
                     }
                     KeyCode::Tab
                     | KeyCode::BackTab
@@ -243,8 +241,7 @@ impl App {
     }
 
     fn snooze(&mut self, mention_id: i64, until: i64) -> Vec<Effect> {
-        let closes = self.inbox.selected().map(|r| r.id) == Some(mention_id);
-        self.write(Write::Snooze { mention_id, until }, closes)
+        self.write(Write::Snooze { mention_id, until })
     }
 
     /// Shows the results of `text` in the list.
@@ -276,13 +273,10 @@ impl App {
                 if typed.trim().is_empty() {
                     return Err("type the note, or Esc to cancel".into());
                 }
-                Ok(self.write(
-                    Write::Note {
-                        person_id,
-                        text: typed.trim().to_string(),
-                    },
-                    false,
-                ))
+                Ok(self.write(Write::Note {
+                    person_id,
+                    text: typed.trim().to_string(),
+                }))
             }
             InputPurpose::SnoozeUntil { mention_id } => {
                 let until =

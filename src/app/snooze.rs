@@ -1,13 +1,12 @@
 //! Snooze times: in an hour, tomorrow when work starts, or a time the operator types
 //! ("45m", "3h", "2d", "14:30", "2026-12-01 09:00"), read in the working-hours time zone.
 
-use crate::config::load::parse_span;
 use crate::config::WorkingHours;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 fn zone(hours: &WorkingHours) -> Tz {
-    hours.time_zone.parse().unwrap_or(Tz::UTC)
+    hours.time_zone.0
 }
 
 /// The start of the next working day after today (local), or 09:00 tomorrow when the
@@ -26,7 +25,7 @@ pub fn tomorrow_morning(hours: &WorkingHours, now: i64) -> i64 {
             break;
         };
         let span = days[day.weekday().num_days_from_monday() as usize].1;
-        if let Ok(Some((start, _))) = parse_span(span) {
+        if let Some((start, _)) = span.span() {
             if let Some(t) = local(tz, day, start / 60, start % 60) {
                 return t;
             }

@@ -7,8 +7,8 @@ use crate::config::keys::{Key, Keymap};
 use crate::config::Config;
 use crate::domain::warnings::Warnings;
 use crate::domain::{BuyerStage, Engagement};
-use crate::store::detail::{Card, Detail};
-use crate::store::people::{Event, PeopleFilter, PersonRow};
+use crate::model::detail::{Card, Detail};
+use crate::model::people::{Event, PeopleFilter, PersonRow};
 use tui_textarea::TextArea;
 
 /// The screens.
@@ -127,7 +127,7 @@ pub struct App {
     pub person: Option<PersonPage>,
     pub stats_scroll: u16,
     /// The stats view's figures, once loaded.
-    pub stats: Option<crate::store::report::Report>,
+    pub stats: Option<crate::model::report::Report>,
     /// When the last refresh was asked for (the start of the next crossing window).
     pub last_refresh: Option<i64>,
     /// Whether a refresh came back yet.

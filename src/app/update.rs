@@ -1,10 +1,11 @@
 //! `App::update`: the only place state changes. Pure: it reads no clock and does no
 //! IO; what must happen outside comes back as effects.
 
-use super::msg::{Effect, Loaded, Mouse, Msg, StoreCmd};
+use super::msg::{Effect, Mouse, Msg};
 use super::state::{App, Pane, View};
 use crate::app::action::Action;
 use crate::config::keys::{Key, Resolved};
+use crate::store::command::{Reply, StoreCmd};
 use crossterm::event::{KeyEvent, KeyEventKind};
 
 /// Seconds between background refreshes (counts, warnings, snoozed items waking,
@@ -44,9 +45,9 @@ impl App {
             }
         };
         self.inbox
-            .scroll_into_view(crate::ui::layout::list_height(self.size));
+            .scroll_into_view(crate::app::layout::list_height(self.size));
         self.people
-            .scroll_into_view(crate::ui::layout::people_height(self.size));
+            .scroll_into_view(crate::app::layout::people_height(self.size));
         effects
     }
 
@@ -145,7 +146,7 @@ impl App {
             (Mouse::ScrollDown, _) => self.act(Action::Down),
             (Mouse::ScrollUp, _) => self.act(Action::Up),
             (Mouse::Click { column, row }, View::Inbox) => {
-                let layout = crate::ui::layout::inbox(self.size);
+                let layout = crate::app::layout::inbox(self.size);
                 if let Some(i) = layout.row_at(column, row) {
                     self.focus = Pane::List;
                     let target = self.inbox.offset + i;
@@ -159,7 +160,7 @@ impl App {
                 Vec::new()
             }
             (Mouse::Click { column, row }, View::People) => {
-                let area = crate::ui::layout::people(self.size);
+                let area = crate::app::layout::people(self.size);
                 if area.contains((column, row).into()) && row > area.y {
                     let target = self.people.offset + (row - area.y - 1) as usize;
                     if target < self.people.rows.len() {
@@ -172,9 +173,9 @@ impl App {
         }
     }
 
-    fn on_loaded(&mut self, loaded: Loaded) -> Vec<Effect> {
+    fn on_loaded(&mut self, loaded: Reply) -> Vec<Effect> {
         match loaded {
-            Loaded::Page { request, rows } => {
+            Reply::Page { request, rows } => {
                 let before = self.inbox.selected().map(|r| r.id);
                 let mut effects = Vec::new();
                 if let Some(next) = self.inbox.apply(&request, rows) {
@@ -183,7 +184,7 @@ impl App {
                 effects.extend(self.after_move(before));
                 effects
             }
-            Loaded::Detail { id, detail } => {
+            Reply::Detail { id, detail } => {
                 if self.inbox.selected().map(|r| r.id) == Some(id) {
                     if self.detail.as_ref().map(|d| d.mention.id) != Some(id) {
                         self.detail_scroll = 0;
@@ -192,7 +193,7 @@ impl App {
                 }
                 Vec::new()
             }
-            Loaded::Refreshed {
+            Reply::Refreshed {
                 snoozed,
                 warnings,
                 crossed,
@@ -205,7 +206,7 @@ impl App {
                 if first {
                     // The reply pace is said once on start; it stays in the status bar.
                     if let Some(p) = &self.warnings.pace {
-                        self.warn(crate::ui::status_bar::pace_text(p));
+                        self.warn(crate::domain::human::pace(p));
                     }
                 }
                 if !crossed.is_empty() {
@@ -220,25 +221,28 @@ impl App {
                 }
                 effects
             }
-            Loaded::Stats(report) => {
+            Reply::Stats(report) => {
                 self.stats = Some(*report);
                 Vec::new()
             }
-            Loaded::Written(outcome) => self.on_written(outcome),
-            Loaded::Undone(undone) => {
+            Reply::Written(outcome) => self.on_written(outcome),
+            Reply::Undone(undone) => {
                 match undone {
                     Some(u) => {
-                        if super::act::closes_mention(u.kind) {
+                        if u.kind.closes_item() {
                             self.done_this_session = self.done_this_session.saturating_sub(1);
                         }
                         self.inbox.keep_id = u.mention_id;
-                        self.say(format!("{}; press u again to undo further", u.summary));
+                        self.say(format!(
+                            "{}; press u again to undo further",
+                            crate::domain::human::undone(&u)
+                        ));
                     }
                     None => self.say("nothing left to undo"),
                 }
                 self.refresh_all()
             }
-            Loaded::People {
+            Reply::People {
                 filter,
                 rows,
                 append,
@@ -257,7 +261,7 @@ impl App {
                 }
                 Vec::new()
             }
-            Loaded::Person { card, history } => {
+            Reply::Person { card, history } => {
                 let keep = self
                     .person
                     .as_ref()
@@ -270,11 +274,11 @@ impl App {
                 });
                 Vec::new()
             }
-            Loaded::Notice(text) => {
+            Reply::Notice(text) => {
                 self.warn(text);
                 Vec::new()
             }
-            Loaded::Failed(e) => {
+            Reply::Failed(e) => {
                 self.warn(e);
                 self.inbox.loading = false;
                 self.refresh_all()

@@ -13,7 +13,7 @@ const LIST: usize = 50;
 pub fn run(ctx: &Ctx) -> Result<ExitCode> {
     let conn = crate::store::open_existing(&ctx.db)?;
     let now = chrono::Utc::now().timestamp();
-    crate::store::inbox::wake_snoozed(&conn, now)?;
+    crate::store::wake_snoozed_in(&ctx.db, now)?;
     let w = crate::store::warnings::current(&conn, &ctx.config, now)?;
     if w.over_target == 0 && w.pace.is_none() {
         println!(
@@ -41,7 +41,7 @@ pub fn run(ctx: &Ctx) -> Result<ExitCode> {
         }
     }
     if let Some(p) = &w.pace {
-        println!("{}", crate::ui::status_bar::pace_text(p));
+        println!("{}", crate::domain::human::pace(p));
     }
     Ok(ExitCode::from(1))
 }

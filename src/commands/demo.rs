@@ -93,13 +93,7 @@ fn remove_old_demo(path: &Path, must_be_demo: bool) -> Result<()> {
 }
 
 fn check_is_demo(path: &Path) -> Result<()> {
-    let is_demo = {
-        let conn =
-            rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-                .with_context(|| format!("opening {}", path.display()))?;
-        seed::is_demo(&conn).unwrap_or(false)
-    };
-    if !is_demo {
+    if !crate::store::is_demo_file(path)? {
         bail!(
             "{} exists and is not a demo database; pass another --db path for the demo",
             path.display()

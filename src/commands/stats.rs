@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::cli::StatsArgs;
 use crate::domain::sanitize::one_line;
-use crate::store::report::{Figures, Report};
+use crate::model::report::{Figures, Report};
 use crate::store::stats::Summary;
 use anyhow::{Context, Result};
 use chrono::{Local, NaiveDate, TimeZone};
@@ -27,11 +27,7 @@ pub fn run(ctx: &Ctx, args: &StatsArgs) -> Result<ExitCode> {
     let summary = crate::store::stats::summary(&conn, since.unwrap_or(i64::MIN))?;
     let report_since = match since {
         Some(s) => s,
-        None => conn
-            .query_row("SELECT MIN(created_at) FROM mentions", [], |r| {
-                r.get::<_, Option<i64>>(0)
-            })?
-            .unwrap_or(now),
+        None => crate::store::stats::first_mention_at(&conn)?.unwrap_or(now),
     };
     let report = crate::store::report::report(&conn, &ctx.config, report_since, now)?;
     if args.json {
@@ -90,7 +86,7 @@ fn print_text(summary: &Summary, r: &Report, config: &crate::config::Config) {
         r.pace.last_7_per_day, r.pace.prior_28_per_day
     );
     if let Some(p) = &w.pace {
-        println!("warning: {}", crate::ui::status_bar::pace_text(p));
+        println!("warning: {}", crate::domain::human::pace(p));
     }
     for (title, groups) in [("platform", &r.by_platform), ("kind", &r.by_kind)] {
         println!("\n{}", header(title));

@@ -4,8 +4,12 @@
 pub mod keys;
 pub mod load;
 pub mod paths;
+pub mod values;
 
 pub use load::{load, load_str, ConfigError};
+pub use values::{Hours, Zone};
+
+use crate::domain::sanitize::quote;
 
 use crate::domain::MentionKind;
 use serde::{Deserialize, Serialize};
@@ -59,27 +63,27 @@ impl ResponseTargets {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct WorkingHours {
-    pub time_zone: String,
-    pub monday: String,
-    pub tuesday: String,
-    pub wednesday: String,
-    pub thursday: String,
-    pub friday: String,
-    pub saturday: String,
-    pub sunday: String,
+    pub time_zone: Zone,
+    pub monday: Hours,
+    pub tuesday: Hours,
+    pub wednesday: Hours,
+    pub thursday: Hours,
+    pub friday: Hours,
+    pub saturday: Hours,
+    pub sunday: Hours,
 }
 
 impl WorkingHours {
     /// The days in ISO order (Monday first) with their config key.
-    pub fn days(&self) -> [(&'static str, &str); 7] {
+    pub fn days(&self) -> [(&'static str, Hours); 7] {
         [
-            ("monday", &self.monday),
-            ("tuesday", &self.tuesday),
-            ("wednesday", &self.wednesday),
-            ("thursday", &self.thursday),
-            ("friday", &self.friday),
-            ("saturday", &self.saturday),
-            ("sunday", &self.sunday),
+            ("monday", self.monday),
+            ("tuesday", self.tuesday),
+            ("wednesday", self.wednesday),
+            ("thursday", self.thursday),
+            ("friday", self.friday),
+            ("saturday", self.saturday),
+            ("sunday", self.sunday),
         ]
     }
 }

@@ -1,4 +1,38 @@
-//! Durations and counts the way people say them: "45s", "12m", "3h", "3h20m", "2d", "12.3k".
+//! What the operator reads, in one place: durations and counts the way people say them
+//! ("45s", "12m", "3h", "3h20m", "2d", "12.3k"), and what a change did.
+
+use super::change::{Done, Undone};
+use super::warnings::PaceWarning;
+use chrono::{TimeZone, Utc};
+
+/// The status-bar line for a written change.
+pub fn done(d: &Done) -> String {
+    match d {
+        Done::Queued { kind, handle } => format!("{kind} to @{handle} queued"),
+        Done::Liked { handle } => format!("liked @{handle}"),
+        Done::Dismissed { handle } => format!("dismissed @{handle}"),
+        Done::Snoozed { handle, .. } => format!("snoozed @{handle}"),
+        Done::PowerUser {
+            handle,
+            tagged: true,
+        } => format!("@{handle} tagged as power user"),
+        Done::PowerUser {
+            handle,
+            tagged: false,
+        } => format!("@{handle} is no longer a power user"),
+        Done::Relationship {
+            handle,
+            stage,
+            engagement,
+        } => format!("@{handle}: {stage}, prefers {engagement}"),
+        Done::NoteAdded { handle } => format!("note added to @{handle}"),
+    }
+}
+
+/// The status-bar line for an undo step.
+pub fn undone(u: &Undone) -> String {
+    format!("undid {} (@{})", u.kind, u.handle)
+}
 
 /// A compact duration: seconds under a minute, minutes under an hour, hours (with
 /// minutes under 10 h) under two days, then days.
@@ -25,6 +59,29 @@ pub fn count(n: i64) -> String {
         0..=9_999 => n.to_string(),
         10_000..=999_999 => format!("{}k", n / 1000),
         _ => format!("{:.1}M", n as f64 / 1e6),
+    }
+}
+
+/// A time in the operator's zone, e.g. "Tue 24 Nov 14:05".
+pub fn local_time(zone: chrono_tz::Tz, at: i64) -> String {
+    match Utc.timestamp_opt(at, 0).single() {
+        Some(t) => t.with_timezone(&zone).format("%a %d %b %H:%M").to_string(),
+        None => "?".into(),
+    }
+}
+
+/// The reply-pace warning in words.
+pub fn pace(p: &PaceWarning) -> String {
+    match p {
+        PaceWarning::Dropped {
+            last_7_per_day,
+            prior_28_per_day,
+            drop,
+        } => format!(
+            "reply pace down {:.0}%: {last_7_per_day:.1}/day this week vs {prior_28_per_day:.1}/day before",
+            drop * 100.0
+        ),
+        PaceWarning::SilentWorkingDay { day } => format!("no reply went out on {}", day.format("%a %d %b")),
     }
 }
 

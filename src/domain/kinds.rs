@@ -134,6 +134,26 @@ impl ActionKind {
     pub fn is_message(self) -> bool {
         matches!(self, ActionKind::Reply | ActionKind::Thank)
     }
+
+    /// Actions that take the item out of the queue: done, or asleep for a while.
+    pub fn closes_item(self) -> bool {
+        matches!(
+            self,
+            ActionKind::Reply
+                | ActionKind::Thank
+                | ActionKind::Like
+                | ActionKind::Dismiss
+                | ActionKind::Snooze
+        )
+    }
+
+    /// Actions that must reach the platform, so they wait in the outbox until sent.
+    pub fn goes_out(self) -> bool {
+        matches!(
+            self,
+            ActionKind::Reply | ActionKind::Thank | ActionKind::Like
+        )
+    }
 }
 
 #[cfg(test)]
@@ -149,6 +169,26 @@ mod tests {
             "Direct-Message".parse::<MentionKind>().unwrap(),
             MentionKind::DirectMessage
         );
+    }
+
+    #[test]
+    fn what_closes_an_item_and_what_goes_out() {
+        let closing: Vec<_> = ActionKind::ALL.iter().filter(|k| k.closes_item()).collect();
+        assert_eq!(
+            closing,
+            [
+                &ActionKind::Reply,
+                &ActionKind::Thank,
+                &ActionKind::Like,
+                &ActionKind::Dismiss,
+                &ActionKind::Snooze
+            ]
+        );
+        assert!(ActionKind::ALL
+            .iter()
+            .filter(|k| k.goes_out())
+            .all(|k| k.closes_item()));
+        assert!(!ActionKind::Tag.closes_item() && !ActionKind::Note.goes_out());
     }
 
     #[test]

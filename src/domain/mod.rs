@@ -1,6 +1,8 @@
 //! The domain: mentions, people and what the operator does with them, as plain
 //! values. Nothing here knows about the terminal or SQL; time is always passed in.
 
+pub mod change;
+pub mod figures;
 pub mod human;
 pub mod kinds;
 pub mod pace;
@@ -8,8 +10,10 @@ pub mod priority;
 pub mod query;
 pub mod sanitize;
 pub mod signals;
+pub mod similar;
 pub mod sla;
 pub mod suggest;
+pub mod target;
 pub mod warnings;
 
 pub use kinds::{
@@ -77,10 +81,13 @@ pub struct Signals {
     pub sentiment: f64,
 }
 
+/// The tone at or below which a message reads as a complaint (SQL binds it too).
+pub const COMPLAINT_SENTIMENT: f64 = -0.3;
+
 impl Signals {
     /// A complaint: clearly negative words.
     pub fn is_complaint(&self) -> bool {
-        self.sentiment <= -0.3
+        self.sentiment <= COMPLAINT_SENTIMENT
     }
 
     /// Praise: clearly positive words and no question.

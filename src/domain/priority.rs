@@ -6,7 +6,7 @@
 
 use super::{MentionKind, Signals};
 use crate::config::PriorityWeights;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
 /// What the rank of one item depends on.
 #[derive(Debug, Clone, Copy)]
@@ -25,12 +25,20 @@ pub use super::sla::due_at;
 
 /// The queue position as a time: `due` moved earlier by the weights that apply.
 pub fn rank(due: DateTime<Utc>, facts: &Facts<'_>, w: &PriorityWeights) -> DateTime<Utc> {
-    let power = if facts.power_user {
-        w.power_user_minutes
+    let secs = rank_secs(due.timestamp(), boost_secs(facts, w), facts.power_user, w);
+    DateTime::from_timestamp(secs, 0).unwrap_or(due)
+}
+
+/// The rank formula, in stored seconds: the due time, less the item's own boost, less
+/// the power-user weight when its author is one. The store reranks with it when a
+/// person is tagged, so the queue and a fresh import always agree.
+pub fn rank_secs(due: i64, boost: i64, power_user: bool, w: &PriorityWeights) -> i64 {
+    let power = if power_user {
+        w.power_user_minutes.saturating_mul(60)
     } else {
         0
     };
-    due - Duration::minutes(power) - Duration::seconds(boost_secs(facts, w))
+    due.saturating_sub(boost).saturating_sub(power)
 }
 
 /// Seconds earlier an item is due for its own signals (not for who wrote it, which can
@@ -56,7 +64,7 @@ pub fn boost_secs(facts: &Facts<'_>, w: &PriorityWeights) -> i64 {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use chrono::TimeZone;
+    use chrono::{Duration, TimeZone};
 
     fn facts(signals: Signals) -> Facts<'static> {
         Facts {
@@ -132,5 +140,16 @@ mod tests {
                 t
             )
         );
+    }
+
+    #[test]
+    fn the_rank_is_due_less_boost_less_the_power_weight() {
+        let w = Config::defaults().priority;
+        assert_eq!(rank_secs(10_000, 600, false, &w), 9_400);
+        assert_eq!(
+            rank_secs(10_000, 600, true, &w),
+            9_400 - w.power_user_minutes * 60
+        );
+        assert_eq!(rank_secs(i64::MIN, 600, true, &w), i64::MIN);
     }
 }

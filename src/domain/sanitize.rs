@@ -30,6 +30,21 @@ pub fn clean(text: &str) -> String {
 }
 
 /// One line for a list row: `clean`, then every run of whitespace becomes one space.
+/// Untrusted text quoted in a message: one clean line of at most `QUOTE_CHARS`
+/// characters, with "…" when cut, so a huge or hostile value cannot flood the output.
+pub fn quote(text: &str) -> String {
+    let cut: String = text.chars().take(QUOTE_CHARS + 1).collect();
+    let mut line = one_line(&cut);
+    if line.chars().count() > QUOTE_CHARS {
+        line = line.chars().take(QUOTE_CHARS).collect();
+        line.push('…');
+    }
+    line
+}
+
+/// How much of an offending input an error message shows.
+pub const QUOTE_CHARS: usize = 80;
+
 pub fn one_line(text: &str) -> String {
     clean(text).split_whitespace().collect::<Vec<_>>().join(" ")
 }

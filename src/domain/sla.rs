@@ -2,7 +2,6 @@
 //! weekly schedule (in its own time zone, daylight saving included) counts against a
 //! target: a message written on Friday evening is due on Monday morning.
 
-use crate::config::load::parse_span;
 use crate::config::{ResponseTargets, WorkingHours};
 use crate::domain::MentionKind;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
@@ -22,11 +21,11 @@ pub struct Schedule {
 impl Schedule {
     pub fn new(hours: &WorkingHours) -> Schedule {
         let mut days = [None; 7];
-        for (i, (_, span)) in hours.days().iter().enumerate() {
-            days[i] = parse_span(span).ok().flatten();
+        for (i, (_, h)) in hours.days().iter().enumerate() {
+            days[i] = h.span();
         }
         Schedule {
-            tz: hours.time_zone.parse().unwrap_or(Tz::UTC),
+            tz: hours.time_zone.0,
             days,
         }
     }
@@ -151,7 +150,7 @@ pub fn due_at(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
+    use crate::config::{Config, Hours};
 
     fn utc(s: &str) -> DateTime<Utc> {
         chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
@@ -161,7 +160,7 @@ mod tests {
 
     fn config(tz: &str, only: bool) -> Config {
         let mut c = Config::defaults();
-        c.working_hours.time_zone = tz.into();
+        c.working_hours.time_zone = tz.parse().unwrap();
         c.response_targets.working_hours_only = only;
         c
     }
@@ -257,7 +256,7 @@ mod tests {
     fn a_day_across_the_clock_change_has_its_real_length() {
         // Open all Sunday in Paris on 2026-03-29: 00:00-23:59 local is 22h59m long.
         let mut c = config("Europe/Paris", true);
-        c.working_hours.sunday = "00:00-23:59".into();
+        c.working_hours.sunday = "00:00-23:59".parse().unwrap();
         let s = Schedule::new(&c.working_hours);
         let sunday = NaiveDate::from_ymd_opt(2026, 3, 29).unwrap();
         let (a, b) = s.open_interval(sunday).unwrap();
@@ -276,7 +275,7 @@ mod tests {
             &mut hours.thursday,
             &mut hours.friday,
         ] {
-            d.clear();
+            *d = Hours(None);
         }
         let s = Schedule::new(&hours);
         assert_eq!(

@@ -18,9 +18,9 @@ pub struct Warnings {
     /// When the oldest open, unanswered item was written.
     pub oldest_open_at: Option<DateTime<Utc>>,
     /// Median first-response time of items first answered today, in seconds.
-    pub median_response_today_secs: Option<i64>,
+    pub median_response_today_secs: Option<f64>,
     /// Median response target of those same items, in seconds.
-    pub median_target_today_secs: Option<i64>,
+    pub median_target_today_secs: Option<f64>,
     /// Set when replies slowed down.
     pub pace: Option<PaceWarning>,
 }

@@ -3,58 +3,11 @@
 //! `undo` (store::undo) can put it back, step after step, as far as the log goes.
 
 use crate::config::Config;
-use crate::domain::{ActionKind, BuyerStage, Engagement};
+use crate::domain::change::{Done, Outcome, Write};
+use crate::domain::{priority, ActionKind};
 use anyhow::{bail, Context, Result};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde_json::{json, Value};
-
-/// A change the operator asked for.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Write {
-    /// Queue a reply or a thank-you. Without `force`, a text (nearly) equal to one sent
-    /// to someone else recently is refused with [`Outcome::Duplicate`].
-    Reply {
-        mention_id: i64,
-        kind: ActionKind,
-        body: String,
-        force: bool,
-    },
-    Like {
-        mention_id: i64,
-    },
-    Dismiss {
-        mention_id: i64,
-    },
-    Snooze {
-        mention_id: i64,
-        until: i64,
-    },
-    TogglePowerUser {
-        person_id: i64,
-    },
-    Relationship {
-        person_id: i64,
-        stage: BuyerStage,
-        engagement: Engagement,
-    },
-    Note {
-        person_id: i64,
-        text: String,
-    },
-}
-
-/// What happened.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    /// Done; a line for the status bar.
-    Applied(String),
-    /// Not written: this text went to `handle` on `at` already.
-    Duplicate {
-        handle: String,
-        body: String,
-        at: i64,
-    },
-}
 
 /// Applies `write` at `now`.
 pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) -> Result<Outcome> {
@@ -78,7 +31,10 @@ pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) ->
                 }
             }
             close(&tx, config, &target, *kind, body.trim(), "done", None, now)?;
-            Outcome::Applied(format!("{} to @{} queued", kind, target.handle))
+            Outcome::Applied(Done::Queued {
+                kind: *kind,
+                handle: target.handle,
+            })
         }
         Write::Like { mention_id } => {
             let target = target(&tx, *mention_id)?;
@@ -92,7 +48,9 @@ pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) ->
                 None,
                 now,
             )?;
-            Outcome::Applied(format!("liked @{}", target.handle))
+            Outcome::Applied(Done::Liked {
+                handle: target.handle,
+            })
         }
         Write::Dismiss { mention_id } => {
             let target = target(&tx, *mention_id)?;
@@ -106,7 +64,9 @@ pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) ->
                 None,
                 now,
             )?;
-            Outcome::Applied(format!("dismissed @{}", target.handle))
+            Outcome::Applied(Done::Dismissed {
+                handle: target.handle,
+            })
         }
         Write::Snooze { mention_id, until } => {
             let target = target(&tx, *mention_id)?;
@@ -120,14 +80,16 @@ pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) ->
                 Some(*until),
                 now,
             )?;
-            Outcome::Applied(format!("snoozed @{}", target.handle))
+            Outcome::Applied(Done::Snoozed {
+                handle: target.handle,
+                until: *until,
+            })
         }
         Write::TogglePowerUser { person_id } => {
             let (handle, added) = toggle_power_user(&tx, config, *person_id, now)?;
-            Outcome::Applied(if added {
-                format!("@{handle} tagged as power user")
-            } else {
-                format!("@{handle} is no longer a power user")
+            Outcome::Applied(Done::PowerUser {
+                handle,
+                tagged: added,
             })
         }
         Write::Relationship {
@@ -160,7 +122,11 @@ pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) ->
                 "sent",
                 now,
             )?;
-            Outcome::Applied(format!("@{handle}: {stage}, prefers {engagement}"))
+            Outcome::Applied(Done::Relationship {
+                handle,
+                stage: *stage,
+                engagement: *engagement,
+            })
         }
         Write::Note { person_id, text } => {
             let (handle, notes): (String, String) = tx.query_row(
@@ -191,7 +157,7 @@ pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) ->
                 "sent",
                 now,
             )?;
-            Outcome::Applied(format!("note added to @{handle}"))
+            Outcome::Applied(Done::NoteAdded { handle })
         }
     };
     tx.commit()?;
@@ -250,10 +216,7 @@ fn close(
     )?
     .execute(params![t.mention_id, status, snoozed_until, answers, now])?;
     // Replies, thanks and likes go to the platform: they wait in the outbox as queued.
-    let state = match kind {
-        ActionKind::Reply | ActionKind::Thank | ActionKind::Like => "queued",
-        _ => "sent",
-    };
+    let state = if kind.goes_out() { "queued" } else { "sent" };
     conn.prepare_cached(
         "INSERT INTO actions (kind, mention_id, person_id, platform, in_reply_to, account, body, detail,
                               state, created_at, sent_at)
@@ -336,17 +299,23 @@ pub(super) fn rerank(
     person_id: i64,
     power_user: bool,
 ) -> Result<()> {
-    let weight = if power_user {
-        config.priority.power_user_minutes * 60
-    } else {
-        0
-    };
-    conn.prepare_cached(
-        "UPDATE mentions SET rank = due_at - boost - ?2 WHERE author_id = ?1 AND status != 'done'",
-    )?
-    .execute(params![person_id, weight])?;
+    let mut items = conn.prepare_cached(
+        "SELECT id, due_at, boost FROM mentions WHERE author_id = ?1 AND status != 'done'",
+    )?;
+    let mut set = conn.prepare_cached("UPDATE mentions SET rank = ?2 WHERE id = ?1")?;
+    let rows = items
+        .query_map([person_id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<rusqlite::Result<Vec<(i64, i64, i64)>>>()?;
+    for (id, due, boost) in rows {
+        set.execute(params![
+            id,
+            priority::rank_secs(due, boost, power_user, &config.priority)
+        ])?;
+    }
     Ok(())
 }
 
-pub use super::duplicates::{normalize, similarity};
-pub use super::undo::{undo, Undone};
+pub use super::undo::undo;
+pub use crate::domain::change::Undone;

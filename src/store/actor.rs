@@ -2,21 +2,38 @@
 //! order, each write in its own transaction, and answers with messages. Dropping the
 //! command sender lets it finish what is queued (no reply is lost on quit) and stop.
 
-use crate::app::msg::{Loaded, Msg, StoreCmd};
+use super::command::{Reply, StoreCmd};
 use crate::config::Config;
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::Receiver;
 use rusqlite::Connection;
 use std::thread::JoinHandle;
 
 /// Busy-timeout waits (5 s each) a write makes before it gives up: two minutes.
 const WRITE_ATTEMPTS: u32 = 24;
 
+/// Where the thread's replies go; it returns false once nobody listens.
+pub trait Replies: Send + 'static {
+    fn send(&self, reply: Reply) -> bool;
+}
+
+impl<F: Fn(Reply) -> bool + Send + 'static> Replies for F {
+    fn send(&self, reply: Reply) -> bool {
+        self(reply)
+    }
+}
+
+impl Replies for crossbeam_channel::Sender<Reply> {
+    fn send(&self, reply: Reply) -> bool {
+        crossbeam_channel::Sender::send(self, reply).is_ok()
+    }
+}
+
 /// Starts the thread; `clock` gives the current Unix time (tests pass a fixed one).
 pub fn spawn(
     mut conn: Connection,
     config: Config,
     commands: Receiver<StoreCmd>,
-    replies: Sender<Msg>,
+    replies: impl Replies,
     clock: fn() -> i64,
 ) -> std::io::Result<JoinHandle<()>> {
     std::thread::Builder::new()
@@ -26,7 +43,7 @@ pub fn spawn(
             for cmd in commands {
                 let loaded = run_patiently(&mut conn, &config, &mut cache, cmd, clock, &replies);
                 // The app may be gone already at shutdown; the write itself is done.
-                let _ = replies.send(Msg::Loaded(loaded));
+                replies.send(loaded);
             }
         })
 }
@@ -39,8 +56,8 @@ fn run_patiently(
     cache: &mut Cache,
     cmd: StoreCmd,
     clock: fn() -> i64,
-    replies: &Sender<Msg>,
-) -> Loaded {
+    replies: &impl Replies,
+) -> Reply {
     let is_write = matches!(cmd, StoreCmd::Write(_) | StoreCmd::Undo);
     let mut attempt = 0;
     loop {
@@ -50,14 +67,14 @@ fn run_patiently(
             Err(e) if is_write && is_busy(&e) && attempt < WRITE_ATTEMPTS => {
                 attempt += 1;
                 if attempt == 1 {
-                    let _ = replies.send(Msg::Loaded(Loaded::Notice(
+                    replies.send(Reply::Notice(
                         "another process (an import?) is writing the database; your change waits for it…".into(),
-                    )));
+                    ));
                 }
             }
             Err(e) => {
                 tracing::warn!("store command failed: {e:#}");
-                return Loaded::Failed(explain(&e));
+                return Reply::Failed(explain(&e));
             }
         }
     }
@@ -118,7 +135,7 @@ pub fn run(
     cache: &mut Cache,
     cmd: StoreCmd,
     now: i64,
-) -> anyhow::Result<Loaded> {
+) -> anyhow::Result<Reply> {
     use super::{actions, detail, inbox, people};
     Ok(match cmd {
         StoreCmd::Page(request) => {
@@ -130,9 +147,9 @@ pub fn run(
                 request.limit,
                 now,
             )?;
-            Loaded::Page { request, rows }
+            Reply::Page { request, rows }
         }
-        StoreCmd::Detail(id) => Loaded::Detail {
+        StoreCmd::Detail(id) => Reply::Detail {
             id,
             detail: detail::load(conn, id, now)?.map(Box::new),
         },
@@ -140,7 +157,7 @@ pub fn run(
             inbox::wake_snoozed(conn, now)?;
             let mut warnings = super::warnings::counts(conn, config, now)?;
             warnings.pace = cache.pace(conn, config, now)?;
-            Loaded::Refreshed {
+            Reply::Refreshed {
                 snoozed: inbox::snoozed_count(conn)?,
                 warnings: Box::new(warnings),
                 crossed: match crossed_after {
@@ -150,21 +167,22 @@ pub fn run(
             }
         }
         StoreCmd::Stats { since } => {
-            Loaded::Stats(Box::new(super::report::report(conn, config, since, now)?))
+            Reply::Stats(Box::new(super::report::report(conn, config, since, now)?))
         }
-        StoreCmd::Write(write) => Loaded::Written(actions::apply(conn, config, &write, now)?),
-        StoreCmd::Undo => Loaded::Undone(actions::undo(conn, config, now)?),
+        StoreCmd::Write(write) => Reply::Written(actions::apply(conn, config, &write, now)?),
+        StoreCmd::Undo => Reply::Undone(actions::undo(conn, config, now)?),
         StoreCmd::People {
             filter,
             from,
+            limit,
             append,
-        } => Loaded::People {
+        } => Reply::People {
             filter,
             rows: people::page(
                 conn,
                 filter,
                 from,
-                crate::app::people::PAGE,
+                limit,
                 now,
                 config.people.stale_after_days,
             )?,
@@ -173,7 +191,7 @@ pub fn run(
         StoreCmd::Person(id) => {
             let card = detail::card(conn, id, now)?
                 .ok_or_else(|| anyhow::anyhow!("person {id} is no longer in the database"))?;
-            Loaded::Person {
+            Reply::Person {
                 card: Box::new(card),
                 history: people::history(conn, id, 500)?,
             }

@@ -4,48 +4,12 @@
 //! last row shown), never by OFFSET, so every page costs the same at any depth.
 
 use crate::domain::query::Query;
+use crate::domain::target;
 use crate::domain::{MentionKind, Status};
+use crate::model::inbox::{Direction, InboxRow, Listing};
 use anyhow::{Context, Result};
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection, Row};
-
-/// One row of the list: enough to draw it, nothing more.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InboxRow {
-    pub id: i64,
-    pub rank: i64,
-    pub created_at: i64,
-    pub due_at: i64,
-    pub platform: String,
-    pub kind: MentionKind,
-    pub author_id: i64,
-    pub handle: String,
-    pub power_user: bool,
-    /// A segment tag of the author, if any.
-    pub segment: Option<String>,
-    /// The start of the text (at most 300 characters).
-    pub preview: String,
-    pub status: Status,
-}
-
-/// What the list shows.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub enum Listing {
-    /// Open items, best first.
-    #[default]
-    Queue,
-    /// A search, newest first.
-    Search(Query),
-}
-
-/// Which way to page from a row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// Rows after the key (or from the top without one).
-    Forward,
-    /// Rows before the key (or from the bottom without one), returned in list order.
-    Backward,
-}
 
 const COLUMNS: &str = "m.id, m.rank, m.created_at, m.due_at, m.platform, m.kind, m.author_id, p.handle,
     EXISTS (SELECT 1 FROM tags t WHERE t.person_id = m.author_id AND t.tag = 'power_user'),
@@ -139,7 +103,8 @@ fn filters(q: &Query, now: i64, params: &mut Vec<Value>) -> Vec<&'static str> {
         clauses.push("m.is_question = 1");
     }
     if q.complaint {
-        clauses.push("m.sentiment <= -0.3");
+        params.push(Value::Real(crate::domain::COMPLAINT_SENTIMENT));
+        clauses.push("m.sentiment <= ?");
     }
     if q.bot {
         clauses.push("p.is_bot = 1");
@@ -148,8 +113,8 @@ fn filters(q: &Query, now: i64, params: &mut Vec<Value>) -> Vec<&'static str> {
         clauses.push("EXISTS (SELECT 1 FROM tags t WHERE t.person_id = m.author_id AND t.tag = 'power_user')");
     }
     if q.over {
-        params.push(Value::Integer(now));
-        clauses.push("m.status = 'open' AND m.due_at < ?");
+        params.push(Value::Integer(target::over_if_due_by(now)));
+        clauses.push("m.status = 'open' AND m.due_at <= ?");
     }
     clauses
 }

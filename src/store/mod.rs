@@ -7,6 +7,7 @@
 pub mod actions;
 pub mod actor;
 mod bulk;
+pub mod command;
 pub mod detail;
 mod duplicates;
 pub mod export;
@@ -24,7 +25,8 @@ pub mod warnings;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, TimeZone, Utc};
-use rusqlite::{Connection, OpenFlags};
+pub use rusqlite::Connection;
+use rusqlite::OpenFlags;
 use std::path::Path;
 use std::time::Duration;
 
@@ -50,7 +52,9 @@ pub fn open(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// Opens an existing database read-only (for `export`, `stats`, `check`).
+/// Opens an existing database for reading only (for `export`, `stats`, `check`): it is
+/// never created, changed or migrated. A file from an older rapport is migrated first
+/// by a normal open, since its tables would not answer today's queries.
 pub fn open_existing(path: &Path) -> Result<Connection> {
     if !path.exists() {
         anyhow::bail!(
@@ -58,7 +62,57 @@ pub fn open_existing(path: &Path) -> Result<Connection> {
             path.display()
         );
     }
-    open(path)
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("opening the database {}", path.display()))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let version =
+        migrations::version(&conn).with_context(|| format!("reading {}", path.display()))?;
+    if version < migrations::LATEST {
+        drop(conn);
+        drop(open(path)?);
+        return open_existing(path);
+    }
+    if version > migrations::LATEST {
+        // The normal open says what to do about a newer file.
+        open(path)?;
+    }
+    Ok(conn)
+}
+
+/// Wakes the snoozed items whose time has come, in the file at `path`, so a reading
+/// command counts them as open. A file this user cannot write is left as it is: the
+/// screen wakes them the next time it opens the file writable.
+pub fn wake_snoozed_in(path: &Path, now: i64) -> Result<()> {
+    let conn = match Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    ) {
+        Ok(c) => c,
+        Err(_) => return Ok(()),
+    };
+    configure(&conn).with_context(|| format!("configuring the database {}", path.display()))?;
+    match inbox::wake_snoozed(&conn, now) {
+        Ok(_) => Ok(()),
+        Err(e) if is_read_only(&e) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+fn is_read_only(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<rusqlite::Error>()
+            .is_some_and(|r| r.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly))
+    })
+}
+
+/// Whether the file at `path` is a demo database, read without changing it.
+pub fn is_demo_file(path: &Path) -> Result<bool> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .with_context(|| format!("opening {}", path.display()))?;
+    Ok(seed::is_demo(&conn).unwrap_or(false))
 }
 
 /// Creates an empty file readable by its owner only, so customers' words are not

@@ -1,56 +1,10 @@
 //! The people view: a page of people with filters, and one person's whole history
 //! (their mentions and our actions) newest first.
 
-use crate::domain::BuyerStage;
+use crate::model::people::{Event, PeopleFilter, PersonRow};
 use anyhow::{Context, Result};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection};
-
-/// Which people to list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum PeopleFilter {
-    #[default]
-    All,
-    PowerUsers,
-    Stage(BuyerStage),
-    /// Not contacted for more than `people.stale_after_days`.
-    NotContacted,
-}
-
-impl PeopleFilter {
-    /// The presets offered by `f` in the people view, in order.
-    pub const PRESETS: &'static [PeopleFilter] = &[
-        PeopleFilter::All,
-        PeopleFilter::PowerUsers,
-        PeopleFilter::NotContacted,
-        PeopleFilter::Stage(BuyerStage::ExistingCustomer),
-        PeopleFilter::Stage(BuyerStage::PotentialBuyer),
-        PeopleFilter::Stage(BuyerStage::LightBuyer),
-        PeopleFilter::Stage(BuyerStage::FormerCustomer),
-    ];
-
-    pub fn label(&self) -> String {
-        match self {
-            PeopleFilter::All => "everyone".into(),
-            PeopleFilter::PowerUsers => "power users".into(),
-            PeopleFilter::Stage(s) => s.as_str().replace('_', " "),
-            PeopleFilter::NotContacted => "not contacted lately".into(),
-        }
-    }
-}
-
-/// One row of the people list.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PersonRow {
-    pub id: i64,
-    pub platform: String,
-    pub handle: String,
-    pub followers: Option<i64>,
-    pub power_user: bool,
-    pub buyer_stage: String,
-    pub last_seen: i64,
-    pub last_contact: Option<i64>,
-}
 
 const PERSON_COLUMNS: &str = "p.id, p.platform, p.handle, p.followers,
     EXISTS (SELECT 1 FROM tags t WHERE t.person_id = p.id AND t.tag = 'power_user'),
@@ -121,18 +75,6 @@ pub fn page(
         .collect::<rusqlite::Result<Vec<_>>>()
         .context("listing people")?;
     Ok(rows)
-}
-
-/// One event in a person's history.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Event {
-    pub at: i64,
-    /// "mention", "comment", ... for theirs; "reply", "like", "note", ... for ours.
-    pub what: String,
-    pub ours: bool,
-    pub text: String,
-    /// For our actions: queued, sent, cancelled...; for theirs: open, snoozed, done.
-    pub state: String,
 }
 
 /// The newest `limit` events of person `id`: what they wrote and what we did.

@@ -10,80 +10,17 @@ use super::warnings::{self, replies_per_day};
 use crate::config::Config;
 use crate::domain::pace::{self, ReplyDays};
 use crate::domain::sla::Schedule;
-use crate::domain::warnings::Warnings;
+use crate::domain::{figures, target};
+use crate::model::report::{DayFigures, Figures, GroupFigures, PaceFigures, PersonFigures, Report};
 use anyhow::{Context, Result};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use rusqlite::{params, Connection};
-use serde::Serialize;
 use std::collections::HashMap;
 
 /// Days of the per-day figures at most.
 pub const MAX_DAYS: i64 = 90;
 /// The default period: the last 30 local days, today included.
 pub const DEFAULT_DAYS: i64 = 30;
-
-/// Response figures for a set of mentions.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Figures {
-    pub mentions: i64,
-    pub answered: i64,
-    /// Median first-response time in seconds (the mean of the two middle values for an
-    /// even count).
-    pub median_secs: Option<f64>,
-    /// 90th percentile (nearest rank) in seconds.
-    pub p90_secs: Option<f64>,
-    /// Share of the answered ones answered within their target.
-    pub within_target_share: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DayFigures {
-    pub day: NaiveDate,
-    #[serde(flatten)]
-    pub figures: Figures,
-    /// Replies that went out that day (any mention).
-    pub replies: i64,
-    /// Items of the period still unanswered at the end of the day.
-    pub backlog: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GroupFigures {
-    pub name: String,
-    #[serde(flatten)]
-    pub figures: Figures,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PersonFigures {
-    pub person_id: i64,
-    pub platform: String,
-    pub handle: String,
-    /// Mentions they wrote (in the period for the top people, ever for power users).
-    pub conversations: i64,
-    pub last_contact: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PaceFigures {
-    pub last_7_per_day: f64,
-    pub prior_28_per_day: f64,
-}
-
-/// Everything the stats view draws.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Report {
-    pub since: DateTime<Utc>,
-    pub until: DateTime<Utc>,
-    pub overall: Figures,
-    pub per_day: Vec<DayFigures>,
-    pub by_platform: Vec<GroupFigures>,
-    pub by_kind: Vec<GroupFigures>,
-    pub top_people: Vec<PersonFigures>,
-    pub stale_power_users: Vec<PersonFigures>,
-    pub pace: PaceFigures,
-    pub warnings: Warnings,
-}
 
 #[derive(Default)]
 struct Acc {
@@ -119,16 +56,8 @@ impl Acc {
 
     fn figures(mut self) -> Figures {
         let answered = self.responses.len() as i64;
-        let r = &mut self.responses;
-        // Selection, not sorting: three O(n) picks per group.
-        let mut nth = |k: usize| i64::from(*r.select_nth_unstable(k).1);
-        let n = answered as usize;
-        let median = match n {
-            0 => None,
-            n if n % 2 == 1 => Some(nth(n / 2) as f64),
-            n => Some((nth(n / 2 - 1) + nth(n / 2)) as f64 / 2.0),
-        };
-        let p90 = (n > 0).then(|| nth((n * 9).div_ceil(10).max(1) - 1) as f64);
+        let median = figures::median(&mut self.responses);
+        let p90 = figures::percentile(&mut self.responses, 90);
         Figures {
             mentions: self.mentions,
             answered,
@@ -264,7 +193,7 @@ fn scan(conn: &Connection, from: i64, to: i64, bounds: &[i64], max_person: i64) 
         let responded: Option<i64> = r.get(3)?;
         let due: i64 = r.get(4)?;
         let response = responded.map(|t| (t - created).clamp(0, i64::from(u32::MAX)) as u32);
-        let within = responded.is_some_and(|t| t <= due);
+        let within = responded.is_some_and(|t| target::answered_within(due, t));
         let day = day_of(created);
         if let Some(d) = day {
             p.per_day[d].add(response, within);

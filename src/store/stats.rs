@@ -5,7 +5,8 @@
 //! rapport; which kinds count is `[response] counts` in the config). A mention is
 //! *answered* when it has a first-response time.
 
-use anyhow::Result;
+use crate::domain::figures;
+use anyhow::{Context, Result};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
@@ -30,6 +31,12 @@ pub struct AccountFigures {
     pub mentions: i64,
     pub answered: i64,
     pub median_first_response_secs: Option<f64>,
+}
+
+/// When the oldest mention was written, if there is one.
+pub fn first_mention_at(conn: &Connection) -> Result<Option<i64>> {
+    conn.query_row("SELECT MIN(created_at) FROM mentions", [], |r| r.get(0))
+        .context("finding the oldest mention")
 }
 
 /// Computes the summary for mentions created at or after `since` (Unix seconds).
@@ -66,8 +73,8 @@ pub fn summary(conn: &Connection, since: i64) -> Result<Summary> {
     })
 }
 
-/// The median of `first_response_at - created_at` over `count` answered mentions
-/// (the mean of the two middle values when `count` is even).
+/// The median of `first_response_at - created_at` over the answered mentions (see
+/// `domain::figures::median`); `count` of them, read in one pass.
 fn median_response(
     conn: &Connection,
     since: i64,
@@ -78,19 +85,13 @@ fn median_response(
         return Ok(None);
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT first_response_at - created_at AS waited FROM mentions
-         WHERE first_response_at IS NOT NULL AND created_at >= ?1 AND (?2 IS NULL OR account = ?2 COLLATE NOCASE)
-         ORDER BY waited LIMIT ?3 OFFSET ?4",
+        "SELECT first_response_at - created_at FROM mentions
+         WHERE first_response_at IS NOT NULL AND created_at >= ?1 AND (?2 IS NULL OR account = ?2 COLLATE NOCASE)",
     )?;
-    let (take, skip) = if count % 2 == 0 {
-        (2, count / 2 - 1)
-    } else {
-        (1, count / 2)
-    };
-    let values: Vec<i64> = stmt
-        .query_map(params![since, account, take, skip], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(Some(
-        values.iter().sum::<i64>() as f64 / values.len().max(1) as f64,
-    ))
+    let mut values: Vec<i64> = Vec::with_capacity(count.clamp(0, 1 << 24) as usize);
+    let mut rows = stmt.query(params![since, account])?;
+    while let Some(r) = rows.next()? {
+        values.push(r.get(0)?);
+    }
+    Ok(figures::median(&mut values))
 }

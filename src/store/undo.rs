@@ -3,18 +3,11 @@
 
 use super::actions::rerank;
 use crate::config::Config;
+use crate::domain::change::Undone;
 use crate::domain::ActionKind;
 use anyhow::{Context, Result};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde_json::Value;
-
-/// What one undo step reverted.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Undone {
-    pub kind: ActionKind,
-    pub mention_id: Option<i64>,
-    pub summary: String,
-}
 
 /// Reverts the most recent action taken in rapport that is not undone yet.
 pub fn undo(conn: &mut Connection, config: &Config, now: i64) -> Result<Option<Undone>> {
@@ -97,6 +90,6 @@ pub fn undo(conn: &mut Connection, config: &Config, now: i64) -> Result<Option<U
     Ok(Some(Undone {
         kind,
         mention_id,
-        summary: format!("undid {kind} (@{handle})"),
+        handle,
     }))
 }

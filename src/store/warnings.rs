@@ -6,7 +6,8 @@ use crate::config::Config;
 use crate::domain::pace::{self, ReplyDays};
 use crate::domain::sla::Schedule;
 use crate::domain::warnings::Warnings;
-use crate::domain::MentionKind;
+use crate::domain::{figures, target, MentionKind};
+use crate::model::inbox::Crossed;
 use anyhow::Result;
 use chrono::Duration;
 use rusqlite::{params, Connection, Row};
@@ -47,7 +48,8 @@ pub fn counts(conn: &Connection, config: &Config, now: i64) -> Result<Warnings> 
     let schedule = Schedule::new(&config.working_hours);
     let today = schedule.local_day(super::from_secs(now));
     let today_start = schedule.day_start(today).timestamp();
-    let soon = now + config.pace.due_soon_minutes * 60;
+    let over = target::over_if_due_by(now);
+    let soon = target::due_soon_until(now, config.pace.due_soon_minutes * 60);
     let (open, over_target, due_soon): (i64, i64, i64) = conn
         .prepare_cached(
             // Without ANALYZE the planner prefers mentions_queue (status = ?) and would
@@ -58,7 +60,7 @@ pub fn counts(conn: &Connection, config: &Config, now: i64) -> Result<Warnings> 
                     (SELECT COUNT(*) FROM mentions INDEXED BY mentions_open_due
                      WHERE status = 'open' AND due_at > ?1 AND due_at <= ?2)",
         )?
-        .query_row(params![now, soon], |r| {
+        .query_row(params![over, soon], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?;
     let oldest: Option<i64> = conn
@@ -88,19 +90,10 @@ pub fn counts(conn: &Connection, config: &Config, now: i64) -> Result<Warnings> 
     })
 }
 
-/// The median (lower middle for an even count) of a list.
-pub fn median(values: &mut [i64]) -> Option<i64> {
-    if values.is_empty() {
-        return None;
-    }
-    let mid = (values.len() - 1) / 2;
-    Some(*values.select_nth_unstable(mid).1)
-}
-
 /// Median first-response time and median target of items first answered today.
 /// How many items were first answered today, their median first-response time and
 /// their median target.
-fn today_medians(conn: &Connection, today_start: i64) -> Result<(i64, Option<i64>, Option<i64>)> {
+fn today_medians(conn: &Connection, today_start: i64) -> Result<(i64, Option<f64>, Option<f64>)> {
     let mut stmt = conn.prepare_cached(
         "SELECT first_response_at - created_at, due_at - created_at FROM mentions
          WHERE first_response_at >= ?1 AND first_response_at IS NOT NULL",
@@ -109,13 +102,13 @@ fn today_medians(conn: &Connection, today_start: i64) -> Result<(i64, Option<i64
     let mut targets = Vec::new();
     let mut rows = stmt.query([today_start])?;
     while let Some(r) = rows.next()? {
-        responses.push(r.get::<_, i64>(0)?.max(0));
-        targets.push(r.get::<_, i64>(1)?);
+        responses.push(r.get::<_, i64>(0)?.clamp(0, i64::from(u32::MAX)) as u32);
+        targets.push(r.get::<_, i64>(1)?.clamp(0, i64::from(u32::MAX)) as u32);
     }
     Ok((
         responses.len() as i64,
-        median(&mut responses),
-        median(&mut targets),
+        figures::median(&mut responses),
+        figures::median(&mut targets),
     ))
 }
 
@@ -163,16 +156,6 @@ pub fn replies_per_day(
     Ok(counts)
 }
 
-/// An open item that passed its target.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Crossed {
-    pub id: i64,
-    pub handle: String,
-    pub platform: String,
-    pub kind: MentionKind,
-    pub due_at: i64,
-}
-
 fn crossed_row(r: &Row<'_>) -> rusqlite::Result<Crossed> {
     let kind: String = r.get(3)?;
     Ok(Crossed {
@@ -184,7 +167,8 @@ fn crossed_row(r: &Row<'_>) -> rusqlite::Result<Crossed> {
     })
 }
 
-/// Open items whose target ran out in (after, now], earliest first (at most 50).
+/// Open items that were not over target at `after` and are at `now`, earliest
+/// first (at most 50).
 pub fn crossed(conn: &Connection, after: i64, now: i64) -> Result<Vec<Crossed>> {
     let mut stmt = conn.prepare_cached(
         "SELECT m.id, p.handle, m.platform, m.kind, m.due_at
@@ -192,7 +176,10 @@ pub fn crossed(conn: &Connection, after: i64, now: i64) -> Result<Vec<Crossed>> 
          WHERE m.status = 'open' AND m.due_at > ?1 AND m.due_at <= ?2 ORDER BY m.due_at LIMIT 50",
     )?;
     let rows = stmt
-        .query_map(params![after, now], crossed_row)?
+        .query_map(
+            params![target::over_if_due_by(after), target::over_if_due_by(now)],
+            crossed_row,
+        )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
@@ -205,7 +192,10 @@ pub fn over_target(conn: &Connection, now: i64, limit: usize) -> Result<Vec<Cros
          WHERE m.status = 'open' AND m.due_at <= ?1 ORDER BY m.due_at LIMIT ?2",
     )?;
     let rows = stmt
-        .query_map(params![now, limit as i64], crossed_row)?
+        .query_map(
+            params![target::over_if_due_by(now), limit as i64],
+            crossed_row,
+        )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }

@@ -6,9 +6,10 @@ pub mod editor;
 pub mod input;
 pub mod terminal;
 
-use crate::app::{App, Effect, Msg, StoreCmd};
+use crate::app::{App, Effect, Msg};
 use crate::config::keys::Keymap;
 use crate::config::Config;
+use crate::store::command::StoreCmd;
 use anyhow::{bail, Context, Result};
 use crossbeam_channel::{unbounded, RecvTimeoutError};
 use std::io::{IsTerminal, Write};
@@ -34,8 +35,15 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
     let conn = crate::store::open(db)?;
     let (msg_tx, msg_rx) = unbounded::<Msg>();
     let (cmd_tx, cmd_rx) = unbounded::<StoreCmd>();
-    let store = crate::store::actor::spawn(conn, config.clone(), cmd_rx, msg_tx.clone(), now)
-        .context("starting the store thread")?;
+    let replies = msg_tx.clone();
+    let store = crate::store::actor::spawn(
+        conn,
+        config.clone(),
+        cmd_rx,
+        move |reply| replies.send(Msg::Loaded(reply)).is_ok(),
+        now,
+    )
+    .context("starting the store thread")?;
     let size = crossterm::terminal::size().context("reading the terminal size")?;
     let mut app = App::new(config.clone(), keymap, now(), size);
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());

@@ -5,7 +5,7 @@ use super::format::local_time;
 use super::theme::Theme;
 use crate::app::App;
 use crate::domain::{human, sanitize};
-use crate::store::detail::{Card, Detail};
+use crate::model::detail::{Card, Detail};
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
@@ -33,7 +33,7 @@ fn due_text(app: &App, d: &Detail) -> String {
                 .map(|t| local_time(&app.config, t))
                 .unwrap_or_default()
         ),
-        crate::domain::Status::Open if m.due_at <= app.now => {
+        crate::domain::Status::Open if crate::domain::target::is_over(m.due_at, app.now) => {
             format!("over target by {}", human::duration(app.now - m.due_at))
         }
         crate::domain::Status::Open => format!("due in {}", human::duration(m.due_at - app.now)),

@@ -2,19 +2,12 @@
 //! zero-width characters, and untrusted text made safe to draw.
 
 use crate::config::Config;
-use crate::domain::sanitize;
-use chrono::{TimeZone, Utc};
-use chrono_tz::Tz;
+use crate::domain::{human, sanitize};
 use unicode_width::UnicodeWidthChar;
 
-/// A time in the working-hours zone: "14:05" today, "Tue 09:00" within a week,
-/// "2026-11-02" before.
+/// A time in the working-hours zone (see [`human::local_time`]).
 pub fn local_time(config: &Config, at: i64) -> String {
-    let tz: Tz = config.working_hours.time_zone.parse().unwrap_or(Tz::UTC);
-    match Utc.timestamp_opt(at, 0).single() {
-        Some(t) => t.with_timezone(&tz).format("%a %d %b %H:%M").to_string(),
-        None => "?".into(),
-    }
+    human::local_time(config.working_hours.time_zone.0, at)
 }
 
 /// One line of untrusted text cut to `width` columns, with "…" when cut.

@@ -47,7 +47,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, scroll: u16
         theme.muted,
     ));
     let h = (lines.len() as u16 + 2).min(area.height);
-    let popup = super::layout::centered(area, 110, h);
+    let popup = crate::app::layout::centered(area, 110, h);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines).scroll((scroll, 0)).block(

@@ -5,7 +5,7 @@ use super::theme::Theme;
 use crate::app::App;
 use crate::domain::human;
 use crate::domain::Status;
-use crate::store::inbox::{InboxRow, Listing};
+use crate::model::inbox::{InboxRow, Listing};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -14,12 +14,11 @@ use ratatui::Frame;
 
 /// The style of a waiting time: within target, due soon, or over.
 pub fn urgency(app: &App, theme: &Theme, due_at: i64) -> Style {
-    if due_at <= app.now {
-        theme.over
-    } else if due_at <= app.now + app.config.pace.due_soon_minutes * 60 {
-        theme.soon
-    } else {
-        theme.within
+    use crate::domain::target::{standing, Standing};
+    match standing(due_at, app.now, app.config.pace.due_soon_minutes * 60) {
+        Standing::Over => theme.over,
+        Standing::DueSoon => theme.soon,
+        Standing::Within => theme.within,
     }
 }
 

@@ -6,13 +6,13 @@ pub mod detail;
 pub mod format;
 pub mod help;
 pub mod inbox;
-pub mod layout;
 pub mod people;
 pub mod popup;
 pub mod stats;
 pub mod status_bar;
 pub mod theme;
 
+use crate::app::layout;
 use crate::app::state::{Pane, View};
 use crate::app::App;
 use ratatui::layout::Alignment;

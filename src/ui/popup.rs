@@ -17,7 +17,7 @@ fn frame_popup(
     h: u16,
     title: String,
 ) -> Rect {
-    let popup = super::layout::centered(area, w, h);
+    let popup = crate::app::layout::centered(area, w, h);
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .title(Span::styled(title, theme.accent))

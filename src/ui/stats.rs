@@ -6,7 +6,7 @@ use super::format::pad;
 use super::theme::Theme;
 use crate::app::App;
 use crate::domain::human;
-use crate::store::report::{Figures, GroupFigures, Report};
+use crate::model::report::{Figures, GroupFigures, Report};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -126,7 +126,7 @@ fn report_lines<'a>(app: &App, theme: &Theme, r: &Report, width: usize) -> Vec<L
         )),
     ];
     if let Some(p) = &w.pace {
-        lines.push(Line::styled(super::status_bar::pace_text(p), theme.warning));
+        lines.push(Line::styled(crate::domain::human::pace(p), theme.warning));
     }
     lines.push(Line::raw(""));
 

@@ -62,13 +62,17 @@ fn figures<'a>(app: &App, theme: &Theme, compact: bool) -> Line<'a> {
         spans.push(Span::styled(
             match (compact, w.median_target_today_secs) {
                 (true, Some(t)) => {
-                    format!("reply {}/{}", human::duration(median), human::duration(t))
+                    format!(
+                        "reply {}/{}",
+                        human::figure(Some(median)),
+                        human::figure(Some(t))
+                    )
                 }
-                (true, None) => format!("reply {}", human::duration(median)),
+                (true, None) => format!("reply {}", human::figure(Some(median))),
                 (false, t) => format!(
                     "median reply today {}{}",
-                    human::duration(median),
-                    t.map(|t| format!(" (target {})", human::duration(t)))
+                    human::figure(Some(median)),
+                    t.map(|t| format!(" (target {})", human::figure(Some(t))))
                         .unwrap_or_default()
                 ),
             },
@@ -80,7 +84,7 @@ fn figures<'a>(app: &App, theme: &Theme, compact: bool) -> Line<'a> {
         let text = if compact {
             short_pace(pace)
         } else {
-            pace_text(pace)
+            crate::domain::human::pace(pace)
         };
         spans.push(Span::styled(text, theme.warning));
     }
@@ -99,21 +103,6 @@ fn short_pace(p: &PaceWarning) -> String {
     match p {
         PaceWarning::Dropped { drop, .. } => format!("pace ↓{:.0}%", drop * 100.0),
         PaceWarning::SilentWorkingDay { day } => format!("silent {}", day.format("%a")),
-    }
-}
-
-/// The reply-pace warning in words.
-pub fn pace_text(p: &PaceWarning) -> String {
-    match p {
-        PaceWarning::Dropped {
-            last_7_per_day,
-            prior_28_per_day,
-            drop,
-        } => format!(
-            "reply pace down {:.0}%: {last_7_per_day:.1}/day this week vs {prior_28_per_day:.1}/day before",
-            drop * 100.0
-        ),
-        PaceWarning::SilentWorkingDay { day } => format!("no reply went out on {}", day.format("%a %d %b")),
     }
 }
 

@@ -1,13 +1,14 @@
 //! A small, fixed inbox for the app and view tests: no database, no clock.
 
-use rapport::app::msg::{Loaded, PageRequest};
-use rapport::app::{App, Effect, Msg, StoreCmd};
+use rapport::app::{App, Effect, Msg};
 use rapport::config::keys::Keymap;
 use rapport::config::Config;
 use rapport::domain::warnings::{PaceWarning, Warnings};
 use rapport::domain::{BuyerStage, Engagement, MentionKind, Signals, Status};
-use rapport::store::detail::{Card, Detail, Mention, ThreadItem};
-use rapport::store::inbox::InboxRow;
+use rapport::model::detail::{Card, Detail, Mention, ThreadItem};
+use rapport::model::inbox::InboxRow;
+use rapport::store::command::StoreCmd;
+use rapport::store::command::{PageRequest, Reply};
 
 /// 2026-11-23 10:00 UTC, a Monday.
 pub const NOW: i64 = 1_795_428_000;
@@ -126,13 +127,13 @@ pub fn app(size: (u16, u16)) -> App {
     let request = page_request(&effects).expect("start loads a page");
     let rows = rows();
     let first = detail(&rows[0]);
-    app.update(Msg::Loaded(Loaded::Page { request, rows }));
-    app.update(Msg::Loaded(Loaded::Refreshed {
+    app.update(Msg::Loaded(Reply::Page { request, rows }));
+    app.update(Msg::Loaded(Reply::Refreshed {
         snoozed: 1,
         warnings: Box::new(warnings()),
         crossed: Vec::new(),
     }));
-    app.update(Msg::Loaded(Loaded::Detail {
+    app.update(Msg::Loaded(Reply::Detail {
         id: 1,
         detail: Some(Box::new(first)),
     }));
@@ -147,8 +148,8 @@ pub fn warnings() -> Warnings {
         due_soon: 1,
         done_today: 7,
         oldest_open_at: chrono::DateTime::from_timestamp(NOW - 3 * 3600, 0),
-        median_response_today_secs: Some(42 * 60),
-        median_target_today_secs: Some(60 * 60),
+        median_response_today_secs: Some(42.0 * 60.0),
+        median_target_today_secs: Some(3600.0),
         pace: Some(PaceWarning::Dropped {
             last_7_per_day: 4.0,
             prior_28_per_day: 9.5,

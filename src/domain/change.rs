@@ -1,0 +1,118 @@
+//! The changes the operator asks for, and what came of them: data, not sentences
+//! (the words are [`super::human`]'s).
+
+use super::{ActionKind, BuyerStage, Engagement};
+
+/// A change the operator asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    /// Queue a reply or a thank-you. Without `force`, a text (nearly) equal to one sent
+    /// to someone else recently is refused with [`Outcome::Duplicate`].
+    Reply {
+        mention_id: i64,
+        kind: ActionKind,
+        body: String,
+        force: bool,
+    },
+    Like {
+        mention_id: i64,
+    },
+    Dismiss {
+        mention_id: i64,
+    },
+    Snooze {
+        mention_id: i64,
+        until: i64,
+    },
+    TogglePowerUser {
+        person_id: i64,
+    },
+    Relationship {
+        person_id: i64,
+        stage: BuyerStage,
+        engagement: Engagement,
+    },
+    Note {
+        person_id: i64,
+        text: String,
+    },
+}
+
+impl Write {
+    /// The kind of action it is logged as.
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Write::Reply { kind, .. } => *kind,
+            Write::Like { .. } => ActionKind::Like,
+            Write::Dismiss { .. } => ActionKind::Dismiss,
+            Write::Snooze { .. } => ActionKind::Snooze,
+            Write::TogglePowerUser { .. } => ActionKind::Tag,
+            Write::Relationship { .. } => ActionKind::Segment,
+            Write::Note { .. } => ActionKind::Note,
+        }
+    }
+
+    /// The mention it acts on, if it acts on one.
+    pub fn mention_id(&self) -> Option<i64> {
+        match self {
+            Write::Reply { mention_id, .. }
+            | Write::Like { mention_id }
+            | Write::Dismiss { mention_id }
+            | Write::Snooze { mention_id, .. } => Some(*mention_id),
+            _ => None,
+        }
+    }
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Written.
+    Applied(Done),
+    /// Not written: this text went to `handle` on `at` already.
+    Duplicate {
+        handle: String,
+        body: String,
+        at: i64,
+    },
+}
+
+/// What a written change did, to whom (their handle, as stored).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Done {
+    /// A reply or thank-you is in the outbox.
+    Queued {
+        kind: ActionKind,
+        handle: String,
+    },
+    Liked {
+        handle: String,
+    },
+    Dismissed {
+        handle: String,
+    },
+    Snoozed {
+        handle: String,
+        until: i64,
+    },
+    PowerUser {
+        handle: String,
+        tagged: bool,
+    },
+    Relationship {
+        handle: String,
+        stage: BuyerStage,
+        engagement: Engagement,
+    },
+    NoteAdded {
+        handle: String,
+    },
+}
+
+/// What one undo step reverted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Undone {
+    pub kind: ActionKind,
+    pub mention_id: Option<i64>,
+    pub handle: String,
+}

@@ -1,0 +1,68 @@
+//! The detail pane and the person page: one mention in full, the conversation around
+//! it, and the author card.
+
+use crate::domain::{BuyerStage, Engagement, MentionKind, Signals, Status};
+
+/// One mention in full.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    pub id: i64,
+    pub platform: String,
+    pub external_id: String,
+    pub kind: MentionKind,
+    pub account: Option<String>,
+    pub body: String,
+    pub url: Option<String>,
+    pub created_at: i64,
+    pub due_at: i64,
+    pub status: Status,
+    pub snoozed_until: Option<i64>,
+    pub first_response_at: Option<i64>,
+    pub signals: Signals,
+}
+
+/// Who wrote it, and our history with them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    pub id: i64,
+    pub platform: String,
+    pub handle: String,
+    pub display_name: Option<String>,
+    pub followers: Option<i64>,
+    pub is_bot: bool,
+    pub buyer_stage: BuyerStage,
+    pub engagement: Engagement,
+    pub notes: String,
+    pub tags: Vec<String>,
+    /// Our last action toward them (reply, thank, like, note...), not undone.
+    pub last_contact: Option<i64>,
+    /// Mentions they wrote, ever and in the last 30 days.
+    pub conversations: i64,
+    pub conversations_30d: i64,
+}
+
+impl Card {
+    pub fn power_user(&self) -> bool {
+        self.tags.iter().any(|t| t == "power_user")
+    }
+}
+
+/// A message in the conversation: theirs or ours.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThreadItem {
+    pub at: i64,
+    /// Their handle, or our account ("us" when unknown).
+    pub who: String,
+    pub ours: bool,
+    pub body: String,
+    /// This is the mention the detail is about.
+    pub current: bool,
+}
+
+/// The detail pane's data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detail {
+    pub mention: Mention,
+    pub author: Card,
+    pub thread: Vec<ThreadItem>,
+}

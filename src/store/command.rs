@@ -1,0 +1,86 @@
+//! What the store thread is asked to do, and what it answers. The app sends [`StoreCmd`]s
+//! as effects; the terminal loop wraps each [`Reply`] into the app's message.
+
+use crate::domain::change::{Outcome, Undone, Write};
+use crate::domain::warnings::Warnings;
+use crate::model::detail::{Card, Detail};
+use crate::model::inbox::{Crossed, Direction, InboxRow, Listing};
+use crate::model::people::{Event, PeopleFilter, PersonRow};
+use crate::model::report::Report;
+
+/// A reply from the store thread.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// Rows for the inbox list; `request` echoes the request so stale pages are ignored.
+    Page {
+        request: PageRequest,
+        rows: Vec<InboxRow>,
+    },
+    Detail {
+        id: i64,
+        detail: Option<Box<Detail>>,
+    },
+    /// The refresh: counts, the response-time picture, and the items that passed
+    /// their target since the last refresh.
+    Refreshed {
+        snoozed: i64,
+        warnings: Box<Warnings>,
+        crossed: Vec<Crossed>,
+    },
+    Stats(Box<Report>),
+    Written(Outcome),
+    Undone(Option<Undone>),
+    People {
+        filter: PeopleFilter,
+        rows: Vec<PersonRow>,
+        append: bool,
+    },
+    Person {
+        card: Box<Card>,
+        history: Vec<Event>,
+    },
+    /// A store command failed; the text says what and what to do.
+    Failed(String),
+    /// Something the operator should know while a command is still under way.
+    Notice(String),
+}
+
+/// A page of the inbox list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageRequest {
+    pub listing: Listing,
+    /// The exclusive key to page from; None = from the top (or bottom, backward).
+    pub from: Option<(i64, i64)>,
+    pub dir: Direction,
+    pub limit: usize,
+    /// Replace the whole window (a reload) rather than extend it.
+    pub replace: bool,
+    /// A number that grows with each request, so a late answer to an older one
+    /// cannot overwrite a newer one.
+    pub seq: u64,
+}
+
+/// A command for the store thread.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoreCmd {
+    Page(PageRequest),
+    Detail(i64),
+    /// Wake snoozed items, then send counts, warnings and the items whose target ran
+    /// out after `crossed_after` (none on the first refresh).
+    Refresh {
+        crossed_after: Option<i64>,
+    },
+    /// The stats view's figures for mentions written since then.
+    Stats {
+        since: i64,
+    },
+    Write(Write),
+    Undo,
+    People {
+        filter: PeopleFilter,
+        from: Option<(i64, i64)>,
+        limit: usize,
+        append: bool,
+    },
+    Person(i64),
+}
