@@ -63,9 +63,12 @@ fn bench(c: &mut Criterion) {
             let mut conn = rapport::store::open(&path).expect("open");
             let keymap = Keymap::build(&config.keys).expect("keymap");
             let mut app = App::new(config.clone(), keymap, now, size);
+            let theme = rapport::ui::theme::Theme::of(&app);
             let effects = app.start();
             run_effects(&mut app, &mut conn, &config, effects, now);
-            terminal.draw(|f| rapport::ui::draw(f, &app)).expect("draw");
+            terminal
+                .draw(|f| rapport::ui::draw(f, &app, &theme))
+                .expect("draw");
             assert!(app.selected_detail().is_some());
         })
     });
@@ -73,6 +76,7 @@ fn bench(c: &mut Criterion) {
     let mut conn = rapport::store::open(&path).expect("open");
     let keymap = Keymap::build(&config.keys).expect("keymap");
     let mut app = App::new(config.clone(), keymap, now, size);
+    let theme = rapport::ui::theme::Theme::of(&app);
     let effects = app.start();
     run_effects(&mut app, &mut conn, &config, effects, now);
 
@@ -80,7 +84,9 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let effects = app.update(key(KeyCode::Char('j')));
             run_effects(&mut app, &mut conn, &config, effects, now);
-            terminal.draw(|f| rapport::ui::draw(f, &app)).expect("draw");
+            terminal
+                .draw(|f| rapport::ui::draw(f, &app, &theme))
+                .expect("draw");
         })
     });
 
@@ -88,7 +94,9 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let effects = app.update(key(KeyCode::PageDown));
             run_effects(&mut app, &mut conn, &config, effects, now);
-            terminal.draw(|f| rapport::ui::draw(f, &app)).expect("draw");
+            terminal
+                .draw(|f| rapport::ui::draw(f, &app, &theme))
+                .expect("draw");
         })
     });
 
@@ -112,7 +120,9 @@ fn bench(c: &mut Criterion) {
 
     c.bench_function("one frame (200x50)", |b| {
         b.iter(|| {
-            terminal.draw(|f| rapport::ui::draw(f, &app)).expect("draw");
+            terminal
+                .draw(|f| rapport::ui::draw(f, &app, &theme))
+                .expect("draw");
         })
     });
 }

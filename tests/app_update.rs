@@ -115,7 +115,7 @@ fn enter_takes_the_suggestion() {
     app.update(code(KeyCode::Enter));
     let c = app.compose.as_ref().expect("compose opened");
     assert_eq!(c.kind, ActionKind::Reply);
-    assert_eq!(app.mode(), "compose");
+    assert_eq!(app.mode(), rapport::app::action::Mode::Compose);
 }
 
 #[test]

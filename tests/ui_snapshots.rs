@@ -16,7 +16,9 @@ const SIZES: [(u16, u16); 2] = [(80, 24), (200, 50)];
 
 fn render(app: &App) -> String {
     let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    terminal.draw(|f| rapport::ui::draw(f, app)).unwrap();
+    terminal
+        .draw(|f| rapport::ui::draw(f, app, &rapport::ui::theme::Theme::of(app)))
+        .unwrap();
     terminal.backend().to_string()
 }
 

@@ -77,6 +77,50 @@ actions! {
 /// The screens and popups that have their own key table (plus `global`).
 pub const MODES: &[&str] = &["global", "inbox", "people", "person", "stats", "compose"];
 
+/// A key table: one per screen, the compose pane's, and the global one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Mode {
+    Global,
+    Inbox,
+    People,
+    Person,
+    Stats,
+    Compose,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 6] = [
+        Mode::Global,
+        Mode::Inbox,
+        Mode::People,
+        Mode::Person,
+        Mode::Stats,
+        Mode::Compose,
+    ];
+
+    /// Its name in `[keys.NAME]`.
+    pub fn as_str(self) -> &'static str {
+        MODES[self as usize]
+    }
+
+    pub fn parse(name: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+
+    /// The tables a key is looked up in, in order: the mode's own, then the global
+    /// one, except while composing, when every key the pane does not bind is text.
+    pub fn tables(self) -> &'static [Mode] {
+        match self {
+            Mode::Compose => &[Mode::Compose],
+            Mode::Global => &[Mode::Global],
+            Mode::Inbox => &[Mode::Inbox, Mode::Global],
+            Mode::People => &[Mode::People, Mode::Global],
+            Mode::Person => &[Mode::Person, Mode::Global],
+            Mode::Stats => &[Mode::Stats, Mode::Global],
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

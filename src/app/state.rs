@@ -1,6 +1,7 @@
 //! The app's state: what the screen shows and what the operator is in the middle of.
 //! It holds only the visible window of the inbox, never the whole table.
 
+use super::action::Mode;
 use super::compose::Compose;
 use super::list::InboxWindow;
 use crate::config::keys::{Key, Keymap};
@@ -144,7 +145,7 @@ pub struct App {
     /// The tick when the notice was set; it gives way to the key hints after a while.
     pub notice_tick: u64,
     pub quitting: bool,
-    /// A tick changed what is on screen (a pending key resolved): draw again.
+    /// What is on screen changed: draw again (see `needs_redraw`).
     pub redraw: bool,
     /// NO_COLOR was set.
     pub no_color: bool,
@@ -181,21 +182,21 @@ impl App {
             ticks: 0,
             notice_tick: 0,
             quitting: false,
-            redraw: false,
+            redraw: true,
             no_color: false,
         }
     }
 
     /// The key table in force.
-    pub fn mode(&self) -> &'static str {
+    pub fn mode(&self) -> Mode {
         if self.compose.is_some() {
-            return "compose";
+            return Mode::Compose;
         }
         match self.view {
-            View::Inbox => "inbox",
-            View::People => "people",
-            View::Person => "person",
-            View::Stats => "stats",
+            View::Inbox => Mode::Inbox,
+            View::People => Mode::People,
+            View::Person => Mode::Person,
+            View::Stats => Mode::Stats,
         }
     }
 

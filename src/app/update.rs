@@ -21,6 +21,7 @@ impl App {
 
     /// Applies one message.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let is_tick = matches!(msg, Msg::Tick(_));
         let effects = match msg {
             Msg::Key(key) => self.on_key(key),
             Msg::Paste(text) => self.on_paste(&text),
@@ -48,7 +49,18 @@ impl App {
             .scroll_into_view(crate::app::layout::list_height(self.size));
         self.people
             .scroll_into_view(crate::app::layout::people_height(self.size));
+        // A tick changes the screen when it did something, and every 10 s as waiting
+        // times move; any other message may change anything.
+        if !is_tick || !effects.is_empty() || self.ticks.is_multiple_of(20) || self.notice.is_some()
+        {
+            self.redraw = true;
+        }
         effects
+    }
+
+    /// Whether the screen changed since the last call: the event loop draws only then.
+    pub fn needs_redraw(&mut self) -> bool {
+        std::mem::take(&mut self.redraw)
     }
 
     fn on_tick(&mut self, now: i64) -> Vec<Effect> {
@@ -85,7 +97,7 @@ impl App {
             return self.popup_key(event, key);
         }
         if self.compose.is_some() {
-            return match self.keymap.resolve("compose", &[key]) {
+            return match self.keymap.resolve(super::action::Mode::Compose, &[key]) {
                 Resolved::Action(a) => self.act(a),
                 _ => {
                     if let Some(c) = self.compose.as_mut() {

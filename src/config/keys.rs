@@ -3,7 +3,7 @@
 //! defaults). A bad key, an unknown action or two spellings of one key in a table are
 //! named errors.
 
-use crate::app::action::{Action, MODES};
+use crate::app::action::{Action, Mode, MODES};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -149,16 +149,6 @@ fn chord_text(chord: &[Key]) -> String {
         .join(" ")
 }
 
-/// The tables a mode reads: its own, then the global one, except while composing,
-/// when every unbound key is text.
-fn tables(mode: &str) -> [&str; 2] {
-    if mode == "compose" {
-        [mode, mode]
-    } else {
-        [mode, "global"]
-    }
-}
-
 /// What a key press means in a mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resolved {
@@ -171,7 +161,7 @@ pub enum Resolved {
 /// The bindings of every mode.
 #[derive(Debug, Clone, Default)]
 pub struct Keymap {
-    modes: BTreeMap<String, Vec<(Chord, Action)>>,
+    modes: BTreeMap<Mode, Vec<(Chord, Action)>>,
 }
 
 impl Keymap {
@@ -181,12 +171,12 @@ impl Keymap {
     ) -> Result<Keymap, (String, String)> {
         let mut modes = BTreeMap::new();
         for (mode, table) in tables {
-            if !MODES.contains(&mode.as_str()) {
+            let Some(mode_key) = Mode::parse(mode) else {
                 return Err((
                     format!("keys.{mode}"),
                     format!("is not a mode; modes are {}", MODES.join(", ")),
                 ));
-            }
+            };
             let mut bindings: Vec<(Chord, Action, &str)> = Vec::new();
             for (keys, action) in table {
                 let at = format!("keys.{mode}.\"{keys}\"");
@@ -211,15 +201,15 @@ impl Keymap {
                 bindings.push((chord, action, keys));
             }
             let list = bindings.into_iter().map(|(c, a, _)| (c, a)).collect();
-            modes.insert(mode.clone(), list);
+            modes.insert(mode_key, list);
         }
         Ok(Keymap { modes })
     }
 
     /// What `keys` (pending keys plus the new one) mean in `mode`, then globally.
-    pub fn resolve(&self, mode: &str, keys: &[Key]) -> Resolved {
+    pub fn resolve(&self, mode: Mode, keys: &[Key]) -> Resolved {
         let mut pending = false;
-        for table in tables(mode) {
+        for table in mode.tables() {
             let Some(list) = self.modes.get(table) else {
                 continue;
             };
@@ -248,10 +238,10 @@ impl Keymap {
 
     /// The action of exactly `keys`, ignoring longer bindings (for a pending key that
     /// timed out or was followed by something else).
-    pub fn exact(&self, mode: &str, keys: &[Key]) -> Option<Action> {
-        tables(mode).iter().find_map(|t| {
+    pub fn exact(&self, mode: Mode, keys: &[Key]) -> Option<Action> {
+        mode.tables().iter().find_map(|t| {
             self.modes
-                .get(*t)?
+                .get(t)?
                 .iter()
                 .find(|(c, _)| c.as_slice() == keys)
                 .map(|(_, a)| *a)
@@ -259,19 +249,17 @@ impl Keymap {
     }
 
     /// The bindings of a mode as ("key", action), for the help and the key hints.
-    pub fn bindings(&self, mode: &str) -> Vec<(String, Action)> {
+    pub fn bindings(&self, mode: Mode) -> Vec<(String, Action)> {
         self.modes
-            .get(mode)
+            .get(&mode)
             .map(|l| l.iter().map(|(c, a)| (chord_text(c), *a)).collect())
             .unwrap_or_default()
     }
 
     /// The keys bound to `action` in `mode` or globally, in table order.
-    pub fn keys_for(&self, mode: &str, action: Action) -> Vec<String> {
+    pub fn keys_for(&self, mode: Mode, action: Action) -> Vec<String> {
         let mut keys: Vec<String> = Vec::new();
-        let [own, other] = tables(mode);
-        let second = (other != own).then_some(other);
-        for table in std::iter::once(own).chain(second) {
+        for table in mode.tables() {
             for (c, a) in self.modes.get(table).into_iter().flatten() {
                 if *a == action {
                     keys.push(chord_text(c));
@@ -316,18 +304,21 @@ mod tests {
     fn g_waits_for_a_second_g() {
         let m = map();
         let g = Key::char('g');
-        assert_eq!(m.resolve("inbox", &[g]), Resolved::Pending);
-        assert_eq!(m.resolve("inbox", &[g, g]), Resolved::Action(Action::Top));
-        assert_eq!(m.exact("inbox", &[g]), Some(Action::EditRelationship));
+        assert_eq!(m.resolve(Mode::Inbox, &[g]), Resolved::Pending);
         assert_eq!(
-            m.resolve("inbox", &[Key::char('r')]),
+            m.resolve(Mode::Inbox, &[g, g]),
+            Resolved::Action(Action::Top)
+        );
+        assert_eq!(m.exact(Mode::Inbox, &[g]), Some(Action::EditRelationship));
+        assert_eq!(
+            m.resolve(Mode::Inbox, &[Key::char('r')]),
             Resolved::Action(Action::Reply)
         );
         assert_eq!(
-            m.resolve("inbox", &[Key::char('q')]),
+            m.resolve(Mode::Inbox, &[Key::char('q')]),
             Resolved::Action(Action::Quit)
         );
-        assert_eq!(m.resolve("inbox", &[Key::char('z')]), Resolved::Unbound);
+        assert_eq!(m.resolve(Mode::Inbox, &[Key::char('z')]), Resolved::Unbound);
     }
 
     #[test]
@@ -361,9 +352,9 @@ mod tests {
             .insert("g".into(), "none".into());
         let m = Keymap::build(&keys).unwrap();
         // With the single g gone, "g g" still works and g alone only waits.
-        assert_eq!(m.exact("inbox", &[Key::char('g')]), None);
+        assert_eq!(m.exact(Mode::Inbox, &[Key::char('g')]), None);
         assert_eq!(
-            m.resolve("inbox", &[Key::char('g'), Key::char('g')]),
+            m.resolve(Mode::Inbox, &[Key::char('g'), Key::char('g')]),
             Resolved::Action(Action::Top)
         );
     }

@@ -176,7 +176,9 @@ impl Colors {
 }
 
 impl Config {
-    /// The embedded defaults. They are tested to parse and validate.
+    /// The embedded defaults. They are tested to parse and validate, so the panic
+    /// below can only fire in a build whose own tests failed.
+    #[allow(clippy::panic)]
     pub fn defaults() -> Config {
         load_str(DEFAULT_TOML, "<built-in defaults>").unwrap_or_else(|e| {
             // Unreachable in a tested build: the defaults are covered by a unit test.

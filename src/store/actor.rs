@@ -3,6 +3,7 @@
 //! command sender lets it finish what is queued (no reply is lost on quit) and stop.
 
 use super::command::{Reply, StoreCmd};
+use super::error::StoreError;
 use crate::config::Config;
 use crossbeam_channel::Receiver;
 use rusqlite::Connection;
@@ -61,10 +62,13 @@ fn run_patiently(
     let is_write = matches!(cmd, StoreCmd::Write(_) | StoreCmd::Undo);
     let mut attempt = 0;
     loop {
-        match run(conn, config, cache, cmd.clone(), clock()) {
+        let error = match run(conn, config, cache, cmd.clone(), clock()) {
             Ok(loaded) => return loaded,
+            Err(e) => StoreError::classify(e),
+        };
+        match error {
             // Each attempt has already waited the busy timeout.
-            Err(e) if is_write && is_busy(&e) && attempt < WRITE_ATTEMPTS => {
+            StoreError::Busy if is_write && attempt < WRITE_ATTEMPTS => {
                 attempt += 1;
                 if attempt == 1 {
                     replies.send(Reply::Notice(
@@ -72,31 +76,16 @@ fn run_patiently(
                     ));
                 }
             }
-            Err(e) => {
-                tracing::warn!("store command failed: {e:#}");
-                return Reply::Failed(explain(&e));
+            StoreError::Busy => {
+                return Reply::Failed(
+                    "the database stayed busy for two minutes (an import or another rapport is writing); nothing was changed, try again".into(),
+                )
+            }
+            e => {
+                tracing::warn!("store command failed: {e}");
+                return Reply::Failed(e.to_string());
             }
         }
-    }
-}
-
-fn is_busy(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<rusqlite::Error>().is_some_and(|r| {
-            matches!(
-                r.sqlite_error_code(),
-                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-            )
-        })
-    })
-}
-
-/// An error in words for the status bar.
-fn explain(e: &anyhow::Error) -> String {
-    if is_busy(e) {
-        "the database stayed busy for two minutes (an import or another rapport is writing); nothing was changed, try again".into()
-    } else {
-        format!("{e:#}")
     }
 }
 

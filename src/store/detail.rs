@@ -1,7 +1,7 @@
 //! Everything the detail pane shows about one mention: the whole text, the
 //! conversation around it, and the author card.
 
-use crate::domain::{BuyerStage, Engagement, MentionKind, Signals, Status};
+use crate::domain::Signals;
 use crate::model::detail::{Card, Detail, Mention, ThreadItem};
 use anyhow::{Context, Result};
 use rusqlite::{Connection, OptionalExtension};
@@ -90,20 +90,18 @@ fn mention(conn: &Connection, id: i64) -> Result<Option<(Mention, i64, Option<St
     )?;
     let found = stmt
         .query_row([id], |r| {
-            let kind: String = r.get(3)?;
-            let status: String = r.get(9)?;
             Ok((
                 Mention {
                     id: r.get(0)?,
                     platform: r.get(1)?,
                     external_id: r.get(2)?,
-                    kind: kind.parse().unwrap_or(MentionKind::Mention),
+                    kind: r.get(3)?,
                     account: r.get(4)?,
                     body: r.get(5)?,
                     url: r.get(6)?,
                     created_at: r.get(7)?,
                     due_at: r.get(8)?,
-                    status: status.parse().unwrap_or(Status::Open),
+                    status: r.get(9)?,
                     snoozed_until: r.get(10)?,
                     first_response_at: r.get(11)?,
                     signals: Signals {
@@ -131,8 +129,6 @@ pub fn card(conn: &Connection, id: i64, now: i64) -> Result<Option<Card>> {
     )?;
     let card = stmt
         .query_row(rusqlite::params![id, now - 30 * 86_400], |r| {
-            let stage: String = r.get(6)?;
-            let engagement: String = r.get(7)?;
             Ok(Card {
                 id: r.get(0)?,
                 platform: r.get(1)?,
@@ -140,8 +136,8 @@ pub fn card(conn: &Connection, id: i64, now: i64) -> Result<Option<Card>> {
                 display_name: r.get(3)?,
                 followers: r.get(4)?,
                 is_bot: r.get(5)?,
-                buyer_stage: stage.parse().unwrap_or(BuyerStage::Unknown),
-                engagement: engagement.parse().unwrap_or(Engagement::Unknown),
+                buyer_stage: r.get(6)?,
+                engagement: r.get(7)?,
                 notes: r.get(8)?,
                 tags: Vec::new(),
                 last_contact: r.get(9)?,

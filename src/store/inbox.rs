@@ -5,7 +5,6 @@
 
 use crate::domain::query::Query;
 use crate::domain::target;
-use crate::domain::{MentionKind, Status};
 use crate::model::inbox::{Direction, InboxRow, Listing};
 use anyhow::{Context, Result};
 use rusqlite::types::Value;
@@ -17,21 +16,19 @@ const COLUMNS: &str = "m.id, m.rank, m.created_at, m.due_at, m.platform, m.kind,
     substr(m.body, 1, 300), m.status";
 
 fn row(r: &Row<'_>) -> rusqlite::Result<InboxRow> {
-    let kind: String = r.get(5)?;
-    let status: String = r.get(11)?;
     Ok(InboxRow {
         id: r.get(0)?,
         rank: r.get(1)?,
         created_at: r.get(2)?,
         due_at: r.get(3)?,
         platform: r.get(4)?,
-        kind: kind.parse().unwrap_or(MentionKind::Mention),
+        kind: r.get(5)?,
         author_id: r.get(6)?,
         handle: r.get(7)?,
         power_user: r.get(8)?,
         segment: r.get(9)?,
         preview: r.get(10)?,
-        status: status.parse().unwrap_or(Status::Open),
+        status: r.get(11)?,
     })
 }
 

@@ -10,6 +10,7 @@ mod bulk;
 pub mod command;
 pub mod detail;
 mod duplicates;
+pub mod error;
 pub mod export;
 pub mod import;
 mod import_people;
@@ -21,6 +22,7 @@ pub mod report;
 pub mod seed;
 pub mod stats;
 mod undo;
+mod values;
 pub mod warnings;
 
 use anyhow::{Context, Result};
@@ -94,18 +96,10 @@ pub fn wake_snoozed_in(path: &Path, now: i64) -> Result<()> {
         Err(_) => return Ok(()),
     };
     configure(&conn).with_context(|| format!("configuring the database {}", path.display()))?;
-    match inbox::wake_snoozed(&conn, now) {
-        Ok(_) => Ok(()),
-        Err(e) if is_read_only(&e) => Ok(()),
-        Err(e) => Err(e),
+    match inbox::wake_snoozed(&conn, now).map_err(error::StoreError::classify) {
+        Ok(_) | Err(error::StoreError::ReadOnly) => Ok(()),
+        Err(e) => Err(e.into()),
     }
-}
-
-fn is_read_only(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<rusqlite::Error>()
-            .is_some_and(|r| r.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly))
-    })
 }
 
 /// Whether the file at `path` is a demo database, read without changing it.

@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::domain::pace::{self, ReplyDays};
 use crate::domain::sla::Schedule;
 use crate::domain::warnings::Warnings;
-use crate::domain::{figures, target, MentionKind};
+use crate::domain::{figures, target};
 use crate::model::inbox::Crossed;
 use anyhow::Result;
 use chrono::Duration;
@@ -157,12 +157,11 @@ pub fn replies_per_day(
 }
 
 fn crossed_row(r: &Row<'_>) -> rusqlite::Result<Crossed> {
-    let kind: String = r.get(3)?;
     Ok(Crossed {
         id: r.get(0)?,
         handle: r.get(1)?,
         platform: r.get(2)?,
-        kind: kind.parse().unwrap_or(MentionKind::Mention),
+        kind: r.get(3)?,
         due_at: r.get(4)?,
     })
 }

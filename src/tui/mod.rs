@@ -47,6 +47,7 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
     let size = crossterm::terminal::size().context("reading the terminal size")?;
     let mut app = App::new(config.clone(), keymap, now(), size);
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = crate::ui::theme::Theme::of(&app);
 
     let mut guard = terminal::Guard::new().context("setting up the terminal")?;
     let paused = Arc::new(AtomicBool::new(false));
@@ -54,7 +55,6 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
     input::spawn_signals(msg_tx.clone()).context("listening for signals")?;
 
     let mut effects = app.start();
-    let mut dirty = true;
     let mut next_tick = Instant::now() + TICK;
     'outer: loop {
         for effect in effects.drain(..) {
@@ -83,10 +83,10 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
                 }
             }
         }
-        if dirty {
+        if app.needs_redraw() {
             guard
                 .terminal
-                .draw(|f| crate::ui::draw(f, &app))
+                .draw(|f| crate::ui::draw(f, &app, &theme))
                 .context("drawing")?;
         }
         let wait = next_tick.saturating_duration_since(Instant::now());
@@ -98,18 +98,11 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
             }
             Err(RecvTimeoutError::Disconnected) => break,
         };
-        let is_tick = matches!(msg, Msg::Tick(_));
         effects = app.update(msg);
         // Take everything already waiting before drawing once.
         while let Ok(msg) = msg_rx.try_recv() {
             effects.extend(app.update(msg));
         }
-        // A tick redraws when it changed something, and every 10 s as waiting times move.
-        dirty = !is_tick
-            || !effects.is_empty()
-            || std::mem::take(&mut app.redraw)
-            || app.ticks.is_multiple_of(20)
-            || app.notice.is_some();
     }
     // Let the store finish queued writes before the process ends.
     drop(cmd_tx);

@@ -74,7 +74,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), context);
     frame.render_widget(&c.text, editor);
-    let keys = |a| app.keymap.keys_for("compose", a).join("/");
+    let keys = |a| {
+        app.keymap
+            .keys_for(crate::app::action::Mode::Compose, a)
+            .join("/")
+    };
     let footer_line = match &c.error {
         Some(e) => Line::styled(e.clone(), theme.warning),
         None => Line::styled(

@@ -127,7 +127,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
     if let Some(s) = app.suggestion() {
         let key = app
             .keymap
-            .keys_for("inbox", crate::app::Action::TakeSuggestion)
+            .keys_for(
+                crate::app::action::Mode::Inbox,
+                crate::app::Action::TakeSuggestion,
+            )
             .into_iter()
             .next()
             .unwrap_or_else(|| "take_suggestion".into());

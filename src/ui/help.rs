@@ -13,14 +13,12 @@ use ratatui::Frame;
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, scroll: u16) {
     let mode = app.mode();
     let mut lines = Vec::new();
-    let tables: &[&str] = if mode == "compose" {
-        &["compose"]
-    } else {
-        &[mode, "global"]
-    };
-    for table in tables {
-        lines.push(Line::styled(format!("{table} keys"), theme.accent));
-        let bindings = app.keymap.bindings(table);
+    for table in mode.tables() {
+        lines.push(Line::styled(
+            format!("{} keys", table.as_str()),
+            theme.accent,
+        ));
+        let bindings = app.keymap.bindings(*table);
         for action in Action::ALL {
             let keys: Vec<&str> = bindings
                 .iter()

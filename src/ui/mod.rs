@@ -19,11 +19,11 @@ use ratatui::layout::Alignment;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-/// Draws the whole screen.
-pub fn draw(frame: &mut Frame, app: &App) {
+/// Draws the whole screen with `theme` (built once, at start-up: [`theme::Theme::of`]).
+pub fn draw(frame: &mut Frame, app: &App, theme: &theme::Theme) {
+    let theme = *theme;
     let area = frame.area();
     let size = (area.width, area.height);
-    let theme = theme::Theme::new(&app.config.colors, app.no_color);
     if layout::too_small(size) {
         let text = format!(
             "Enlarge the terminal to at least {}x{} (now {}x{}).",

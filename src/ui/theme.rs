@@ -21,6 +21,11 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// The theme of `app`'s config and colour setting.
+    pub fn of(app: &crate::app::App) -> Theme {
+        Theme::new(&app.config.colors, app.no_color)
+    }
+
     pub fn new(colors: &Colors, no_color: bool) -> Theme {
         if no_color {
             let plain = Style::default();
