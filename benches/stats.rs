@@ -17,7 +17,7 @@ fn bench(c: &mut Criterion) {
     let now = chrono::Utc::now().timestamp();
     let mut conn = rapport::store::open(&path).expect("open");
     let mut cache = rapport::store::actor::Cache::default();
-    let since = rapport::store::report::default_since(&config, now);
+    let since = rapport::domain::figures::default_since(&config.working_hours, now);
     let mentions: i64 = conn
         .query_row(
             "SELECT COUNT(*) FROM mentions WHERE created_at >= ?1",

@@ -9,8 +9,8 @@ use rapport::app::{Effect, Msg};
 use rapport::domain::change::{Done, Outcome, Write};
 use rapport::domain::ActionKind;
 use rapport::model::inbox::Listing;
-use rapport::store::command::Reply;
-use rapport::store::command::StoreCmd;
+use rapport::model::people::PeopleFilter;
+use rapport::store::command::{PageRequest, Reply, StoreCmd};
 
 fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
@@ -296,7 +296,12 @@ fn undo_and_views() {
     assert_eq!(app.view, View::People);
     assert!(matches!(
         effects[..],
-        [Effect::Store(StoreCmd::People { append: false, .. })]
+        [Effect::Store(StoreCmd::People(PageRequest {
+            listing: PeopleFilter::All,
+            from: None,
+            replace: true,
+            ..
+        }))]
     ));
     app.update(key('S'));
     assert_eq!(app.view, View::Stats);
@@ -393,11 +398,50 @@ fn crossing_items_are_announced_with_the_bell_and_command_when_configured() {
 fn the_stats_view_asks_for_the_last_30_days() {
     let mut app = fixtures::app((120, 40));
     let effects = app.update(key('S'));
-    let since = rapport::store::report::default_since(&app.config, NOW);
+    let since = rapport::domain::figures::default_since(&app.config.working_hours, NOW);
     assert_eq!(effects, [Effect::Store(StoreCmd::Stats { since })]);
     assert_eq!(
         NOW - since,
         29 * 86_400 + 10 * 3600,
         "from midnight 29 days before today"
     );
+}
+
+#[test]
+fn the_people_list_is_a_window_of_at_most_two_pages() {
+    use rapport::app::list::PAGE;
+    use rapport::model::people::PersonRow;
+    let mut app = fixtures::app((120, 40));
+    let mut request = fixtures::people_request(&app.update(key('P'))).expect("first page");
+    let mut next_id = 0;
+    // Page down through ten pages of people, answering every request as the store would.
+    for _ in 0..10 {
+        let rows: Vec<PersonRow> = (0..PAGE)
+            .map(|_| {
+                next_id += 1;
+                PersonRow {
+                    id: next_id,
+                    platform: "x".into(),
+                    handle: format!("p{next_id}"),
+                    followers: None,
+                    power_user: false,
+                    buyer_stage: "unknown".into(),
+                    last_seen: 1_000_000 - next_id,
+                    last_contact: None,
+                }
+            })
+            .collect();
+        let mut effects = app.update(Msg::Loaded(Reply::People { request, rows }));
+        while effects.is_empty() {
+            effects = app.update(key('j'));
+        }
+        request = fixtures::people_request(&effects).expect("the next page");
+        assert!(
+            app.people.rows.len() <= 2 * PAGE,
+            "{}",
+            app.people.rows.len()
+        );
+    }
+    assert!(app.people.rows.len() <= 2 * PAGE);
+    assert!(app.people.start.is_some(), "the window moved past the top");
 }

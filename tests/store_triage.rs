@@ -71,6 +71,45 @@ fn keyset_pages_walk_the_queue_in_order_both_ways() {
 }
 
 #[test]
+fn people_pages_walk_everyone_in_order_both_ways() {
+    use rapport::model::people::PeopleFilter;
+    use rapport::store::people;
+    let (_dir, conn, config) = demo(600);
+    let expected: Vec<i64> = conn
+        .prepare("SELECT id FROM people ORDER BY last_seen DESC, id DESC")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(expected.len() > 20, "{}", expected.len());
+    let stale = config.people.stale_after_days;
+    let walk = |dir: Direction| {
+        let mut seen = Vec::new();
+        let mut from = None;
+        loop {
+            let rows = people::page(&conn, PeopleFilter::All, from, dir, 7, NOW, stale).unwrap();
+            if rows.is_empty() {
+                break;
+            }
+            let edge = match dir {
+                Direction::Forward => rows.last().unwrap(),
+                Direction::Backward => rows.first().unwrap(),
+            };
+            from = Some((edge.last_seen, edge.id));
+            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+            match dir {
+                Direction::Forward => seen.extend(ids),
+                Direction::Backward => seen.splice(0..0, ids).for_each(drop),
+            }
+        }
+        seen
+    };
+    assert_eq!(walk(Direction::Forward), expected);
+    assert_eq!(walk(Direction::Backward), expected);
+}
+
+#[test]
 fn search_pages_newest_first_with_filters() {
     let (_dir, conn, _) = demo(800);
     let q = Query::parse("coffee").unwrap();

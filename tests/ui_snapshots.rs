@@ -7,7 +7,7 @@ use common::fixtures::{self, NOW};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rapport::app::{App, Msg};
 use rapport::domain::{BuyerStage, Engagement};
-use rapport::model::people::{Event, PeopleFilter, PersonRow};
+use rapport::model::people::{Event, PersonRow};
 use rapport::store::command::Reply;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -123,15 +123,14 @@ fn person_row(id: i64, handle: &str, power: bool) -> PersonRow {
 fn people_list() {
     check("people", |size| {
         let mut app = fixtures::app(size);
-        app.update(key('P'));
+        let request = fixtures::people_request(&app.update(key('P'))).expect("people asked for");
         app.update(Msg::Loaded(Reply::People {
-            filter: PeopleFilter::All,
+            request,
             rows: vec![
                 person_row(1, "ana_bell", true),
                 person_row(2, "marcus.roasts", false),
                 person_row(3, "café_李", false),
             ],
-            append: false,
         }));
         app
     });
@@ -141,14 +140,13 @@ fn people_list() {
 fn person_page() {
     check("person", |size| {
         let mut app = fixtures::app(size);
-        app.update(key('P'));
+        let request = fixtures::people_request(&app.update(key('P'))).expect("people asked for");
         let mut card = fixtures::detail(&fixtures::rows()[1]).author;
         card.buyer_stage = BuyerStage::PotentialBuyer;
         card.engagement = Engagement::Discounts;
         app.update(Msg::Loaded(Reply::People {
-            filter: PeopleFilter::All,
+            request,
             rows: vec![person_row(102, "marcus.roasts", true)],
-            append: false,
         }));
         app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
         app.update(Msg::Loaded(Reply::Person {
@@ -193,7 +191,7 @@ fn demo_report() -> rapport::model::report::Report {
     let now = chrono::DateTime::from_timestamp(NOW, 0).unwrap();
     rapport::commands::demo::build(&ctx, &db, 1200, now).unwrap();
     let conn = rapport::store::open(&db).unwrap();
-    let since = rapport::store::report::default_since(&config, NOW);
+    let since = rapport::domain::figures::default_since(&config.working_hours, NOW);
     rapport::store::report::report(&conn, &config, since, NOW).unwrap()
 }
 

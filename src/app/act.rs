@@ -37,12 +37,14 @@ impl App {
             }
             Action::Stats => {
                 self.view = View::Stats;
-                let since = crate::store::report::default_since(&self.config, self.now);
+                self.stats.scroll = 0;
+                let since =
+                    crate::domain::figures::default_since(&self.config.working_hours, self.now);
                 return vec![Effect::Store(StoreCmd::Stats { since })];
             }
             Action::People => {
                 self.view = View::People;
-                return vec![self.load_people(false)];
+                return vec![self.load_people()];
             }
             Action::Inbox => {
                 self.view = View::Inbox;
@@ -57,10 +59,10 @@ impl App {
             View::Stats => {
                 match action {
                     Action::Down | Action::PageDown => {
-                        self.stats_scroll = self.stats_scroll.saturating_add(3)
+                        self.stats.scroll = self.stats.scroll.saturating_add(3)
                     }
                     Action::Up | Action::PageUp => {
-                        self.stats_scroll = self.stats_scroll.saturating_sub(3)
+                        self.stats.scroll = self.stats.scroll.saturating_sub(3)
                     }
                     Action::Back => self.view = View::Inbox,
                     _ => {}
@@ -95,11 +97,11 @@ impl App {
         let page = crate::app::layout::list_height(self.size).max(1) as isize;
         match action {
             Action::Down if self.focus == Pane::Detail => {
-                self.detail_scroll = self.detail_scroll.saturating_add(1);
+                self.detail.scroll = self.detail.scroll.saturating_add(1);
                 Vec::new()
             }
             Action::Up if self.focus == Pane::Detail => {
-                self.detail_scroll = self.detail_scroll.saturating_sub(1);
+                self.detail.scroll = self.detail.scroll.saturating_sub(1);
                 Vec::new()
             }
             Action::Down => self.move_cursor(1),

@@ -1,18 +1,68 @@
-//! The inbox list as a window onto the listing: a few hundred rows around the cursor,
-//! extended a page at a time by keyset as the cursor nears either end, and reloaded in
-//! place (from the same key) when the data changes.
+//! A list as a window onto a listing (the inbox, the people): a few hundred rows around
+//! the cursor, extended a page at a time by keyset as the cursor nears either end, and
+//! reloaded in place (from the same key) when the data changes. The state never holds
+//! the whole table, whatever its size.
 
 use crate::model::inbox::{Direction, InboxRow, Listing};
+use crate::model::people::{PeopleFilter, PersonRow};
 use crate::store::command::PageRequest;
 
 /// Rows per page; the window holds at most two pages.
 pub const PAGE: usize = 200;
 
+/// What a window lists, and how its rows are keyed for paging.
+pub trait Order: Clone + PartialEq + Default + std::fmt::Debug {
+    type Row: Clone + std::fmt::Debug;
+    /// The row's own key in the listing's order.
+    fn key(&self, row: &Self::Row) -> (i64, i64);
+    /// The exclusive key just before `row`, so a forward page from it starts at `row`.
+    fn key_before(&self, row: &Self::Row) -> (i64, i64);
+    fn id(row: &Self::Row) -> i64;
+}
+
+impl Order for Listing {
+    type Row = InboxRow;
+    fn key(&self, row: &InboxRow) -> (i64, i64) {
+        match self {
+            Listing::Queue => (row.rank, row.id),
+            Listing::Search(_) => (row.id, 0),
+        }
+    }
+    fn key_before(&self, row: &InboxRow) -> (i64, i64) {
+        match self {
+            Listing::Queue => (row.rank, row.id - 1),
+            Listing::Search(_) => (row.id + 1, 0),
+        }
+    }
+    fn id(row: &InboxRow) -> i64 {
+        row.id
+    }
+}
+
+/// People page most recently seen first: by (last_seen, id) descending.
+impl Order for PeopleFilter {
+    type Row = PersonRow;
+    fn key(&self, row: &PersonRow) -> (i64, i64) {
+        (row.last_seen, row.id)
+    }
+    fn key_before(&self, row: &PersonRow) -> (i64, i64) {
+        (row.last_seen, row.id + 1)
+    }
+    fn id(row: &PersonRow) -> i64 {
+        row.id
+    }
+}
+
+/// The inbox list.
+pub type InboxWindow = Window<Listing>;
+/// The people view's list.
+pub type PeopleWindow = Window<PeopleFilter>;
+
 /// The visible part of a listing.
-#[derive(Debug, Clone, Default)]
-pub struct InboxWindow {
-    pub listing: Listing,
-    pub rows: Vec<InboxRow>,
+#[derive(Debug, Clone)]
+pub struct Window<O: Order> {
+    pub listing: O,
+    pub rows: Vec<O::Row>,
     pub cursor: usize,
     /// The first row on screen.
     pub offset: usize,
@@ -31,28 +81,44 @@ pub struct InboxWindow {
     pub loaded: bool,
 }
 
-impl InboxWindow {
+impl<O: Order> Default for Window<O> {
+    fn default() -> Window<O> {
+        Window {
+            listing: O::default(),
+            rows: Vec::new(),
+            cursor: 0,
+            offset: 0,
+            start: None,
+            at_end: false,
+            seq: 0,
+            loading: false,
+            keep_id: None,
+            pending_move: 0,
+            loaded: false,
+        }
+    }
+}
+
+impl<O: Order> Window<O> {
     /// The row under the cursor.
-    pub fn selected(&self) -> Option<&InboxRow> {
+    pub fn selected(&self) -> Option<&O::Row> {
         self.rows.get(self.cursor)
     }
 
-    fn key(&self, row: &InboxRow) -> (i64, i64) {
-        match self.listing {
-            Listing::Queue => (row.rank, row.id),
-            Listing::Search(_) => (row.id, 0),
-        }
+    fn key(&self, row: &O::Row) -> (i64, i64) {
+        self.listing.key(row)
     }
 
-    /// The exclusive key just before `row`, so a forward page from it starts at `row`.
-    fn key_before(&self, row: &InboxRow) -> (i64, i64) {
-        match self.listing {
-            Listing::Queue => (row.rank, row.id - 1),
-            Listing::Search(_) => (row.id + 1, 0),
-        }
+    fn key_before(&self, row: &O::Row) -> (i64, i64) {
+        self.listing.key_before(row)
     }
 
-    fn request(&mut self, from: Option<(i64, i64)>, dir: Direction, replace: bool) -> PageRequest {
+    fn request(
+        &mut self,
+        from: Option<(i64, i64)>,
+        dir: Direction,
+        replace: bool,
+    ) -> PageRequest<O> {
         self.seq += 1;
         self.loading = true;
         PageRequest {
@@ -66,18 +132,18 @@ impl InboxWindow {
     }
 
     /// Reload the window from where it starts, keeping the selection.
-    pub fn reload(&mut self) -> PageRequest {
-        self.keep_id = self.keep_id.or(self.selected().map(|r| r.id));
+    pub fn reload(&mut self) -> PageRequest<O> {
+        self.keep_id = self.keep_id.or(self.selected().map(O::id));
         self.request(self.start, Direction::Forward, true)
     }
 
     /// Show `listing` from its top.
-    pub fn show(&mut self, listing: Listing) -> PageRequest {
+    pub fn show(&mut self, listing: O) -> PageRequest<O> {
         self.listing = listing;
         self.top()
     }
 
-    pub fn top(&mut self) -> PageRequest {
+    pub fn top(&mut self) -> PageRequest<O> {
         self.start = None;
         self.cursor = 0;
         self.offset = 0;
@@ -86,14 +152,14 @@ impl InboxWindow {
         self.request(None, Direction::Forward, true)
     }
 
-    pub fn bottom(&mut self) -> PageRequest {
+    pub fn bottom(&mut self) -> PageRequest<O> {
         self.keep_id = None;
         self.pending_move = 0;
         self.request(None, Direction::Backward, true)
     }
 
     /// Moves the cursor; returns a request when the window must grow first.
-    pub fn move_by(&mut self, delta: isize) -> Option<PageRequest> {
+    pub fn move_by(&mut self, delta: isize) -> Option<PageRequest<O>> {
         if self.rows.is_empty() {
             return None;
         }
@@ -123,8 +189,8 @@ impl InboxWindow {
 
     /// Takes a page; returns a follow-up request when the window turned out empty
     /// past its start (everything after it was answered elsewhere).
-    pub fn apply(&mut self, request: &PageRequest, rows: Vec<InboxRow>) -> Option<PageRequest> {
-        if request.seq != self.seq {
+    pub fn apply(&mut self, request: &PageRequest<O>, rows: Vec<O::Row>) -> Option<PageRequest<O>> {
+        if request.seq != self.seq || request.listing != self.listing {
             return None;
         }
         self.loading = false;
@@ -140,7 +206,7 @@ impl InboxWindow {
                 let kept = self
                     .keep_id
                     .take()
-                    .and_then(|id| self.rows.iter().position(|r| r.id == id));
+                    .and_then(|id| self.rows.iter().position(|r| O::id(r) == id));
                 self.cursor = kept.unwrap_or(self.cursor);
             }
             (true, Direction::Backward) => {
@@ -194,7 +260,7 @@ impl InboxWindow {
         if self.cursor < self.rows.len() {
             self.rows.remove(self.cursor);
             self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
-            self.keep_id = self.selected().map(|r| r.id);
+            self.keep_id = self.selected().map(O::id);
         }
     }
 

@@ -1,61 +1,47 @@
 //! The people view and a person's page.
 
 use super::msg::Effect;
-use super::state::{App, PeopleList, PickPurpose, Popup, View};
+use super::state::{App, PickPurpose, Popup, View};
 use crate::app::action::Action;
 use crate::domain::change::Write;
 use crate::model::people::PeopleFilter;
 use crate::store::command::StoreCmd;
 
-/// People per page.
-pub const PAGE: usize = 200;
-
-impl PeopleList {
-    /// Keeps the cursor on screen for a list `height` rows tall.
-    pub fn scroll_into_view(&mut self, height: usize) {
-        self.offset = super::list::scrolled(self.cursor, self.offset, height, self.rows.len());
-    }
-}
-
 impl App {
-    /// Loads the first page of people (or the next one, with `append`).
-    pub(crate) fn load_people(&mut self, append: bool) -> Effect {
-        let from = if append {
-            self.people.rows.last().map(|r| (r.last_seen, r.id))
-        } else {
-            None
-        };
-        Effect::Store(StoreCmd::People {
-            filter: self.people.filter,
-            from,
-            limit: PAGE,
-            append,
-        })
+    /// Shows the people of the current filter from the top.
+    pub(crate) fn load_people(&mut self) -> Effect {
+        Effect::Store(StoreCmd::People(self.people.top()))
+    }
+
+    /// Reloads the people window in place.
+    pub(crate) fn reload_people(&mut self) -> Effect {
+        Effect::Store(StoreCmd::People(self.people.reload()))
     }
 
     pub(crate) fn open_person(&mut self, id: i64, from: View) -> Vec<Effect> {
         if self.view != View::Person {
-            self.person_from = from;
+            self.person.from = from;
         }
         self.view = View::Person;
-        if self.person.as_ref().map(|p| p.card.id) != Some(id) {
-            self.person = None;
+        if self.person.page.as_ref().map(|p| p.card.id) != Some(id) {
+            self.person.page = None;
         }
         vec![Effect::Store(StoreCmd::Person(id))]
     }
 
     pub(crate) fn people_action(&mut self, action: Action) -> Vec<Effect> {
-        let page = crate::app::layout::people_height(self.size).max(1);
-        let len = self.people.rows.len();
-        let mut effects = Vec::new();
-        match action {
-            Action::Down => self.people.cursor += 1,
-            Action::Up => self.people.cursor = self.people.cursor.saturating_sub(1),
-            Action::PageDown => self.people.cursor += page,
-            Action::PageUp => self.people.cursor = self.people.cursor.saturating_sub(page),
-            Action::Top => self.people.cursor = 0,
-            Action::Bottom => self.people.cursor = len.saturating_sub(1),
-            Action::Back => self.view = View::Inbox,
+        let page = crate::app::layout::people_height(self.size).max(1) as isize;
+        let moved = match action {
+            Action::Down => self.people.move_by(1),
+            Action::Up => self.people.move_by(-1),
+            Action::PageDown => self.people.move_by(page),
+            Action::PageUp => self.people.move_by(-page),
+            Action::Top => Some(self.people.top()),
+            Action::Bottom => Some(self.people.bottom()),
+            Action::Back => {
+                self.view = View::Inbox;
+                None
+            }
             Action::Filter => {
                 self.popup = Some(Popup::Pick {
                     title: "show".into(),
@@ -65,40 +51,42 @@ impl App {
                         .collect(),
                     cursor: PeopleFilter::PRESETS
                         .iter()
-                        .position(|f| *f == self.people.filter)
+                        .position(|f| *f == self.people.listing)
                         .unwrap_or(0),
                     purpose: PickPurpose::PeopleFilter,
                 });
+                None
             }
             Action::Open => {
-                if let Some(id) = self.people.rows.get(self.people.cursor).map(|r| r.id) {
+                if let Some(id) = self.people.selected().map(|r| r.id) {
                     return self.open_person(id, View::People);
                 }
+                None
             }
             Action::Note | Action::TogglePowerUser | Action::EditRelationship => {
-                if let Some(id) = self.people.rows.get(self.people.cursor).map(|r| r.id) {
+                if let Some(id) = self.people.selected().map(|r| r.id) {
                     return self.on_person(action, id);
                 }
+                None
             }
-            _ => {}
-        }
-        if self.people.cursor >= len.saturating_sub(1) && !self.people.at_end && len > 0 {
-            effects.push(self.load_people(true));
-        }
-        self.people.cursor = self.people.cursor.min(len.saturating_sub(1));
-        effects
+            _ => None,
+        };
+        moved
+            .map(|request| Effect::Store(StoreCmd::People(request)))
+            .into_iter()
+            .collect()
     }
 
     pub(crate) fn person_action(&mut self, action: Action) -> Vec<Effect> {
-        let Some(id) = self.person.as_ref().map(|p| p.card.id) else {
+        let Some(id) = self.person.page.as_ref().map(|p| p.card.id) else {
             if action == Action::Back {
-                self.view = self.person_from;
+                self.view = self.person.from;
             }
             return Vec::new();
         };
         match action {
             Action::Down | Action::PageDown | Action::Up | Action::PageUp => {
-                if let Some(p) = self.person.as_mut() {
+                if let Some(p) = self.person.page.as_mut() {
                     let step = if matches!(action, Action::PageDown | Action::PageUp) {
                         10
                     } else {
@@ -113,7 +101,7 @@ impl App {
                 Vec::new()
             }
             Action::Back => {
-                self.view = self.person_from;
+                self.view = self.person.from;
                 self.refresh_all()
             }
             _ => self.on_person(action, id),
@@ -131,6 +119,7 @@ impl App {
             Action::EditRelationship => {
                 match self
                     .person
+                    .page
                     .as_ref()
                     .filter(|p| p.card.id == person_id)
                     .map(|p| p.card.clone())

@@ -205,10 +205,8 @@ impl App {
                 }
             }
             PickPurpose::PeopleFilter => {
-                self.people.filter = PeopleFilter::PRESETS.get(i).copied().unwrap_or_default();
-                self.people.cursor = 0;
-                self.people.offset = 0;
-                vec![self.load_people(false)]
+                self.people.listing = PeopleFilter::PRESETS.get(i).copied().unwrap_or_default();
+                vec![self.load_people()]
             }
             PickPurpose::Template { mention_id } => {
                 let Some(row) = self

@@ -3,13 +3,13 @@
 
 use super::action::Mode;
 use super::compose::Compose;
-use super::list::InboxWindow;
+use super::list::{InboxWindow, PeopleWindow};
 use crate::config::keys::{Key, Keymap};
 use crate::config::Config;
 use crate::domain::warnings::Warnings;
 use crate::domain::{BuyerStage, Engagement};
 use crate::model::detail::{Card, Detail};
-use crate::model::people::{Event, PeopleFilter, PersonRow};
+use crate::model::people::Event;
 use tui_textarea::TextArea;
 
 /// The screens.
@@ -89,14 +89,41 @@ pub struct Notice {
     pub warning: bool,
 }
 
-/// The people view.
+/// The detail pane: the selected item's detail once it is loaded, scrolled this far.
 #[derive(Debug, Clone, Default)]
-pub struct PeopleList {
-    pub filter: PeopleFilter,
-    pub rows: Vec<PersonRow>,
-    pub cursor: usize,
-    pub offset: usize,
-    pub at_end: bool,
+pub struct DetailPane {
+    pub shown: Option<Detail>,
+    pub scroll: u16,
+}
+
+impl DetailPane {
+    /// Shows `detail` (of mention `id`); another mention starts at the top.
+    pub fn show(&mut self, id: i64, detail: Option<Detail>) {
+        if self.shown.as_ref().map(|d| d.mention.id) != Some(id) {
+            self.scroll = 0;
+        }
+        self.shown = detail;
+    }
+
+    pub fn clear(&mut self) {
+        *self = DetailPane::default();
+    }
+}
+
+/// The person page: where Esc goes back to, and the page once it is loaded.
+#[derive(Debug, Clone)]
+pub struct PersonView {
+    pub from: View,
+    pub page: Option<PersonPage>,
+}
+
+impl Default for PersonView {
+    fn default() -> PersonView {
+        PersonView {
+            from: View::Inbox,
+            page: None,
+        }
+    }
 }
 
 /// One person's page.
@@ -104,6 +131,13 @@ pub struct PeopleList {
 pub struct PersonPage {
     pub card: Card,
     pub history: Vec<Event>,
+    pub scroll: u16,
+}
+
+/// The stats view: the figures once loaded, scrolled this far.
+#[derive(Debug, Clone, Default)]
+pub struct StatsView {
+    pub report: Option<crate::model::report::Report>,
     pub scroll: u16,
 }
 
@@ -116,19 +150,14 @@ pub struct App {
     pub now: i64,
     pub size: (u16, u16),
     pub view: View,
-    /// Where Esc from the person page goes.
-    pub person_from: View,
     pub focus: Pane,
     pub popup: Option<Popup>,
     pub compose: Option<Compose>,
     pub inbox: InboxWindow,
-    pub detail: Option<Detail>,
-    pub detail_scroll: u16,
-    pub people: PeopleList,
-    pub person: Option<PersonPage>,
-    pub stats_scroll: u16,
-    /// The stats view's figures, once loaded.
-    pub stats: Option<crate::model::report::Report>,
+    pub detail: DetailPane,
+    pub people: PeopleWindow,
+    pub person: PersonView,
+    pub stats: StatsView,
     /// When the last refresh was asked for (the start of the next crossing window).
     pub last_refresh: Option<i64>,
     /// Whether a refresh came back yet.
@@ -160,17 +189,14 @@ impl App {
             now,
             size,
             view: View::Inbox,
-            person_from: View::Inbox,
             focus: Pane::List,
             popup: None,
             compose: None,
             inbox: InboxWindow::default(),
-            detail: None,
-            detail_scroll: 0,
-            people: PeopleList::default(),
-            person: None,
-            stats_scroll: 0,
-            stats: None,
+            detail: DetailPane::default(),
+            people: PeopleWindow::default(),
+            person: PersonView::default(),
+            stats: StatsView::default(),
             last_refresh: None,
             refreshed: false,
             snoozed: 0,
@@ -203,7 +229,7 @@ impl App {
     /// The detail of the selected row, if it is loaded.
     pub fn selected_detail(&self) -> Option<&Detail> {
         let id = self.inbox.selected()?.id;
-        self.detail.as_ref().filter(|d| d.mention.id == id)
+        self.detail.shown.as_ref().filter(|d| d.mention.id == id)
     }
 
     pub(crate) fn say(&mut self, text: impl Into<String>) {

@@ -148,11 +148,11 @@ impl App {
         }
         match (m, self.view) {
             (Mouse::ScrollDown, View::Inbox) if self.focus == Pane::Detail => {
-                self.detail_scroll = self.detail_scroll.saturating_add(3);
+                self.detail.scroll = self.detail.scroll.saturating_add(3);
                 Vec::new()
             }
             (Mouse::ScrollUp, View::Inbox) if self.focus == Pane::Detail => {
-                self.detail_scroll = self.detail_scroll.saturating_sub(3);
+                self.detail.scroll = self.detail.scroll.saturating_sub(3);
                 Vec::new()
             }
             (Mouse::ScrollDown, _) => self.act(Action::Down),
@@ -198,10 +198,7 @@ impl App {
             }
             Reply::Detail { id, detail } => {
                 if self.inbox.selected().map(|r| r.id) == Some(id) {
-                    if self.detail.as_ref().map(|d| d.mention.id) != Some(id) {
-                        self.detail_scroll = 0;
-                    }
-                    self.detail = detail.map(|d| *d);
+                    self.detail.show(id, detail.map(|d| *d));
                 }
                 Vec::new()
             }
@@ -234,7 +231,7 @@ impl App {
                 effects
             }
             Reply::Stats(report) => {
-                self.stats = Some(*report);
+                self.stats.report = Some(*report);
                 Vec::new()
             }
             Reply::Written(outcome) => self.on_written(outcome),
@@ -254,32 +251,20 @@ impl App {
                 }
                 self.refresh_all()
             }
-            Reply::People {
-                filter,
-                rows,
-                append,
-            } => {
-                if filter == self.people.filter {
-                    self.people.at_end = rows.len() < super::people::PAGE;
-                    if append {
-                        self.people.rows.extend(rows);
-                    } else {
-                        self.people.rows = rows;
-                        self.people.cursor = self
-                            .people
-                            .cursor
-                            .min(self.people.rows.len().saturating_sub(1));
-                    }
-                }
-                Vec::new()
-            }
+            Reply::People { request, rows } => self
+                .people
+                .apply(&request, rows)
+                .map(|next| Effect::Store(StoreCmd::People(next)))
+                .into_iter()
+                .collect(),
             Reply::Person { card, history } => {
                 let keep = self
                     .person
+                    .page
                     .as_ref()
                     .filter(|p| p.card.id == card.id)
                     .map(|p| p.scroll);
-                self.person = Some(super::state::PersonPage {
+                self.person.page = Some(super::state::PersonPage {
                     card: *card,
                     history,
                     scroll: keep.unwrap_or(0),
@@ -303,9 +288,9 @@ impl App {
         let mut effects = vec![self.refresh()];
         match self.view {
             View::Inbox => effects.push(Effect::Store(StoreCmd::Page(self.inbox.reload()))),
-            View::People => effects.push(self.load_people(false)),
+            View::People => effects.push(self.reload_people()),
             View::Person => {
-                if let Some(p) = &self.person {
+                if let Some(p) = &self.person.page {
                     effects.push(Effect::Store(StoreCmd::Person(p.card.id)));
                 }
             }
@@ -340,12 +325,13 @@ impl App {
     fn after_move(&mut self, before: Option<i64>) -> Vec<Effect> {
         match self.inbox.selected().map(|r| r.id) {
             Some(id)
-                if Some(id) != before || self.detail.as_ref().map(|d| d.mention.id) != Some(id) =>
+                if Some(id) != before
+                    || self.detail.shown.as_ref().map(|d| d.mention.id) != Some(id) =>
             {
                 vec![Effect::Store(StoreCmd::Detail(id))]
             }
             None => {
-                self.detail = None;
+                self.detail.clear();
                 Vec::new()
             }
             _ => Vec::new(),

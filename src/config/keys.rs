@@ -3,6 +3,7 @@
 //! defaults). A bad key, an unknown action or two spellings of one key in a table are
 //! named errors.
 
+use super::load::Problem;
 use crate::app::action::{Action, Mode, MODES};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
@@ -159,20 +160,18 @@ pub enum Resolved {
 }
 
 /// The bindings of every mode.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Keymap {
     modes: BTreeMap<Mode, Vec<(Chord, Action)>>,
 }
 
 impl Keymap {
     /// Builds the keymap from the `[keys]` tables. Errors carry the dotted key.
-    pub fn build(
-        tables: &BTreeMap<String, BTreeMap<String, String>>,
-    ) -> Result<Keymap, (String, String)> {
+    pub fn build(tables: &BTreeMap<String, BTreeMap<String, String>>) -> Result<Keymap, Problem> {
         let mut modes = BTreeMap::new();
         for (mode, table) in tables {
             let Some(mode_key) = Mode::parse(mode) else {
-                return Err((
+                return Err(Problem::new(
                     format!("keys.{mode}"),
                     format!("is not a mode; modes are {}", MODES.join(", ")),
                 ));
@@ -184,16 +183,18 @@ impl Keymap {
                     .split_whitespace()
                     .map(Key::parse)
                     .collect::<Result<Chord, String>>()
-                    .map_err(|e| (at.clone(), e))?;
+                    .map_err(|e| Problem::new(at.clone(), e))?;
                 if chord.is_empty() || chord.len() > 3 {
-                    return Err((at, "bind one to three keys".into()));
+                    return Err(Problem::new(at, "bind one to three keys"));
                 }
                 if action == "none" {
                     continue;
                 }
-                let action = action.parse::<Action>().map_err(|e| (at.clone(), e))?;
+                let action = action
+                    .parse::<Action>()
+                    .map_err(|e| Problem::new(at.clone(), e))?;
                 if let Some((_, _, other)) = bindings.iter().find(|(c, _, _)| *c == chord) {
-                    return Err((
+                    return Err(Problem::new(
                         at,
                         format!("{keys:?} and {other:?} are the same key; keep one"),
                     ));
@@ -327,7 +328,10 @@ mod tests {
         keys.get_mut("inbox")
             .unwrap()
             .insert("x".into(), "explode".into());
-        let (at, why) = Keymap::build(&keys).unwrap_err();
+        let Problem {
+            key: at,
+            problem: why,
+        } = Keymap::build(&keys).unwrap_err();
         assert_eq!(at, "keys.inbox.\"x\"");
         assert!(why.contains("not an action"));
 
@@ -335,13 +339,16 @@ mod tests {
         keys.get_mut("inbox")
             .unwrap()
             .insert("shift-g".into(), "top".into());
-        let (at, why) = Keymap::build(&keys).unwrap_err();
+        let Problem {
+            key: at,
+            problem: why,
+        } = Keymap::build(&keys).unwrap_err();
         assert!(at.starts_with("keys.inbox"), "{at}");
         assert!(why.contains("same key"), "{why}");
 
         let mut keys = Config::defaults().keys;
         keys.insert("inbx".into(), BTreeMap::new());
-        assert_eq!(Keymap::build(&keys).unwrap_err().0, "keys.inbx");
+        assert_eq!(Keymap::build(&keys).unwrap_err().key, "keys.inbx");
     }
 
     #[test]

@@ -4,6 +4,23 @@
 use super::{Config, DEFAULT_TOML};
 use std::path::Path;
 
+/// One thing wrong in a config: the dotted key, and what is wrong with its value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("key `{key}`: {problem}")]
+pub struct Problem {
+    pub key: String,
+    pub problem: String,
+}
+
+impl Problem {
+    pub fn new(key: impl Into<String>, problem: impl Into<String>) -> Problem {
+        Problem {
+            key: key.into(),
+            problem: problem.into(),
+        }
+    }
+}
+
 /// A config problem, with where it is and what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -49,15 +66,18 @@ pub fn load_str(text: &str, file: &str) -> Result<Config, ConfigError> {
     let mut merged: toml::Table =
         toml::from_str(DEFAULT_TOML).map_err(|e| invalid(format!("built-in defaults: {e}")))?;
     merge(&mut merged, user);
-    let config: Config = toml::Value::Table(merged)
+    let mut config: Config = toml::Value::Table(merged)
         .try_into()
         .map_err(|e: toml::de::Error| invalid(e.message().to_string()))?;
-    config.validate().map_err(|(key, problem)| {
-        let at = line_of(text, &key)
+    let located = |p: Problem| {
+        let at = line_of(text, &p.key)
             .map(|l| format!("line {l}: "))
             .unwrap_or_default();
-        invalid(format!("{at}key `{key}`: {problem}"))
-    })?;
+        invalid(format!("{at}{p}"))
+    };
+    config.validate().map_err(located)?;
+    // Built here, once: the app uses this keymap as it is.
+    config.keymap = super::keys::Keymap::build(&config.keys).map_err(located)?;
     Ok(config)
 }
 
@@ -130,15 +150,14 @@ fn line_of(text: &str, dotted_key: &str) -> Option<usize> {
 }
 
 impl Config {
-    /// Checks what types cannot: ranges, time zones, schedules, colors and templates.
-    /// Returns the dotted key and the problem.
-    pub fn validate(&self) -> Result<(), (String, String)> {
+    /// Checks what types cannot: ranges, schedules, colors, templates and keys.
+    pub fn validate(&self) -> Result<(), Problem> {
         let t = &self.response_targets;
         let positive = |key: &str, v: i64| {
             if v > 0 {
                 Ok(())
             } else {
-                Err((
+                Err(Problem::new(
                     key.to_string(),
                     format!("must be a positive number of minutes, not {v}"),
                 ))
@@ -158,45 +177,45 @@ impl Config {
         }
         let wh = &self.working_hours;
         if t.working_hours_only && wh.days().iter().all(|(_, h)| h.span().is_none()) {
-            return Err((
-                "response_targets.working_hours_only".into(),
-                "is true but [working_hours] has no working day".into(),
+            return Err(Problem::new(
+                "response_targets.working_hours_only",
+                "is true but [working_hours] has no working day",
             ));
         }
         if !(0.0..1.0).contains(&self.pace.drop_share) {
-            return Err((
-                "pace.drop_share".into(),
-                "must be a share from 0.0 to below 1.0".into(),
+            return Err(Problem::new(
+                "pace.drop_share",
+                "must be a share from 0.0 to below 1.0",
             ));
         }
         if self.pace.due_soon_minutes < 0 {
-            return Err((
-                "pace.due_soon_minutes".into(),
-                "must not be negative".into(),
+            return Err(Problem::new(
+                "pace.due_soon_minutes",
+                "must not be negative",
             ));
         }
         if !(0.0..=1.0).contains(&self.duplicates.similarity) || self.duplicates.similarity == 0.0 {
-            return Err((
-                "duplicates.similarity".into(),
-                "must be above 0.0 and at most 1.0".into(),
+            return Err(Problem::new(
+                "duplicates.similarity",
+                "must be above 0.0 and at most 1.0",
             ));
         }
         if self.duplicates.window_days < 0 {
-            return Err((
-                "duplicates.window_days".into(),
-                "must not be negative".into(),
+            return Err(Problem::new(
+                "duplicates.window_days",
+                "must not be negative",
             ));
         }
         if self.people.stale_after_days <= 0 {
-            return Err((
-                "people.stale_after_days".into(),
-                "must be a positive number of days".into(),
+            return Err(Problem::new(
+                "people.stale_after_days",
+                "must be a positive number of days",
             ));
         }
         if self.power_users.min_followers < 0 || self.power_users.min_conversations_30d < 0 {
-            return Err((
-                "power_users".into(),
-                "thresholds must not be negative".into(),
+            return Err(Problem::new(
+                "power_users",
+                "thresholds must not be negative",
             ));
         }
         for kind in &self.response.counts {
@@ -206,21 +225,23 @@ impl Config {
                     | crate::domain::ActionKind::Thank
                     | crate::domain::ActionKind::Like
             ) {
-                return Err((
-                    "response.counts".into(),
+                return Err(Problem::new(
+                    "response.counts",
                     format!("{kind} cannot answer a mention; use reply, thank or like"),
                 ));
             }
         }
         for (i, template) in self.templates.iter().enumerate() {
             if template.name.trim().is_empty() || template.text.trim().is_empty() {
-                return Err((format!("templates[{i}]"), "needs a name and a text".into()));
+                return Err(Problem::new(
+                    format!("templates[{i}]"),
+                    "needs a name and a text",
+                ));
             }
         }
-        super::keys::Keymap::build(&self.keys)?;
         for (key, color) in self.colors.entries() {
             if parse_color(color).is_none() {
-                return Err((
+                return Err(Problem::new(
                     format!("colors.{key}"),
                     format!("{color:?} is not a color name or \"#rrggbb\""),
                 ));

@@ -6,7 +6,7 @@ pub mod load;
 pub mod paths;
 pub mod values;
 
-pub use load::{load, load_str, ConfigError};
+pub use load::{load, load_str, ConfigError, Problem};
 pub use values::{Hours, Zone};
 
 use crate::domain::sanitize::quote;
@@ -36,6 +36,9 @@ pub struct Config {
     /// mode -> key -> action name; checked by the keymap.
     pub keys: BTreeMap<String, BTreeMap<String, String>>,
     pub colors: Colors,
+    /// The key tables of `keys`, built once when the config is read.
+    #[serde(skip)]
+    pub keymap: keys::Keymap,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

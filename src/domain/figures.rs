@@ -2,6 +2,24 @@
 //! and `rapport stats`: the median (the mean of the two middle values for an even
 //! count) and the 90th percentile (nearest rank).
 
+use super::sla::Schedule;
+use crate::config::WorkingHours;
+use chrono::{DateTime, Duration};
+
+/// Days of the per-day figures at most.
+pub const MAX_DAYS: i64 = 90;
+/// The stats view's default period: the last 30 local days, today included.
+pub const DEFAULT_DAYS: i64 = 30;
+
+/// The start of the default period: the start of the local day 29 days before `now`.
+pub fn default_since(hours: &WorkingHours, now: i64) -> i64 {
+    let schedule = Schedule::new(hours);
+    let today = schedule.local_day(DateTime::from_timestamp(now, 0).unwrap_or_default());
+    schedule
+        .day_start(today - Duration::days(DEFAULT_DAYS - 1))
+        .timestamp()
+}
+
 /// A whole number of seconds (or anything counted) that a figure is taken of.
 pub trait Value: Copy + Ord {
     fn to_f64(self) -> f64;

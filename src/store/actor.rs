@@ -160,22 +160,17 @@ pub fn run(
         }
         StoreCmd::Write(write) => Reply::Written(actions::apply(conn, config, &write, now)?),
         StoreCmd::Undo => Reply::Undone(actions::undo(conn, config, now)?),
-        StoreCmd::People {
-            filter,
-            from,
-            limit,
-            append,
-        } => Reply::People {
-            filter,
+        StoreCmd::People(request) => Reply::People {
             rows: people::page(
                 conn,
-                filter,
-                from,
-                limit,
+                request.listing,
+                request.from,
+                request.dir,
+                request.limit,
                 now,
                 config.people.stale_after_days,
             )?,
-            append,
+            request,
         },
         StoreCmd::Person(id) => {
             let card = detail::card(conn, id, now)?

@@ -13,7 +13,7 @@ use crate::model::report::Report;
 pub enum Reply {
     /// Rows for the inbox list; `request` echoes the request so stale pages are ignored.
     Page {
-        request: PageRequest,
+        request: PageRequest<Listing>,
         rows: Vec<InboxRow>,
     },
     Detail {
@@ -31,9 +31,8 @@ pub enum Reply {
     Written(Outcome),
     Undone(Option<Undone>),
     People {
-        filter: PeopleFilter,
+        request: PageRequest<PeopleFilter>,
         rows: Vec<PersonRow>,
-        append: bool,
     },
     Person {
         card: Box<Card>,
@@ -45,10 +44,11 @@ pub enum Reply {
     Notice(String),
 }
 
-/// A page of the inbox list.
+/// A page of a list: the inbox (`PageRequest<Listing>`) or the people
+/// (`PageRequest<PeopleFilter>`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct PageRequest {
-    pub listing: Listing,
+pub struct PageRequest<L> {
+    pub listing: L,
     /// The exclusive key to page from; None = from the top (or bottom, backward).
     pub from: Option<(i64, i64)>,
     pub dir: Direction,
@@ -63,7 +63,7 @@ pub struct PageRequest {
 /// A command for the store thread.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StoreCmd {
-    Page(PageRequest),
+    Page(PageRequest<Listing>),
     Detail(i64),
     /// Wake snoozed items, then send counts, warnings and the items whose target ran
     /// out after `crossed_after` (none on the first refresh).
@@ -76,11 +76,6 @@ pub enum StoreCmd {
     },
     Write(Write),
     Undo,
-    People {
-        filter: PeopleFilter,
-        from: Option<(i64, i64)>,
-        limit: usize,
-        append: bool,
-    },
+    People(PageRequest<PeopleFilter>),
     Person(i64),
 }

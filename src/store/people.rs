@@ -1,6 +1,7 @@
 //! The people view: a page of people with filters, and one person's whole history
 //! (their mentions and our actions) newest first.
 
+use crate::model::inbox::Direction;
 use crate::model::people::{Event, PeopleFilter, PersonRow};
 use anyhow::{Context, Result};
 use rusqlite::types::Value;
@@ -15,15 +16,24 @@ const PERSON_COLUMNS: &str = "p.id, p.platform, p.handle, p.followers,
 /// A page of people, most recently seen first, after `from` (last_seen, id). Each
 /// filter reads its own index in that order (people_seen, tags_tag, people_stage), so
 /// a page costs the same with a few hundred people or a few hundred thousand.
+/// A page of `limit` people from the exclusive key `from` = (last_seen, id), most
+/// recently seen first; backward pages come back in list order too.
 pub fn page(
     conn: &Connection,
     filter: PeopleFilter,
     from: Option<(i64, i64)>,
+    dir: Direction,
     limit: usize,
     now: i64,
     stale_after_days: i64,
 ) -> Result<Vec<PersonRow>> {
-    let (seen, id) = from.unwrap_or((i64::MAX, i64::MAX));
+    // The same statement both ways, with the comparison and the order flipped: both
+    // are constants, never text from outside.
+    let (cmp, order, start) = match dir {
+        Direction::Forward => ("<", "DESC", i64::MAX),
+        Direction::Backward => (">", "ASC", i64::MIN),
+    };
+    let (seen, id) = from.unwrap_or((start, start));
     let mut params: Vec<Value> = vec![
         Value::Integer(seen),
         Value::Integer(id),
@@ -32,34 +42,34 @@ pub fn page(
     let sql = match filter {
         PeopleFilter::All => format!(
             "SELECT {PERSON_COLUMNS} FROM people p INDEXED BY people_seen
-             WHERE (p.last_seen, p.id) < (?1, ?2) ORDER BY p.last_seen DESC, p.id DESC LIMIT ?3"
+             WHERE (p.last_seen, p.id) {cmp} (?1, ?2) ORDER BY p.last_seen {order}, p.id {order} LIMIT ?3"
         ),
         PeopleFilter::PowerUsers => format!(
             "SELECT {PERSON_COLUMNS} FROM tags t JOIN people p ON p.id = t.person_id
-             WHERE t.tag = 'power_user' AND (p.last_seen, p.id) < (?1, ?2)
-             ORDER BY p.last_seen DESC, p.id DESC LIMIT ?3"
+             WHERE t.tag = 'power_user' AND (p.last_seen, p.id) {cmp} (?1, ?2)
+             ORDER BY p.last_seen {order}, p.id {order} LIMIT ?3"
         ),
         PeopleFilter::Stage(stage) => {
             params.push(Value::Text(stage.as_str().into()));
             format!(
                 "SELECT {PERSON_COLUMNS} FROM people p INDEXED BY people_stage
-                 WHERE p.buyer_stage = ?4 AND (p.last_seen, p.id) < (?1, ?2)
-                 ORDER BY p.last_seen DESC, p.id DESC LIMIT ?3"
+                 WHERE p.buyer_stage = ?4 AND (p.last_seen, p.id) {cmp} (?1, ?2)
+                 ORDER BY p.last_seen {order}, p.id {order} LIMIT ?3"
             )
         }
         PeopleFilter::NotContacted => {
             params.push(Value::Integer(now - stale_after_days * 86_400));
             format!(
                 "SELECT {PERSON_COLUMNS} FROM people p INDEXED BY people_seen
-                 WHERE (p.last_seen, p.id) < (?1, ?2)
+                 WHERE (p.last_seen, p.id) {cmp} (?1, ?2)
                    AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.person_id = p.id AND a.created_at >= ?4
                                    AND a.undone_at IS NULL AND a.state IN ('queued', 'sent'))
-                 ORDER BY p.last_seen DESC, p.id DESC LIMIT ?3"
+                 ORDER BY p.last_seen {order}, p.id {order} LIMIT ?3"
             )
         }
     };
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt
+    let mut rows = stmt
         .query_map(params_from_iter(params), |r| {
             Ok(PersonRow {
                 id: r.get(0)?,
@@ -74,6 +84,9 @@ pub fn page(
         })?
         .collect::<rusqlite::Result<Vec<_>>>()
         .context("listing people")?;
+    if dir == Direction::Backward {
+        rows.reverse();
+    }
     Ok(rows)
 }
 

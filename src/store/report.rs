@@ -17,10 +17,7 @@ use chrono::{Duration, NaiveDate};
 use rusqlite::{params, Connection};
 use std::collections::HashMap;
 
-/// Days of the per-day figures at most.
-pub const MAX_DAYS: i64 = 90;
-/// The default period: the last 30 local days, today included.
-pub const DEFAULT_DAYS: i64 = 30;
+use crate::domain::figures::MAX_DAYS;
 
 #[derive(Default)]
 struct Acc {
@@ -220,15 +217,6 @@ fn scan(conn: &Connection, from: i64, to: i64, bounds: &[i64], max_person: i64) 
         }
     }
     Ok(p)
-}
-
-/// The default start of the period: the start of the local day 29 days before `now`.
-pub fn default_since(config: &Config, now: i64) -> i64 {
-    let schedule = Schedule::new(&config.working_hours);
-    let today = schedule.local_day(super::from_secs(now));
-    schedule
-        .day_start(today - Duration::days(DEFAULT_DAYS - 1))
-        .timestamp()
 }
 
 /// The report for mentions written in [since, now].

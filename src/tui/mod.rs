@@ -7,7 +7,6 @@ pub mod input;
 pub mod terminal;
 
 use crate::app::{App, Effect, Msg};
-use crate::config::keys::Keymap;
 use crate::config::Config;
 use crate::store::command::StoreCmd;
 use anyhow::{bail, Context, Result};
@@ -30,8 +29,7 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("the inbox screen needs a terminal; in scripts use `rapport stats`, `rapport check` or `rapport export`");
     }
-    let keymap = Keymap::build(&config.keys)
-        .map_err(|(key, problem)| anyhow::anyhow!("config: {key}: {problem}"))?;
+    let keymap = config.keymap.clone();
     let conn = crate::store::open(db)?;
     let (msg_tx, msg_rx) = unbounded::<Msg>();
     let (cmd_tx, cmd_rx) = unbounded::<StoreCmd>();

@@ -33,7 +33,12 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     .areas(inner);
     // What they wrote (and the thread), so the reply answers the person.
     let mut lines: Vec<Line> = Vec::new();
-    if let Some(d) = app.detail.as_ref().filter(|d| d.mention.id == c.mention_id) {
+    if let Some(d) = app
+        .detail
+        .shown
+        .as_ref()
+        .filter(|d| d.mention.id == c.mention_id)
+    {
         let name = d.author.display_name.as_deref().unwrap_or(&d.author.handle);
         lines.push(Line::styled(
             format!(

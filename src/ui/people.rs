@@ -15,7 +15,7 @@ pub fn draw_list(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .title(Span::styled(
             format!(
                 " people · {} · {}{} shown ",
-                p.filter.label(),
+                p.listing.label(),
                 p.rows.len(),
                 if p.at_end { "" } else { "+" }
             ),
@@ -73,7 +73,7 @@ pub fn draw_list(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 }
 
 pub fn draw_person(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-    let Some(page) = &app.person else {
+    let Some(page) = &app.person.page else {
         frame.render_widget(Paragraph::new("loading…").block(Block::bordered()), area);
         return;
     };

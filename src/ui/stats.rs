@@ -244,21 +244,21 @@ fn report_lines<'a>(app: &App, theme: &Theme, r: &Report, width: usize) -> Vec<L
 }
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-    let title = match &app.stats {
+    let title = match &app.stats.report {
         Some(r) => format!(" response figures · since {} ", r.since.format("%a %d %b")),
         None => " response figures ".into(),
     };
     let block = Block::bordered()
         .title(Span::styled(title, theme.accent))
         .border_style(theme.focused_border);
-    let lines = match &app.stats {
+    let lines = match &app.stats.report {
         Some(r) => report_lines(app, theme, r, block.inner(area).width as usize),
         None => vec![Line::styled("computing…", theme.muted)],
     };
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
-            .scroll((app.stats_scroll, 0)),
+            .scroll((app.stats.scroll, 0)),
         area,
     );
 }

@@ -6,7 +6,8 @@ use rapport::config::Config;
 use rapport::domain::warnings::{PaceWarning, Warnings};
 use rapport::domain::{BuyerStage, Engagement, MentionKind, Signals, Status};
 use rapport::model::detail::{Card, Detail, Mention, ThreadItem};
-use rapport::model::inbox::InboxRow;
+use rapport::model::inbox::{InboxRow, Listing};
+use rapport::model::people::PeopleFilter;
 use rapport::store::command::StoreCmd;
 use rapport::store::command::{PageRequest, Reply};
 
@@ -158,10 +159,18 @@ pub fn warnings() -> Warnings {
     }
 }
 
-/// The page request among effects.
-pub fn page_request(effects: &[Effect]) -> Option<PageRequest> {
+/// The inbox page request among effects.
+pub fn page_request(effects: &[Effect]) -> Option<PageRequest<Listing>> {
     effects.iter().find_map(|e| match e {
         Effect::Store(StoreCmd::Page(p)) => Some(p.clone()),
+        _ => None,
+    })
+}
+
+/// The people page request among effects.
+pub fn people_request(effects: &[Effect]) -> Option<PageRequest<PeopleFilter>> {
+    effects.iter().find_map(|e| match e {
+        Effect::Store(StoreCmd::People(p)) => Some(p.clone()),
         _ => None,
     })
 }
