@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::fixtures::{self, page_request, NOW};
+use common::fixtures::{self, code, key, page_request, NOW};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rapport::app::state::{Popup, View};
 use rapport::app::{Effect, Msg};
@@ -11,14 +11,6 @@ use rapport::domain::ActionKind;
 use rapport::model::inbox::Listing;
 use rapport::model::people::PeopleFilter;
 use rapport::store::command::{PageRequest, Reply, StoreCmd};
-
-fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
-fn code(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
 
 fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))

@@ -1,18 +1,11 @@
 //! The command line as a user meets it: help, config printing, completions, errors.
 
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Output;
 
 fn rapport(args: &[&str], home: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args(args)
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env_remove("RAPPORT_DB")
-        .env_remove("RAPPORT_CONFIG")
-        .output()
-        .expect("the rapport binary runs")
+    common::run(home, args)
 }
 
 #[test]

@@ -250,13 +250,11 @@ fn triage_five_items_undo_one_and_quit() {
         "undo put the dismissed item back"
     );
     // The reply's text is what was typed.
-    let body: String = conn
-        .query_row(
-            "SELECT body FROM actions WHERE kind = 'reply' ORDER BY id DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let body: String = common::one(
+        &conn,
+        "SELECT body FROM actions WHERE kind = 'reply' ORDER BY id DESC LIMIT 1",
+        [],
+    );
     assert_eq!(body, "Sorry for the wait, we are on it today.");
 }
 

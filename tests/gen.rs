@@ -43,7 +43,7 @@ fn gen_is_deterministic_for_a_seed_and_imports_cleanly() {
 }
 
 fn one(conn: &Connection, sql: &str) -> i64 {
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    common::one(conn, sql, [])
 }
 
 #[test]

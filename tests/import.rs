@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{count, mention, rapport, shared_data, stderr, stdout, write};
+use common::{count, mention, one, rapport, shared_data, stderr, stdout, write};
 use rusqlite::Connection;
 use std::path::Path;
 
@@ -50,26 +50,20 @@ fn ndjson_with_bom_crlf_emoji_rtl_and_escapes_is_stored_clean() {
         stdout(&out)
     );
     assert_clean(&db);
-    let body: String = Connection::open(&db)
-        .unwrap()
-        .query_row(
-            "SELECT body FROM mentions WHERE external_id = 'm1'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let body: String = one(
+        &Connection::open(&db).unwrap(),
+        "SELECT body FROM mentions WHERE external_id = 'm1'",
+        [],
+    );
     assert!(
         body.contains("😡 שלום") && body.contains("there"),
         "{body:?}"
     );
-    let html: String = Connection::open(&db)
-        .unwrap()
-        .query_row(
-            "SELECT body FROM mentions WHERE external_id = 'm2'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let html: String = one(
+        &Connection::open(&db).unwrap(),
+        "SELECT body FROM mentions WHERE external_id = 'm2'",
+        [],
+    );
     assert!(
         !html.contains("<p>") && html.contains("Where is"),
         "{html:?}"

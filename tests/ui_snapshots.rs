@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::fixtures::{self, NOW};
+use common::fixtures::{self, key, NOW};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rapport::app::{App, Msg};
 use rapport::domain::{BuyerStage, Engagement};
@@ -20,10 +20,6 @@ fn render(app: &App) -> String {
         .draw(|f| rapport::ui::draw(f, app, &rapport::ui::theme::Theme::of(app)))
         .unwrap();
     terminal.backend().to_string()
-}
-
-fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
 /// Snapshots `build(size)` at both sizes, named `name_WxH`.

@@ -2,6 +2,8 @@
 //! soon, today's reply times, items crossing their target once, snoozed items crossing
 //! theirs, working hours at import, and the reply pace.
 
+mod common;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rapport::config::Config;
 use rapport::domain::change::Write;
@@ -67,12 +69,11 @@ fn database(config: &Config, records: &[Record]) -> (tempfile::TempDir, Connecti
 }
 
 fn id_of(conn: &Connection, external: &str) -> i64 {
-    conn.query_row(
+    common::one(
+        conn,
         "SELECT id FROM mentions WHERE external_id = ?1",
         [external],
-        |r| r.get(0),
     )
-    .unwrap()
 }
 
 #[test]
@@ -219,4 +220,54 @@ fn a_silent_working_day_is_noticed() {
             day: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()
         })
     );
+}
+
+/// The rules have one home each, so every place that shows them agrees: an item
+/// answered exactly at its due time is within target, and the median of an even count
+/// is the mean of the two middle values, in the status bar and the stats view alike.
+#[test]
+fn every_view_agrees_on_the_boundary_and_the_median() {
+    use rapport::app::App;
+    use rapport::ui::theme::Theme;
+    let config = Config::defaults(); // mentions: 60 minutes
+    let records = [
+        mention("fast", MentionKind::Mention, at(8, 0)),
+        reply("r-fast", "fast", at(8, 10)),
+        mention("mid", MentionKind::Mention, at(8, 5)),
+        reply("r-mid", "mid", at(8, 25)),
+        // Answered exactly when it was due: within target.
+        mention("edge", MentionKind::Mention, at(8, 30)),
+        reply("r-edge", "edge", at(9, 30)),
+        mention("late", MentionKind::Mention, at(7, 0)),
+        reply("r-late", "late", at(8, 10)),
+        // Open and due exactly now.
+        mention("due-now", MentionKind::Mention, at(9, 0)),
+    ];
+    let (_dir, conn) = database(&config, &records);
+    let now = now().timestamp();
+
+    // The median of 10m, 20m, 60m and 70m is 40m wherever it is shown.
+    let w = warnings::counts(&conn, &config, now).unwrap();
+    let report = rapport::store::report::report(&conn, &config, at(0, 0).timestamp(), now).unwrap();
+    assert_eq!(w.median_response_today_secs, Some(40.0 * 60.0));
+    assert_eq!(report.overall.median_secs, w.median_response_today_secs);
+    assert_eq!(report.overall.answered, 4);
+    // Three of four within target: the one answered at its due time counts as within.
+    assert_eq!(report.overall.within_target_share, Some(0.75));
+
+    // An open item due exactly now is not over yet: not counted, not listed by
+    // `check`, drawn as due soon; one second later it is over everywhere.
+    let due_now = at(10, 0).timestamp();
+    let theme = Theme::new(&config.colors, false);
+    let mut app = App::new(config.clone(), config.keymap.clone(), now, (120, 40));
+    for (t, over) in [(now, false), (now + 1, true)] {
+        let w = warnings::counts(&conn, &config, t).unwrap();
+        assert_eq!(w.over_target, u64::from(over), "at {t}");
+        let listed = warnings::over_target(&conn, t, 50).unwrap();
+        assert_eq!(listed.iter().any(|c| c.due_at == due_now), over, "at {t}");
+        app.now = t;
+        let colour = rapport::ui::inbox::urgency(&app, &theme, due_now);
+        assert_eq!(colour == theme.over, over, "at {t}");
+        assert_eq!(colour == theme.soon, !over, "at {t}");
+    }
 }

@@ -1,5 +1,6 @@
 //! A small, fixed inbox for the app and view tests: no database, no clock.
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rapport::app::{App, Effect, Msg};
 use rapport::config::keys::Keymap;
 use rapport::config::Config;
@@ -173,4 +174,14 @@ pub fn people_request(effects: &[Effect]) -> Option<PageRequest<PeopleFilter>> {
         Effect::Store(StoreCmd::People(p)) => Some(p.clone()),
         _ => None,
     })
+}
+
+/// A plain key press.
+pub fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+/// A special key press (Enter, Esc, arrows...).
+pub fn code(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }

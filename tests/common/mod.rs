@@ -10,16 +10,35 @@ use std::process::Output;
 /// Runs the real binary with `--db db` and the given arguments, with its folders in
 /// `dir` (so no test touches the user's files).
 pub fn rapport(dir: &Path, db: &Path, args: &[&str]) -> Output {
+    let db = db.to_string_lossy();
+    let mut all = vec!["--db", &db];
+    all.extend_from_slice(args);
+    run(dir, &all)
+}
+
+/// Runs the real binary with `args` and nothing else of the user's: its home and
+/// folders in `home`, no database or config from the environment.
+pub fn run(home: &Path, args: &[&str]) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .arg("--db")
-        .arg(db)
         .args(args)
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env_remove("RAPPORT_DB")
         .env_remove("RAPPORT_CONFIG")
         .output()
-        .unwrap()
+        .expect("the rapport binary runs")
+}
+
+/// The one value `sql` selects (with `params`).
+pub fn one<T: rusqlite::types::FromSql>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> T {
+    conn.query_row(sql, params, |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 pub fn stderr(o: &Output) -> String {
@@ -112,8 +131,5 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
 
 /// The single integer an SQL query returns.
 pub fn count(db: &Path, sql: &str) -> i64 {
-    Connection::open(db)
-        .unwrap()
-        .query_row(sql, [], |r| r.get(0))
-        .unwrap()
+    one(&Connection::open(db).unwrap(), sql, [])
 }
