@@ -6,6 +6,13 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Everything rapport writes (the database, logs, exports, its folders) holds
+    // customers' words: readable by the user only, whatever the shell's umask.
+    #[cfg(unix)]
+    // SAFETY: umask only sets this process's file-creation mask; no thread runs yet.
+    unsafe {
+        libc::umask(0o077);
+    }
     let cli = rapport::cli::Cli::parse();
     let _log = start_logging();
     // `check` says "late" with 1, so its own failures need another code.
@@ -28,7 +35,13 @@ fn main() -> ExitCode {
 fn start_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let dir = rapport::config::paths::log_dir();
     std::fs::create_dir_all(&dir).ok()?;
-    let appender = tracing_appender::rolling::daily(dir, "rapport.log");
+    // A log folder we cannot write (another user's, a read-only home) means no log,
+    // never a failed start.
+    let appender = tracing_appender::rolling::RollingFileAppender::builder()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix("rapport.log")
+        .build(dir)
+        .ok()?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = tracing_subscriber::EnvFilter::try_from_env("RAPPORT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));

@@ -48,7 +48,36 @@ const CASES: &[(&str, &[&str])] = &[
     ),
     (
         "zero_target.toml",
-        &["line 2", "response_targets.by_kind.sms", "positive"],
+        &[
+            "line 2",
+            "response_targets.by_kind.sms",
+            "from 1 to 525600 minutes, not 0",
+        ],
+    ),
+    (
+        "huge_target.toml",
+        &[
+            "line 2",
+            "response_targets.by_kind.comment",
+            "from 1 to 525600 minutes, not 999999999999",
+        ],
+    ),
+    (
+        "global_key_shadowed.toml",
+        &[
+            "line 2",
+            "keys.global.\"j\"",
+            "never runs in the inbox screen",
+            "\"j\" is bound there to down",
+        ],
+    ),
+    (
+        "global_chord_behind_a_screen_key.toml",
+        &[
+            "line 3",
+            "keys.global.\"d d\"",
+            "\"d\" is bound there to dismiss",
+        ],
     ),
     ("bad_color.toml", &["line 2", "colors.accent", "\"bluish\""]),
     ("broken_syntax.toml", &["broken_syntax.toml", "line 1"]),

@@ -24,6 +24,11 @@ struct Session {
 
 impl Session {
     fn start(dir: &Path, db: &Path) -> Session {
+        Session::start_with(dir, db, &[])
+    }
+
+    /// Starts rapport through `prefix` (e.g. a program that changes the user).
+    fn start_with(dir: &Path, db: &Path, prefix: &[&str]) -> Session {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -32,7 +37,15 @@ impl Session {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_rapport"));
+        let mut cmd = match prefix.split_first() {
+            Some((program, args)) => {
+                let mut c = CommandBuilder::new(program);
+                c.args(args);
+                c.arg(env!("CARGO_BIN_EXE_rapport"));
+                c
+            }
+            None => CommandBuilder::new(env!("CARGO_BIN_EXE_rapport")),
+        };
         cmd.arg("--db");
         cmd.arg(db);
         cmd.cwd(dir);
@@ -318,4 +331,63 @@ fn stats_people_and_a_person_page_open_on_real_data() {
     s.send("q");
     assert!(s.wait_exit().success());
     s.assert_restored();
+}
+
+/// The hostile corpus on the screen: every view that draws its text, and not one
+/// payload piece in what the app wrote to the terminal.
+#[test]
+fn hostile_text_never_reaches_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let file = common::write(
+        dir.path(),
+        "h.ndjson",
+        common::hostile::ndjson(3).as_bytes(),
+    );
+    // Open mentions too: the replies in the corpus answer every one of its mentions.
+    let open = common::mention("open-1", "someone", &common::hostile::payload("open"));
+    let open = common::write(dir.path(), "o.ndjson", format!("{open}\n").as_bytes());
+    for f in [&file, &open] {
+        let out = common::rapport(dir.path(), &db, &["import", f]);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+    }
+    let mut s = Session::start(dir.path(), &db);
+    s.wait_for("open");
+    // The item's detail, the thread, the person page, people, stats, a search.
+    for keys in [
+        "\t", "j", "j", "\t", "o", "\x1b", "P", "j", "\r", "\x1b", "S", "\x1b",
+    ] {
+        s.send(keys);
+    }
+    s.send("/");
+    s.send("rev\r");
+    s.send("q");
+    assert!(s.wait_exit().success());
+    let raw = s.raw.lock().unwrap().clone();
+    assert_eq!(common::hostile::screen_leaks(&raw), Vec::<String>::new());
+}
+
+/// A database its user cannot write (here: a file owned by root, opened by nobody)
+/// opens for reading: the screen says so and refuses changes, and the file stays as
+/// it was. Needs root and setpriv to become another user; skipped otherwise.
+#[test]
+fn a_read_only_database_opens_for_reading_and_refuses_changes() {
+    let Some(prefix) = common::as_nobody() else {
+        return;
+    };
+    let dir = common::shared_tempdir();
+    let db = demo_db(dir.path());
+    common::make_read_only(&db);
+    let before = common::dump(&db);
+    let prefix: Vec<&str> = prefix.iter().map(String::as_str).collect();
+    let mut s = Session::start_with(dir.path(), &db, &prefix);
+    s.wait_for("read-only");
+    s.send("d");
+    s.send("u");
+    s.wait_for("read-only");
+    s.send("S");
+    s.wait_any(&["answered", "median"]);
+    s.send("q");
+    assert!(s.wait_exit().success());
+    assert_eq!(common::dump(&db), before, "the read-only file changed");
 }

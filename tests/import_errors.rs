@@ -170,3 +170,29 @@ fn a_ten_megabyte_line_imports() {
     );
     assert_eq!(count(&db, "SELECT COUNT(*) FROM mentions"), 2);
 }
+
+/// A first import that fails leaves no database, journal or shared-memory file behind
+/// (on a full disk they would keep it full).
+#[test]
+fn a_failed_first_import_leaves_no_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new.db");
+    let bad = write(dir.path(), "bad.ndjson", b"{\"not\": \"a mention\"}\n");
+    let out = rapport(dir.path(), &db, &["import", &bad]);
+    assert!(!out.status.success());
+    for ext in ["", "-wal", "-shm"] {
+        let p = format!("{}{ext}", db.display());
+        assert!(!std::path::Path::new(&p).exists(), "{p} was left behind");
+    }
+    // An existing database is never removed by a failed import.
+    let good = write(
+        dir.path(),
+        "good.ndjson",
+        format!("{}\n", mention("1", "ana", "hi")).as_bytes(),
+    );
+    assert!(rapport(dir.path(), &db, &["import", &good])
+        .status
+        .success());
+    assert!(!rapport(dir.path(), &db, &["import", &bad]).status.success());
+    assert!(db.exists());
+}

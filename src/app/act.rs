@@ -23,9 +23,17 @@ pub const INBOX_FILTERS: &[(&str, &str)] = &[
     ("done", "status:done"),
 ];
 
+/// What the operator is told when a change meets a read-only database.
+pub const READ_ONLY: &str =
+    "this database is read-only (its file or folder cannot be written by you): you can read, search and see the figures; changes are refused";
+
 impl App {
     /// Does `action` in the current view.
     pub fn act(&mut self, action: Action) -> Vec<Effect> {
+        if self.read_only && action.changes_data() {
+            self.warn(READ_ONLY);
+            return Vec::new();
+        }
         match action {
             Action::Quit => {
                 self.quitting = true;

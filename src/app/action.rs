@@ -75,6 +75,26 @@ actions! {
 }
 
 /// The screens and popups that have their own key table (plus `global`).
+impl Action {
+    /// Whether the action changes the database (refused on a read-only one).
+    pub fn changes_data(self) -> bool {
+        matches!(
+            self,
+            Action::TakeSuggestion
+                | Action::Reply
+                | Action::Thank
+                | Action::Like
+                | Action::TogglePowerUser
+                | Action::EditRelationship
+                | Action::Note
+                | Action::Snooze
+                | Action::Dismiss
+                | Action::Undo
+                | Action::Send
+        )
+    }
+}
+
 pub const MODES: &[&str] = &["global", "inbox", "people", "person", "stats", "compose"];
 
 /// A key table: one per screen, the compose pane's, and the global one.

@@ -178,6 +178,8 @@ pub struct App {
     pub redraw: bool,
     /// NO_COLOR was set.
     pub no_color: bool,
+    /// The database could only be opened for reading: changes are refused.
+    pub read_only: bool,
 }
 
 impl App {
@@ -210,6 +212,7 @@ impl App {
             quitting: false,
             redraw: true,
             no_color: false,
+            read_only: false,
         }
     }
 

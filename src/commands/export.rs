@@ -2,6 +2,7 @@
 
 use super::Ctx;
 use crate::cli::{ExportArgs, ExportFormat, ExportWhat};
+use crate::domain::sanitize;
 use crate::store::export::{export, Filter, Row, Table};
 use anyhow::{Context, Result};
 use std::io::Write;
@@ -30,9 +31,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<ExitCode> {
     };
     let conn = crate::store::open_existing(&ctx.db)?;
     let out: Box<dyn Write> = match &args.out {
-        Some(path) => Box::new(
-            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
-        ),
+        Some(path) => Box::new(private_file(path)?),
         None => Box::new(std::io::stdout().lock()),
     };
     let out = std::io::BufWriter::new(out);
@@ -41,7 +40,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<ExitCode> {
             let mut csv = csv::Writer::from_writer(out);
             let cell = |v: &serde_json::Value| match v {
                 serde_json::Value::Null => String::new(),
-                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::String(s) => sanitize::clean(s),
                 other => other.to_string(),
             };
             export(&conn, table, &filter, &mut |row| match row {
@@ -54,8 +53,11 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<ExitCode> {
             let mut out = out;
             export(&conn, table, &filter, &mut |row| {
                 if let Row::Values(names, values) = row {
-                    let object: serde_json::Map<String, serde_json::Value> =
-                        names.iter().cloned().zip(values.iter().cloned()).collect();
+                    let object: serde_json::Map<String, serde_json::Value> = names
+                        .iter()
+                        .cloned()
+                        .zip(values.iter().map(clean_value))
+                        .collect();
                     serde_json::to_writer(&mut out, &object)?;
                     out.write_all(b"\n")?;
                 }
@@ -65,4 +67,27 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A string from the database, cleaned again on its way out: rows written by other
+/// tools reach a terminal or a file as harmless as imported ones.
+fn clean_value(v: &serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::String(s) => serde_json::Value::String(sanitize::clean(s)),
+        other => other.clone(),
+    }
+}
+
+/// Creates (or truncates) `path` readable by its owner only: it holds customers' words.
+fn private_file(path: &std::path::Path) -> Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))
 }

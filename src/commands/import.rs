@@ -58,17 +58,36 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<ExitCode> {
         map: args.map.clone(),
         progress: std::io::stderr().is_terminal(),
     };
-    let mut conn = crate::store::open(&ctx.db)?;
+    // A first import that fails (a malformed file, a full disk) must not leave an
+    // empty database and its journal behind: remove what it created.
+    let fresh = !ctx.db.exists();
+    let mut conn = match crate::store::open(&ctx.db) {
+        Ok(conn) => conn,
+        Err(e) => {
+            if fresh {
+                crate::store::remove_files(&ctx.db);
+            }
+            return Err(e);
+        }
+    };
     let mut failed = false;
+    let mut imported = false;
     for path in &args.files {
         let name = display_name(path);
         match import_file(&mut conn, &ctx.config, path, &options, Utc::now()) {
-            Ok(outcome) => println!("{}", summary(&name, &outcome)),
+            Ok(outcome) => {
+                imported |= matches!(outcome, Outcome::Imported { .. });
+                println!("{}", summary(&name, &outcome));
+            }
             Err(e) => {
                 failed = true;
                 eprintln!("rapport: {e:#}");
             }
         }
+    }
+    if fresh && failed && !imported {
+        drop(conn);
+        crate::store::remove_files(&ctx.db);
     }
     Ok(if failed {
         ExitCode::FAILURE

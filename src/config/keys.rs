@@ -204,7 +204,37 @@ impl Keymap {
             let list = bindings.into_iter().map(|(c, a, _)| (c, a)).collect();
             modes.insert(mode_key, list);
         }
-        Ok(Keymap { modes })
+        let map = Keymap { modes };
+        map.check_reachable()?;
+        Ok(map)
+    }
+
+    /// A global binding that a screen's own table answers first (the same key, or a
+    /// key that starts it) would silently never run there: refuse it by name.
+    fn check_reachable(&self) -> Result<(), Problem> {
+        let Some(global) = self.modes.get(&Mode::Global) else {
+            return Ok(());
+        };
+        for (chord, _) in global {
+            for mode in [Mode::Inbox, Mode::People, Mode::Person, Mode::Stats] {
+                let own = self.modes.get(&mode).into_iter().flatten();
+                if let Some((c, a)) = own
+                    .into_iter()
+                    .find(|(c, _)| !c.is_empty() && chord.starts_with(c))
+                {
+                    let (key, theirs) = (chord_text(chord), chord_text(c));
+                    return Err(Problem::new(
+                        format!("keys.global.\"{key}\""),
+                        format!(
+                            "never runs in the {mode} screen: {theirs:?} is bound there to {a}, and a screen's own keys are read first; bind another key here, or set {theirs:?} = \"none\" in [keys.{mode}]",
+                            mode = mode.as_str(),
+                            a = a.name(),
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// What `keys` (pending keys plus the new one) mean in `mode`, then globally.

@@ -149,27 +149,34 @@ fn line_of(text: &str, dotted_key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+/// A year, the longest span any minutes setting may cover.
+const MINUTES_IN_A_YEAR: i64 = 365 * 24 * 60;
+
+/// `value` of `key` must lie in `min..=max` (of `unit`).
+fn within(key: &str, value: i64, min: i64, max: i64, unit: &str) -> Result<(), Problem> {
+    if (min..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(Problem::new(
+            key,
+            format!("must be from {min} to {max} {unit}, not {value}"),
+        ))
+    }
+}
+
 impl Config {
     /// Checks what types cannot: ranges, schedules, colors, templates and keys.
     pub fn validate(&self) -> Result<(), Problem> {
         let t = &self.response_targets;
-        let positive = |key: &str, v: i64| {
-            if v > 0 {
-                Ok(())
-            } else {
-                Err(Problem::new(
-                    key.to_string(),
-                    format!("must be a positive number of minutes, not {v}"),
-                ))
-            }
-        };
-        positive("response_targets.default_minutes", t.default_minutes)?;
+        // Targets from a minute to a year: beyond that, times stop being meaningful.
+        let target = |key: &str, v: i64| within(key, v, 1, MINUTES_IN_A_YEAR, "minutes");
+        target("response_targets.default_minutes", t.default_minutes)?;
         for (kind, v) in &t.by_kind {
-            positive(&format!("response_targets.by_kind.{kind}"), *v)?;
+            target(&format!("response_targets.by_kind.{kind}"), *v)?;
         }
         for (platform, kinds) in &t.by_platform {
             for (kind, v) in kinds {
-                positive(
+                target(
                     &format!("response_targets.by_platform.{platform}.{kind}"),
                     *v,
                 )?;
@@ -182,42 +189,66 @@ impl Config {
                 "is true but [working_hours] has no working day",
             ));
         }
+        let p = &self.priority;
+        for (key, v) in [
+            ("priority.power_user_minutes", p.power_user_minutes),
+            ("priority.question_minutes", p.question_minutes),
+            ("priority.complaint_minutes", p.complaint_minutes),
+            (
+                "priority.negative_sentiment_minutes",
+                p.negative_sentiment_minutes,
+            ),
+            ("priority.bot_minutes", p.bot_minutes),
+        ] {
+            within(key, v, -MINUTES_IN_A_YEAR, MINUTES_IN_A_YEAR, "minutes")?;
+        }
         if !(0.0..1.0).contains(&self.pace.drop_share) {
             return Err(Problem::new(
                 "pace.drop_share",
                 "must be a share from 0.0 to below 1.0",
             ));
         }
-        if self.pace.due_soon_minutes < 0 {
-            return Err(Problem::new(
-                "pace.due_soon_minutes",
-                "must not be negative",
-            ));
-        }
+        within(
+            "pace.due_soon_minutes",
+            self.pace.due_soon_minutes,
+            0,
+            7 * 24 * 60,
+            "minutes",
+        )?;
         if !(0.0..=1.0).contains(&self.duplicates.similarity) || self.duplicates.similarity == 0.0 {
             return Err(Problem::new(
                 "duplicates.similarity",
                 "must be above 0.0 and at most 1.0",
             ));
         }
-        if self.duplicates.window_days < 0 {
-            return Err(Problem::new(
-                "duplicates.window_days",
-                "must not be negative",
-            ));
-        }
-        if self.people.stale_after_days <= 0 {
-            return Err(Problem::new(
-                "people.stale_after_days",
-                "must be a positive number of days",
-            ));
-        }
-        if self.power_users.min_followers < 0 || self.power_users.min_conversations_30d < 0 {
-            return Err(Problem::new(
-                "power_users",
-                "thresholds must not be negative",
-            ));
-        }
+        within(
+            "duplicates.window_days",
+            self.duplicates.window_days,
+            0,
+            3650,
+            "days",
+        )?;
+        within(
+            "people.stale_after_days",
+            self.people.stale_after_days,
+            1,
+            3650,
+            "days",
+        )?;
+        within(
+            "power_users.min_followers",
+            self.power_users.min_followers,
+            0,
+            1_000_000_000_000,
+            "followers",
+        )?;
+        within(
+            "power_users.min_conversations_30d",
+            self.power_users.min_conversations_30d,
+            0,
+            100_000,
+            "conversations",
+        )?;
         for kind in &self.response.counts {
             if !matches!(
                 kind,

@@ -48,7 +48,7 @@ macro_rules! vocabulary {
 
 /// A word that is not one of a vocabulary's values.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {what} {got:?}; expected one of: {}", expected.join(", "))]
+#[error("unknown {what} {}; expected one of: {}", super::sanitize::shown(got), expected.join(", "))]
 pub struct UnknownWord {
     pub what: &'static str,
     pub got: String,

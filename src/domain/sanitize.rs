@@ -1,7 +1,19 @@
-//! Text from the internet is untrusted. Every body, handle and name passes through
-//! `clean` at import, so what is stored (and later drawn) holds no control characters,
-//! no terminal escape sequences and no bidirectional overrides. The UI cleans again
-//! with `clean` before drawing, so rows written by other tools are safe too.
+//! Text from the internet is untrusted. The policy, in one place:
+//!
+//! - **At import** every field from outside (bodies, names, handles, urls, and ids too)
+//!   passes through [`clean`] (or [`one_line`]), so what is stored holds no control
+//!   characters, no terminal escape sequences, no bidirectional controls and no
+//!   invisible characters.
+//! - **On every output** (the screen, stdout and stderr, export files, logs) text from
+//!   the database or from a file passes through the same functions again, so rows
+//!   written by other tools are harmless too: the screen and exports use [`clean`],
+//!   one-line fields use [`one_line`].
+//! - **In error messages** offending input is shown with [`shown`]: cleaned, quoted and
+//!   cut to [`QUOTE_CHARS`] characters, so a hostile or huge value cannot flood or
+//!   steer the terminal; whole messages built from outside text go through [`message`].
+//!
+//! Emoji sequences stay whole: a zero-width joiner is kept between two emoji (family
+//! and profession emoji), and tag characters after a black flag (subdivision flags).
 
 /// Removes terminal escape sequences (CSI, OSC, DCS, single ESC), C0/C1 control
 /// characters other than newline and tab, and bidi embedding/override/isolate marks.
@@ -21,7 +33,9 @@ pub fn clean(text: &str) -> String {
                 }
             }
             '\t' => out.push(' '),
-            '\n' => out.push('\n'),
+            '\n' | '\u{2028}' | '\u{2029}' => out.push('\n'),
+            '\u{200d}' if joins_emoji(&out, chars.peek().copied()) => out.push(c),
+            '\u{e0020}'..='\u{e007f}' if in_flag_tag(&out) => out.push(c),
             c if is_unsafe(c) => {}
             c => out.push(c),
         }
@@ -29,7 +43,6 @@ pub fn clean(text: &str) -> String {
     out
 }
 
-/// One line for a list row: `clean`, then every run of whitespace becomes one space.
 /// Untrusted text quoted in a message: one clean line of at most `QUOTE_CHARS`
 /// characters, with "…" when cut, so a huge or hostile value cannot flood the output.
 pub fn quote(text: &str) -> String {
@@ -45,20 +58,96 @@ pub fn quote(text: &str) -> String {
 /// How much of an offending input an error message shows.
 pub const QUOTE_CHARS: usize = 80;
 
+/// An offending value for an error message: [`quote`]d, in double quotes.
+pub fn shown(text: &str) -> String {
+    format!("{:?}", quote(text))
+}
+
+/// A whole message that carries outside text (a parser's error, a program's stderr):
+/// one clean line of at most `MESSAGE_CHARS` characters.
+pub fn message(text: &str) -> String {
+    let cut: String = text.chars().take(MESSAGE_CHARS + 1).collect();
+    let mut line = one_line(&cut);
+    if line.chars().count() > MESSAGE_CHARS {
+        line = line.chars().take(MESSAGE_CHARS).collect();
+        line.push('…');
+    }
+    line
+}
+
+/// Names from outside (a file's header, say) listed in a message: each [`quote`]d,
+/// and only as many as fit in `MESSAGE_CHARS`.
+pub fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for (i, item) in items.into_iter().enumerate() {
+        if out.chars().count() > MESSAGE_CHARS {
+            out.push_str(", …");
+            break;
+        }
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&quote(item));
+    }
+    out
+}
+
+/// How long a message built from outside text may be.
+pub const MESSAGE_CHARS: usize = 300;
+
+/// One line for a list row: `clean`, then every run of whitespace becomes one space.
 pub fn one_line(text: &str) -> String {
     clean(text).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Characters that must never reach a terminal or reorder what surrounds them.
+/// Whether a zero-width joiner between the text so far and `next` joins two emoji.
+fn joins_emoji(before: &str, next: Option<char>) -> bool {
+    before.chars().next_back().is_some_and(is_emoji) && next.is_some_and(is_emoji)
+}
+
+/// Whether the text so far ends in a black flag and its tag characters: a
+/// subdivision flag (England, Scotland, Wales) is spelled with them.
+fn in_flag_tag(before: &str) -> bool {
+    before
+        .chars()
+        .rev()
+        .find(|c| !('\u{e0020}'..='\u{e007f}').contains(c))
+        == Some('\u{1f3f4}')
+}
+
+/// Pictographs that take part in emoji sequences (a close approximation of Unicode's
+/// Extended_Pictographic, plus the skin-tone modifiers and the male/female signs).
+fn is_emoji(c: char) -> bool {
+    matches!(c,
+        '\u{1f000}'..='\u{1faff}'
+        | '\u{2600}'..='\u{27bf}'
+        | '\u{2300}'..='\u{23ff}'
+        | '\u{2b00}'..='\u{2bff}'
+        | '\u{2190}'..='\u{21ff}'
+        | '\u{3030}' | '\u{303d}' | '\u{3297}' | '\u{3299}' | '\u{a9}' | '\u{ae}'
+    )
+}
+
+/// Characters that must never reach a terminal, reorder what surrounds them, or hide.
 fn is_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(c,
-            '\u{200b}'..='\u{200f}'   // zero-width space/joiners, LRM/RLM
+            '\u{ad}'                  // soft hyphen: invisible unless a line breaks there
+            | '\u{34f}'               // combining grapheme joiner
+            | '\u{61c}'               // Arabic letter mark (bidi)
+            | '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}' // Hangul fillers: blank "letters"
+            | '\u{17b4}' | '\u{17b5}' // Khmer inherent vowels: invisible
+            | '\u{180b}'..='\u{180f}' // Mongolian variation selectors and vowel separator
+            | '\u{200b}'..='\u{200f}' // zero-width space/joiners, LRM/RLM
             | '\u{202a}'..='\u{202e}' // bidi embeddings and overrides
             | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
-            | '\u{2066}'..='\u{2069}' // bidi isolates
+            | '\u{2066}'..='\u{206f}' // bidi isolates, deprecated format controls
+            | '\u{fe00}'..='\u{fe0d}' // variation selectors
             | '\u{feff}'              // BOM / zero-width no-break space
             | '\u{fff9}'..='\u{fffb}' // interlinear annotations
+            | '\u{1d173}'..='\u{1d17a}' // musical formatting controls
+            | '\u{e0000}'..='\u{e007f}' // tag characters (kept inside a flag, above)
+            | '\u{e0100}'..='\u{e01ef}' // variation selectors supplement
             // Emoji/text presentation selectors: terminals disagree on the width they
             // give "❤️" (one column or two), which shifts everything after it.
             | '\u{fe0e}' | '\u{fe0f}'
@@ -108,8 +197,7 @@ mod tests {
 
     fn assert_safe(s: &str) {
         assert!(
-            !s.chars()
-                .any(|c| (c.is_control() && c != '\n') || is_unsafe(c)),
+            !s.chars().any(|c| c != '\n' && is_unsafe(c)),
             "unsafe output: {s:?}"
         );
     }
@@ -147,5 +235,43 @@ mod tests {
         assert_eq!(clean("ok \u{1b}]0;never ends"), "ok ");
         assert_eq!(clean("ok \u{1b}["), "ok ");
         assert_eq!(clean("ok \u{1b}"), "ok ");
+    }
+
+    #[test]
+    fn invisible_and_format_characters_go() {
+        let hostile = "a\u{2028}b\u{2029}c \u{61c}d\u{e0041}\u{e0042}e\u{34f}f\u{ad}g\u{3164}h";
+        let out = clean(hostile);
+        assert_safe(&out);
+        assert_eq!(out, "a\nb\nc defgh");
+    }
+
+    #[test]
+    fn emoji_sequences_stay_whole() {
+        let family = "\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467}";
+        assert_eq!(clean(family), family);
+        // A health worker: man, joiner, staff of Aesculapius (its selector goes).
+        assert_eq!(
+            clean("\u{1f468}\u{200d}\u{2695}\u{fe0f}"),
+            "\u{1f468}\u{200d}\u{2695}"
+        );
+        // Scotland: black flag, tag letters g b s c t, cancel tag.
+        let scotland = "\u{1f3f4}\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}";
+        assert_eq!(clean(scotland), scotland);
+        // A joiner between letters hides nothing useful: it goes.
+        assert_eq!(clean("ab\u{200d}cd"), "abcd");
+        assert_eq!(clean("\u{200d}\u{1f468}"), "\u{1f468}");
+    }
+
+    #[test]
+    fn quoted_input_is_short_and_safe() {
+        let huge = format!(
+            "\u{1b}]52;c;{}\u{7}{}",
+            "A".repeat(1000),
+            "x".repeat(100_000)
+        );
+        let q = shown(&huge);
+        assert!(q.chars().count() <= QUOTE_CHARS + 3, "{}", q.len());
+        assert!(!q.contains('\u{1b}'));
+        assert!(message(&"y".repeat(10_000)).chars().count() <= MESSAGE_CHARS + 1);
     }
 }

@@ -72,7 +72,7 @@ impl Schedule {
     /// `start` plus `secs` of working time.
     pub fn add_working(&self, start: DateTime<Utc>, secs: i64) -> DateTime<Utc> {
         if !self.has_working_day() {
-            return start + Duration::seconds(secs);
+            return later(start, secs);
         }
         let mut left = secs.max(0);
         let mut day = self.local_day(start);
@@ -82,7 +82,7 @@ impl Schedule {
                 if from < close {
                     let available = (close - from).num_seconds();
                     if left <= available {
-                        return from + Duration::seconds(left);
+                        return later(from, left);
                     }
                     left -= available;
                 }
@@ -92,7 +92,7 @@ impl Schedule {
                 None => break,
             }
         }
-        start + Duration::seconds(secs)
+        later(start, secs)
     }
 
     /// Working seconds between `a` and `b` (0 when b is before a).
@@ -139,12 +139,24 @@ pub fn due_at(
     kind: MentionKind,
     created_at: DateTime<Utc>,
 ) -> DateTime<Utc> {
-    let secs = targets.minutes_for(platform, kind) * 60;
+    let secs = targets.minutes_for(platform, kind).saturating_mul(60);
     if targets.working_hours_only {
         Schedule::new(hours).add_working(created_at, secs)
     } else {
-        created_at + Duration::seconds(secs)
+        later(created_at, secs)
     }
+}
+
+/// `t` plus `secs`, held at the ends of time rather than overflowing: a config or a
+/// record can ask for any number, and time arithmetic must never panic.
+pub fn later(t: DateTime<Utc>, secs: i64) -> DateTime<Utc> {
+    Duration::try_seconds(secs)
+        .and_then(|d| t.checked_add_signed(d))
+        .unwrap_or(if secs < 0 {
+            DateTime::<Utc>::MIN_UTC
+        } else {
+            DateTime::<Utc>::MAX_UTC
+        })
 }
 
 #[cfg(test)]
@@ -282,5 +294,44 @@ mod tests {
             s.add_working(utc("2026-11-20 10:00"), 3600),
             utc("2026-11-20 11:00")
         );
+    }
+
+    #[test]
+    fn no_target_and_no_time_can_make_the_arithmetic_panic() {
+        let mut c = Config::defaults();
+        let edges = [
+            i64::MIN,
+            i64::MIN / 60,
+            -1,
+            0,
+            1,
+            525_600,
+            i64::MAX / 60,
+            i64::MAX,
+        ];
+        let times = [
+            DateTime::<Utc>::MIN_UTC,
+            utc("2026-03-29 00:30"),
+            DateTime::<Utc>::MAX_UTC,
+        ];
+        let mut rng = fastrand::Rng::with_seed(7);
+        let values = edges.into_iter().chain((0..200).map(|_| rng.i64(..)));
+        for minutes in values {
+            c.response_targets.default_minutes = minutes;
+            c.response_targets.by_kind.clear();
+            for working_hours_only in [false, true] {
+                c.response_targets.working_hours_only = working_hours_only;
+                for t in times {
+                    let due = due_at(
+                        &c.response_targets,
+                        &c.working_hours,
+                        "x",
+                        MentionKind::Mention,
+                        t,
+                    );
+                    assert!(minutes < 0 || due >= t, "{minutes} {t}");
+                }
+            }
+        }
     }
 }

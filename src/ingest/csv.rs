@@ -12,6 +12,7 @@
 use super::ndjson::{self, AuthorLine, Line, MentionLine, ReplyLine};
 use super::rows::Rows;
 use super::{utf8, Fatal, Item, Parsed};
+use crate::domain::sanitize::{list, shown};
 use crate::domain::MentionKind;
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -93,21 +94,25 @@ fn columns(names: &[String], map: &[String]) -> Result<HashMap<&'static str, usi
     for pair in map {
         let Some((column, field)) = pair.rsplit_once('=') else {
             return Err(format!(
-                "--map {pair:?} should be COLUMN=FIELD, e.g. \"Tweet Text=body\""
+                "--map {} should be COLUMN=FIELD, e.g. \"Tweet Text=body\"",
+                shown(pair)
             ));
         };
         let field = field.trim();
         let Some(field) = FIELDS.iter().find(|f| **f == field) else {
             return Err(format!(
-                "--map {pair:?}: unknown field {field:?}; fields are: {}",
+                "--map {}: unknown field {}; fields are: {}",
+                shown(pair),
+                shown(field),
                 FIELDS.join(", ")
             ));
         };
         let Some(i) = names.iter().position(|n| n == column.trim()) else {
             return Err(format!(
-                "--map {pair:?}: no column {:?} in the header; columns are: {}",
-                column.trim(),
-                names.join(", ")
+                "--map {}: no column {} in the header; columns are: {}",
+                shown(pair),
+                shown(column.trim()),
+                list(names.iter().map(String::as_str))
             ));
         };
         columns.insert(*field, i);
@@ -129,7 +134,7 @@ fn columns(names: &[String], map: &[String]) -> Result<HashMap<&'static str, usi
     Err(format!(
         "the header has no column for {}; rename the columns or use --map \"Their Column=field\" (header: {})",
         missing.join(", "),
-        names.join(", ")
+        list(names.iter().map(String::as_str))
     ))
 }
 
@@ -217,7 +222,8 @@ impl<R: std::io::Read> Reader<R> {
             }
             Some(other) => {
                 return Err(format!(
-                    "type {other:?} is neither empty, \"mention\" nor \"our_reply\""
+                    "type {} is neither empty, \"mention\" nor \"our_reply\"",
+                    shown(other)
                 ))
             }
         };
@@ -230,14 +236,17 @@ fn number(raw: &str) -> Result<i64, String> {
     raw.trim()
         .replace([',', '_', ' '], "")
         .parse()
-        .map_err(|_| format!("author_followers {raw:?} is not a whole number"))
+        .map_err(|_| format!("author_followers {} is not a whole number", shown(raw)))
 }
 
 fn yes_no(raw: &str) -> Result<bool, String> {
     match raw.trim().to_ascii_lowercase().as_str() {
         "true" | "yes" | "1" | "y" => Ok(true),
         "false" | "no" | "0" | "n" | "" => Ok(false),
-        _ => Err(format!("author_is_bot {raw:?} should be true or false")),
+        _ => Err(format!(
+            "author_is_bot {} should be true or false",
+            shown(raw)
+        )),
     }
 }
 

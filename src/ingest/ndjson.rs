@@ -76,14 +76,14 @@ pub fn parse_line(line: &str) -> Result<Option<Record>, String> {
         return Ok(None);
     }
     // Lines without "type" are mentions: the common case stays short.
-    let value: serde_json::Value =
-        serde_json::from_str(line).map_err(|e| format!("not valid JSON: {e}"))?;
+    let value: serde_json::Value = serde_json::from_str(line)
+        .map_err(|e| format!("not valid JSON: {}", sanitize::message(&e.to_string())))?;
     let parsed = if value.get("type").is_some() {
         serde_json::from_value::<Line>(value)
     } else {
         serde_json::from_value::<MentionLine>(value).map(Line::Mention)
     };
-    let line = parsed.map_err(|e| e.to_string())?;
+    let line = parsed.map_err(|e| sanitize::message(&e.to_string()))?;
     to_record(line).map(Some)
 }
 
@@ -127,11 +127,11 @@ pub fn to_record(line: Line) -> Result<Record, String> {
             let platform = platform_name(&m.platform)?;
             let a = m.author;
             Record::Mention(NewMention {
-                external_id: required("external_id", &m.external_id)?,
+                external_id: id("external_id", &m.external_id)?,
                 kind: m.kind,
                 author: NewPerson {
                     platform: platform.clone(),
-                    platform_user_id: required("author.id", &a.id)?,
+                    platform_user_id: id("author.id", &a.id)?,
                     handle: required("author.handle", &sanitize::one_line(&a.handle))?,
                     display_name: a
                         .name
@@ -144,17 +144,17 @@ pub fn to_record(line: Line) -> Result<Record, String> {
                 account: m.account.map(|a| sanitize::one_line(&a)),
                 body: sanitize::clean(&super::html::to_plain(&m.body)),
                 url: m.url.map(|u| sanitize::one_line(&u)),
-                parent_external_id: m.parent_id.filter(|p| !p.is_empty()),
-                thread_external_id: m.thread_id.filter(|t| !t.is_empty()),
+                parent_external_id: optional_id("parent_id", m.parent_id)?,
+                thread_external_id: optional_id("thread_id", m.thread_id)?,
                 created_at: parse_time("created_at", &m.created_at)?,
                 platform,
             })
         }
         Line::OurReply(r) => Record::OurReply(OurReply {
             platform: platform_name(&r.platform)?,
-            external_id: required("external_id", &r.external_id)?,
+            external_id: id("external_id", &r.external_id)?,
             account: r.account.map(|a| sanitize::one_line(&a)),
-            in_reply_to: required("in_reply_to", &r.in_reply_to)?,
+            in_reply_to: id("in_reply_to", &r.in_reply_to)?,
             body: sanitize::clean(&super::html::to_plain(&r.body)),
             sent_at: parse_time("sent_at", &r.sent_at)?,
         }),
@@ -205,10 +205,33 @@ pub fn platform_name(raw: &str) -> Result<String, String> {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
         return Err(format!(
-            "platform {raw:?} must be a short name of letters, digits, '-' or '_'"
+            "platform {} must be a short name of letters, digits, '-' or '_'",
+            sanitize::shown(raw)
         ));
     }
     Ok(p)
+}
+
+/// Ids are text from outside like any other: cleaned, and of a sane length (a
+/// platform's ids are a few dozen characters).
+pub const MAX_ID_CHARS: usize = 512;
+
+fn id(field: &str, value: &str) -> Result<String, String> {
+    let v = required(field, &sanitize::one_line(value))?;
+    if v.chars().count() > MAX_ID_CHARS {
+        return Err(format!(
+            "{field} is longer than {MAX_ID_CHARS} characters: {}",
+            sanitize::shown(&v)
+        ));
+    }
+    Ok(v)
+}
+
+fn optional_id(field: &str, value: Option<String>) -> Result<Option<String>, String> {
+    match value.map(|v| sanitize::one_line(&v)) {
+        Some(v) if !v.is_empty() => id(field, &v).map(Some),
+        _ => Ok(None),
+    }
 }
 
 fn required(field: &str, value: &str) -> Result<String, String> {
@@ -231,7 +254,8 @@ pub fn parse_time(field: &str, raw: &str) -> Result<DateTime<Utc>, String> {
         }
     }
     Err(format!(
-        "{field} {raw:?} is not a time like 2026-11-20T09:14:03Z"
+        "{field} {} is not a time like 2026-11-20T09:14:03Z",
+        sanitize::shown(raw)
     ))
 }
 

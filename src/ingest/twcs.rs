@@ -98,7 +98,12 @@ impl<R: std::io::Read> Reader<R> {
                     account: Some(author.into()),
                 }),
             },
-            other => return Err(format!("inbound {other:?} should be True or False")),
+            other => {
+                return Err(format!(
+                    "inbound {} should be True or False",
+                    crate::domain::sanitize::shown(other)
+                ))
+            }
         };
         ndjson::to_record(line).map(Parsed::Record)
     }
@@ -109,7 +114,10 @@ fn parse_time(raw: &str) -> Result<String, String> {
     DateTime::parse_from_str(raw, "%a %b %d %H:%M:%S %z %Y")
         .map(|t| t.to_rfc3339())
         .map_err(|_| {
-            format!("created_at {raw:?} is not a time like Wed Oct 11 06:55:44 +0000 2017")
+            format!(
+                "created_at {} is not a time like Wed Oct 11 06:55:44 +0000 2017",
+                crate::domain::sanitize::shown(raw)
+            )
         })
 }
 

@@ -143,7 +143,10 @@ pub fn run(
             detail: detail::load(conn, id, now)?.map(Box::new),
         },
         StoreCmd::Refresh { crossed_after } => {
-            inbox::wake_snoozed(conn, now)?;
+            // A read-only file cannot wake anything; the screen still shows the rest.
+            if !conn.is_readonly(rusqlite::MAIN_DB)? {
+                inbox::wake_snoozed(conn, now)?;
+            }
             let mut warnings = super::warnings::counts(conn, config, now)?;
             warnings.pace = cache.pace(conn, config, now)?;
             Reply::Refreshed {

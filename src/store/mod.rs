@@ -64,14 +64,17 @@ pub fn open_existing(path: &Path) -> Result<Connection> {
             path.display()
         );
     }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .with_context(|| format!("opening the database {}", path.display()))?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    let version =
-        migrations::version(&conn).with_context(|| format!("reading {}", path.display()))?;
+    let mut conn = read_only(path, false)?;
+    let version = match migrations::version(&conn) {
+        Ok(v) => v,
+        // A WAL file needs its shared-memory file; in a folder we cannot write (a
+        // read-only mount) SQLite cannot make one, so read the file as immutable.
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) => {
+            conn = read_only(path, true)?;
+            migrations::version(&conn).with_context(|| format!("reading {}", path.display()))?
+        }
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
     if version < migrations::LATEST {
         drop(conn);
         drop(open(path)?);
@@ -88,17 +91,87 @@ pub fn open_existing(path: &Path) -> Result<Connection> {
 /// command counts them as open. A file this user cannot write is left as it is: the
 /// screen wakes them the next time it opens the file writable.
 pub fn wake_snoozed_in(path: &Path, now: i64) -> Result<()> {
-    let conn = match Connection::open_with_flags(
+    let woke = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    ) {
-        Ok(c) => c,
-        Err(_) => return Ok(()),
-    };
-    configure(&conn).with_context(|| format!("configuring the database {}", path.display()))?;
-    match inbox::wake_snoozed(&conn, now).map_err(error::StoreError::classify) {
+    )
+    .map_err(anyhow::Error::from)
+    .and_then(|conn| {
+        configure(&conn)?;
+        inbox::wake_snoozed(&conn, now)
+    });
+    match woke.map_err(error::StoreError::classify) {
         Ok(_) | Err(error::StoreError::ReadOnly) => Ok(()),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(anyhow::Error::new(e))
+            .with_context(|| format!("waking snoozed items in {}", path.display())),
+    }
+}
+
+/// Opens the database for the screen: for writing when it can be, else (a file or
+/// folder this user cannot write, a read-only mount) for reading, saying which.
+pub fn open_for_screen(path: &Path) -> Result<(Connection, bool)> {
+    match open(path) {
+        Ok(conn) => Ok((conn, false)),
+        Err(e) if path.exists() && is_read_only(&e) => {
+            tracing::info!("opening {} read-only: {e:#}", path.display());
+            Ok((open_existing(path)?, true))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether an open failed because the file cannot be written.
+fn is_read_only(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<rusqlite::Error>().is_some_and(|r| {
+            matches!(
+                r.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen)
+            )
+        }) || c
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::PermissionDenied)
+    })
+}
+
+/// A read-only connection; `immutable` for a file no one can change while we read it.
+fn read_only(path: &Path, immutable: bool) -> Result<Connection> {
+    let conn = if immutable {
+        let uri = format!(
+            "file:{}?immutable=1",
+            path.display()
+                .to_string()
+                .replace('%', "%25")
+                .replace('?', "%3f")
+                .replace('#', "%23")
+        );
+        Connection::open_with_flags(
+            uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    } else {
+        Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    }
+    .with_context(|| format!("opening the database {}", path.display()))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
+}
+
+/// Removes a database file and its WAL companions (after a first import that failed
+/// created them); what cannot be removed is left, with a note in the log.
+pub fn remove_files(path: &Path) {
+    for ext in ["", "-wal", "-shm", "-journal"] {
+        let file = std::path::PathBuf::from(format!("{}{ext}", path.display()));
+        match std::fs::remove_file(&file) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => tracing::warn!("could not remove {}: {e}", file.display()),
+        }
     }
 }
 

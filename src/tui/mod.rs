@@ -30,7 +30,7 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
         bail!("the inbox screen needs a terminal; in scripts use `rapport stats`, `rapport check` or `rapport export`");
     }
     let keymap = config.keymap.clone();
-    let conn = crate::store::open(db)?;
+    let (conn, read_only) = crate::store::open_for_screen(db)?;
     let (msg_tx, msg_rx) = unbounded::<Msg>();
     let (cmd_tx, cmd_rx) = unbounded::<StoreCmd>();
     let replies = msg_tx.clone();
@@ -45,6 +45,12 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
     let size = crossterm::terminal::size().context("reading the terminal size")?;
     let mut app = App::new(config.clone(), keymap, now(), size);
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    app.read_only = read_only;
+    if read_only {
+        app.update(Msg::Loaded(crate::store::command::Reply::Notice(
+            crate::app::act::READ_ONLY.into(),
+        )));
+    }
     let theme = crate::ui::theme::Theme::of(&app);
 
     let mut guard = terminal::Guard::new().context("setting up the terminal")?;

@@ -3,29 +3,36 @@
 
 use crate::config::Config;
 use crate::domain::{human, sanitize};
-use unicode_width::UnicodeWidthChar;
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// A time in the working-hours zone (see [`human::local_time`]).
 pub fn local_time(config: &Config, at: i64) -> String {
     human::local_time(config.working_hours.time_zone.0, at)
 }
 
+/// The columns `text` takes on screen, measured per grapheme cluster as the
+/// renderer does (a family emoji joined with zero-width joiners is one glyph, two
+/// columns, not three glyphs).
+pub fn columns(text: &str) -> usize {
+    text.graphemes(true).map(UnicodeWidthStr::width).sum()
+}
+
 /// One line of untrusted text cut to `width` columns, with "…" when cut.
 pub fn fit(text: &str, width: usize) -> String {
     let clean = sanitize::one_line(text);
-    let mut out = String::new();
-    let mut used = 0;
-    let total: usize = clean.chars().map(|c| c.width().unwrap_or(0)).sum();
-    if total <= width {
+    if columns(&clean) <= width {
         return clean;
     }
-    for c in clean.chars() {
-        let w = c.width().unwrap_or(0);
+    let mut out = String::new();
+    let mut used = 0;
+    for g in clean.graphemes(true) {
+        let w = g.width();
         if used + w + 1 > width {
             break;
         }
         used += w;
-        out.push(c);
+        out.push_str(g);
     }
     if width > 0 {
         out.push('…');
@@ -36,7 +43,7 @@ pub fn fit(text: &str, width: usize) -> String {
 /// `text` padded with spaces to `width` columns (after [`fit`]).
 pub fn pad(text: &str, width: usize) -> String {
     let fitted = fit(text, width);
-    let used: usize = fitted.chars().map(|c| c.width().unwrap_or(0)).sum();
+    let used = columns(&fitted);
     format!("{fitted}{}", " ".repeat(width.saturating_sub(used)))
 }
 

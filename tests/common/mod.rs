@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod fixtures;
+pub mod hostile;
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
@@ -132,4 +133,55 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
 /// The single integer an SQL query returns.
 pub fn count(db: &Path, sql: &str) -> i64 {
     one(&Connection::open(db).unwrap(), sql, [])
+}
+
+/// The command prefix that runs a program as the user `nobody`, when this test runs
+/// as root with setpriv at hand (as CI does); None (and a note) otherwise.
+pub fn as_nobody() -> Option<Vec<String>> {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"]
+        .into_iter()
+        .find(|p| Path::new(p).exists());
+    match (root, setpriv) {
+        (true, Some(setpriv)) => Some(
+            [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+                .map(String::from)
+                .to_vec(),
+        ),
+        _ => {
+            eprintln!("skipping: needs root and setpriv to run as another user");
+            None
+        }
+    }
+}
+
+/// A temporary folder other users may enter and read (tests that run rapport as
+/// another user).
+pub fn shared_tempdir() -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    for sub in ["data", "state", "config"] {
+        let p = dir.path().join(sub);
+        std::fs::create_dir_all(&p).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o777)).unwrap();
+    }
+    dir
+}
+
+/// Makes the database file (and its WAL companions) readable by all, writable by
+/// none but root, after folding the WAL into it.
+pub fn make_read_only(db: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let conn = Connection::open(db).unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+        .unwrap();
+    drop(conn);
+    for ext in ["", "-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{ext}", db.display()));
+        if p.exists() {
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o444)).unwrap();
+        }
+    }
 }
