@@ -8,6 +8,7 @@ pub mod kinds;
 pub mod pace;
 pub mod priority;
 pub mod query;
+pub mod reading;
 pub mod sanitize;
 pub mod signals;
 pub mod similar;
