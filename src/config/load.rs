@@ -231,6 +231,7 @@ impl Config {
                 return Err((format!("templates[{i}]"), "needs a name and a text".into()));
             }
         }
+        super::delivery::validate(&self.delivery, &self.senders)?;
         super::keys::Keymap::build(&self.keys)?;
         for (key, color) in self.colors.entries() {
             if parse_color(color).is_none() {
