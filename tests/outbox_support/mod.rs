@@ -39,12 +39,13 @@ impl Bed {
 
     /// Writes an executable `sh` script `name` whose body runs after `key` holds the
     /// idempotency key read from stdin (and `$input` the whole JSON) and the key was
-    /// appended to `name.log`.
+    /// appended to `name.log`. Cut-off input (rapport killed while writing it) is not
+    /// an action: the script refuses it, as a real sender would.
     pub fn sender(&self, name: &str, body: &str) -> PathBuf {
         let path = self.path(name);
         let log = self.path(&format!("{name}.log"));
         let script = format!(
-            "#!/bin/sh\ninput=$(cat)\nkey=$(printf '%s' \"$input\" | sed -n 's/.*\"idempotency_key\":\"\\([^\"]*\\)\".*/\\1/p')\nprintf '%s\\n' \"$key\" >> '{}'\n{body}\n",
+            "#!/bin/sh\ninput=$(cat)\nkey=$(printf '%s' \"$input\" | sed -n 's/.*\"idempotency_key\":\"\\([^\"]*\\)\".*/\\1/p')\n[ -n \"$key\" ] || {{ echo 'no action on stdin' >&2; exit 64; }}\nprintf '%s\\n' \"$key\" >> '{}'\n{body}\n",
             log.display()
         );
         std::fs::write(&path, script).unwrap();
