@@ -7,7 +7,7 @@ use super::Ctx;
 use crate::delivery::{spawn_once, Progress};
 use crate::store::outbox::Outcome;
 use anyhow::{anyhow, Result};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 /// Problems listed one per line after the summary, at most.
@@ -112,12 +112,19 @@ pub fn run(ctx: &Ctx) -> Result<ExitCode> {
         bar.finish_and_clear();
     }
     let summary = summary.ok_or_else(|| anyhow!("the delivery run ended without a summary"))?;
-    println!("{}", summary.line());
+    // Written, not println!: with SIGPIPE ignored a closed stdout is an error to
+    // shrug off, not a panic; the outcomes are in the database either way.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{}", summary.line());
     for line in problems.iter().take(LIST) {
-        println!("  {line}");
+        let _ = writeln!(out, "  {line}");
     }
     if problems.len() > LIST {
-        println!("  … and {} more (rapport outbox)", problems.len() - LIST);
+        let _ = writeln!(
+            out,
+            "  … and {} more (rapport outbox)",
+            problems.len() - LIST
+        );
     }
     Ok(if summary.all_sent() {
         ExitCode::SUCCESS

@@ -135,10 +135,7 @@ impl Worker {
 
     /// A worker on `conn` with these senders (tests give their own).
     pub fn new(conn: Connection, config: &Config, senders: Senders) -> Result<Worker> {
-        // A claim must survive a power cut, not only a crash: an action whose
-        // `sending` was lost would be handed over again.
-        conn.pragma_update(None, "synchronous", "FULL")
-            .context("configuring the delivery connection")?;
+        durable(&conn, true).context("configuring the delivery connection")?;
         Ok(Worker {
             conn,
             delivery: config.delivery.clone(),
@@ -190,6 +187,7 @@ impl Worker {
         progress(Progress::Due(due));
         while !stop.load(Ordering::Relaxed) {
             let now = (self.clock)();
+            durable(&self.conn, true)?;
             let claim =
                 outbox::claim_next(&mut self.conn, &self.senders, &self.name, undo, lease, now)
                     .context("claiming the next action to send")?;
@@ -208,6 +206,7 @@ impl Worker {
                         },
                     };
                     let done = (self.clock)();
+                    durable(&self.conn, false)?;
                     match &outcome {
                         Outcome::Sent { .. } => summary.sent += 1,
                         Outcome::Retry { .. } => summary.retrying += 1,
@@ -293,6 +292,16 @@ impl Worker {
             Delivery::Unknown(error) => Outcome::Unknown { error },
         }
     }
+}
+
+/// A claim must survive a power cut, not only a crash: a `sending` lost with the
+/// page cache would let the action be handed over again, so the claim's commit waits
+/// for the disk (`synchronous = FULL`). An outcome lost that way only leaves the
+/// claim to become `unknown`, never sent twice, and the next claim's sync carries it
+/// to disk anyway (the WAL is written in order): one sync per action instead of two.
+fn durable(conn: &Connection, full: bool) -> Result<()> {
+    conn.pragma_update(None, "synchronous", if full { "FULL" } else { "NORMAL" })
+        .context("setting the delivery connection's durability")
 }
 
 /// Records an outcome, waiting out another process's lock rather than losing it:
