@@ -634,3 +634,45 @@ fn a_bad_sender_config_is_a_named_error() {
         );
     }
 }
+
+#[test]
+fn the_apps_delivery_thread_sends_what_is_queued_after_a_wake_and_stops() {
+    let bed = Bed::new();
+    let program = bed.sender("ok", "");
+    let config = config(&format!(
+        "{UNDO0}{}",
+        sender_toml("twitter", &program, 5, false)
+    ));
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let handle = rapport::delivery::spawn(
+        bed.db.clone(),
+        config,
+        move |p| {
+            let _ = tx.send(p);
+        },
+        |e| panic!("{e}"),
+    )
+    .unwrap();
+    // Idle first: nothing queued.
+    let first = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(first, rapport::delivery::Progress::Due(0));
+    let mut conn = bed.conn();
+    let ids = queue_replies(&mut conn, "twitter", 2, chrono::Utc::now().timestamp());
+    handle.wake();
+    let mut done = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while done.len() < 2 && Instant::now() < deadline {
+        if let Ok(rapport::delivery::Progress::Done {
+            action_id, outcome, ..
+        }) = rx.recv_timeout(Duration::from_millis(200))
+        {
+            assert!(matches!(outcome, Outcome::Sent { .. }), "{outcome:?}");
+            done.push(action_id);
+        }
+    }
+    assert_eq!(done, ids);
+    let started = Instant::now();
+    handle.stop();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(bed.log("ok").len(), 2);
+}
