@@ -259,6 +259,17 @@ fn a_late_answer_from_a_plain_program_is_unknown() {
     );
     assert_eq!(run(&mut w).unknown, 1);
     assert_eq!(row(&conn, ids[0]).1, "unknown");
+    // Only the operator sends it again, with the same key.
+    assert_eq!(run(&mut w).unknown + run(&mut w).sent, 0);
+    assert!(outbox::requeue(&conn, ids[0], NOW).unwrap());
+    assert!(
+        !outbox::requeue(&conn, ids[0], NOW).unwrap(),
+        "already queued"
+    );
+    assert_eq!(run(&mut w).unknown, 1);
+    let log = bed.log("slow");
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0], log[1]);
 }
 
 #[test]

@@ -283,6 +283,20 @@ pub fn cancel(conn: &Connection, action_id: i64, now: i64) -> Result<bool> {
     Ok(changed == 1)
 }
 
+/// Puts a `failed` or `unknown` action back in the queue, due now, when the operator
+/// decides it should go (after checking the platform). It keeps its idempotency key,
+/// so a sender that dedupes still recognizes it. Returns whether it did.
+pub fn requeue(conn: &Connection, action_id: i64, now: i64) -> Result<bool> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE actions SET state = 'queued', next_attempt_at = ?2, claimed_by = NULL,
+                 lease_until = NULL, attempts = 0
+             WHERE id = ?1 AND state IN ('failed', 'unknown') AND undone_at IS NULL",
+        )?
+        .execute(params![action_id, now])?;
+    Ok(changed == 1)
+}
+
 /// Actions still queued that this run leaves behind, per platform.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Waiting {
@@ -378,6 +392,8 @@ pub fn list(conn: &Connection, recent_days: i64, limit: i64, now: i64) -> Result
             "SELECT {columns} FROM actions a LEFT JOIN people p ON p.id = a.person_id
              WHERE a.created_at >= ?1 AND a.kind IN ('reply', 'thank', 'like')
                AND a.state IN ('sent', 'failed', 'unknown') AND a.external_id IS NULL
+               -- Sent by a sender, not history written as sent (seeded, imported).
+               AND (a.state != 'sent' OR a.attempts > 0)
              ORDER BY a.created_at DESC, a.id DESC LIMIT ?2"
         ))?
         .query_map(params![now - recent_days * 86_400, limit], row)?
