@@ -36,6 +36,11 @@ pub enum Command {
     Check,
     /// Export mentions, people or actions as CSV or NDJSON
     Export(ExportArgs),
+    /// Deliver the queued replies, thanks and likes that are due, then exit (for cron or
+    /// a systemd timer): exit 0 when all went out, 1 when one failed or is unknown
+    Send,
+    /// List the outbox: actions not sent yet, and recent sent, failed or unknown ones
+    Outbox(OutboxArgs),
     /// Show the configuration
     Config(ConfigArgs),
     /// Print a shell completion script
@@ -139,6 +144,16 @@ pub struct ExportArgs {
     /// Only rows created on or after this day (YYYY-MM-DD, local time)
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct OutboxArgs {
+    /// Print JSON (one array) instead of text
+    #[arg(long)]
+    pub json: bool,
+    /// Include finished actions of the last DAYS days
+    #[arg(long, default_value_t = 7, value_name = "DAYS")]
+    pub days: i64,
 }
 
 #[derive(Debug, Args)]

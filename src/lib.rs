@@ -8,6 +8,7 @@ pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod delivery;
 pub mod domain;
 pub mod gen;
 pub mod ingest;

@@ -15,9 +15,10 @@ fn main() -> ExitCode {
     }
     let cli = rapport::cli::Cli::parse();
     let _log = start_logging();
-    // `check` says "late" with 1, so its own failures need another code.
+    // `check` says "late" and `send` "not all sent" with 1, so their own failures
+    // need another code.
     let failure = match cli.command {
-        Some(rapport::cli::Command::Check) => ExitCode::from(2),
+        Some(rapport::cli::Command::Check | rapport::cli::Command::Send) => ExitCode::from(2),
         _ => ExitCode::FAILURE,
     };
     match rapport::commands::run(cli) {

@@ -7,6 +7,8 @@ pub mod export;
 pub mod gen;
 pub mod import;
 mod import_reader;
+pub mod outbox;
+pub mod send;
 pub mod stats;
 
 use crate::cli::{Cli, Command};
@@ -56,6 +58,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Stats(args)) => stats::run(&ctx, &args),
         Some(Command::Check) => check::run(&ctx),
         Some(Command::Export(args)) => export::run(&ctx, &args),
+        Some(Command::Send) => send::run(&ctx),
+        Some(Command::Outbox(args)) => outbox::run(&ctx, &args),
         Some(Command::Completions { shell }) => config::completions(shell),
         None => open_app(&ctx),
     }

@@ -270,6 +270,7 @@ impl Config {
                 ));
             }
         }
+        super::delivery::validate(&self.delivery, &self.senders)?;
         for (key, color) in self.colors.entries() {
             if parse_color(color).is_none() {
                 return Err(Problem::new(

@@ -1,6 +1,7 @@
 //! Configuration: the embedded defaults (config/default.toml), the user's file merged
 //! over them, and `validate()`. Every error names the file, the line and the key.
 
+pub mod delivery;
 pub mod keys;
 pub mod load;
 pub mod paths;
@@ -36,6 +37,9 @@ pub struct Config {
     /// mode -> key -> action name; checked by the keymap.
     pub keys: BTreeMap<String, BTreeMap<String, String>>,
     pub colors: Colors,
+    pub delivery: delivery::Delivery,
+    /// platform (or "default") -> how its actions go out.
+    pub senders: BTreeMap<String, delivery::SenderConfig>,
     /// The key tables of `keys`, built once when the config is read.
     #[serde(skip)]
     pub keymap: keys::Keymap,

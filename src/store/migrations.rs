@@ -138,6 +138,75 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX people_seen ON people (last_seen, id);
     CREATE INDEX people_stage ON people (buyer_stage, last_seen, id);
     "#,
+    // v3: the outbox. Delivery needs two more states ('sending': handed to a sender
+    // under a lease; 'unknown': the hand-over may or may not have gone out) and SQLite
+    // cannot alter a CHECK, so the table is rebuilt with its indexes. New columns:
+    // the idempotency key (the same on every attempt), when the next attempt may start
+    // (NULL: once the undo window after created_at has passed), the claim (who holds
+    // it, until when), when the last attempt started (the per-minute limit) and the
+    // platform's id and url (not external_id: that one marks imported history). A
+    // trigger gives each new queued row its key, so the code that queues stays as it is.
+    r#"
+    CREATE TABLE actions_v3 (
+        id              INTEGER PRIMARY KEY,
+        kind            TEXT NOT NULL CHECK (kind IN
+                        ('reply','thank','like','tag','segment','dismiss','snooze','note')),
+        mention_id      INTEGER REFERENCES mentions (id),
+        person_id       INTEGER REFERENCES people (id),
+        platform        TEXT,
+        external_id     TEXT,
+        in_reply_to     TEXT,
+        account         TEXT,
+        body            TEXT NOT NULL DEFAULT '',
+        detail          TEXT NOT NULL DEFAULT '{}',
+        state           TEXT NOT NULL CHECK (state IN
+                        ('draft','queued','sending','sent','failed','unknown','cancelled')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        last_error      TEXT,
+        created_at      INTEGER NOT NULL,
+        sent_at         INTEGER,
+        undone_at       INTEGER,
+        idempotency_key TEXT,
+        next_attempt_at INTEGER,
+        claimed_by      TEXT,
+        lease_until     INTEGER,
+        last_attempt_at INTEGER,
+        remote_id       TEXT,
+        remote_url      TEXT
+    );
+    INSERT INTO actions_v3 (id, kind, mention_id, person_id, platform, external_id, in_reply_to,
+                            account, body, detail, state, attempts, last_error, created_at,
+                            sent_at, undone_at)
+        SELECT id, kind, mention_id, person_id, platform, external_id, in_reply_to,
+               account, body, detail, state, attempts, last_error, created_at,
+               sent_at, undone_at
+        FROM actions;
+    DROP TABLE actions;
+    ALTER TABLE actions_v3 RENAME TO actions;
+    CREATE INDEX actions_mention ON actions (mention_id);
+    CREATE INDEX actions_person ON actions (person_id, created_at);
+    CREATE INDEX actions_created ON actions (created_at);
+    CREATE UNIQUE INDEX actions_external ON actions (platform, external_id) WHERE external_id IS NOT NULL;
+    CREATE INDEX actions_in_reply_to ON actions (platform, in_reply_to) WHERE in_reply_to IS NOT NULL;
+    CREATE INDEX actions_answers ON actions (created_at, kind, state, undone_at, mention_id);
+    -- What waits to go out, and what is being handed over (small: sent rows leave it).
+    CREATE INDEX actions_outbox ON actions (platform, state, next_attempt_at, created_at)
+        WHERE state IN ('queued', 'sending');
+    -- Attempts started in the last minute, per platform (the per-minute limit).
+    CREATE INDEX actions_attempted ON actions (platform, last_attempt_at)
+        WHERE last_attempt_at IS NOT NULL;
+    CREATE UNIQUE INDEX actions_idempotency ON actions (idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+    UPDATE actions SET idempotency_key = 'rapport-' || lower(hex(randomblob(16)))
+        WHERE state = 'queued' AND kind IN ('reply', 'thank', 'like');
+    CREATE TRIGGER actions_outbox_key AFTER INSERT ON actions
+        WHEN NEW.state = 'queued' AND NEW.idempotency_key IS NULL
+                 AND NEW.kind IN ('reply', 'thank', 'like')
+    BEGIN
+        UPDATE actions SET idempotency_key = 'rapport-' || lower(hex(randomblob(16)))
+            WHERE id = NEW.id;
+    END;
+    "#,
 ];
 
 /// The version this build writes.

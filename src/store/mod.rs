@@ -17,6 +17,7 @@ mod import_people;
 pub mod imports_log;
 pub mod inbox;
 pub mod migrations;
+pub mod outbox;
 pub mod people;
 pub mod report;
 pub mod seed;
