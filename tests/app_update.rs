@@ -84,11 +84,12 @@ fn like_and_dismiss_close_the_item_and_move_on() {
     let w = writes(&app.update(key('d')));
     assert_eq!(w, [Write::Dismiss { mention_id: 2 }]);
     // The store confirms; the app reloads the window in place.
-    let effects = app.update(Msg::Loaded(Reply::Written(Outcome::Applied(
-        Done::Dismissed {
+    let effects = app.update(Msg::Loaded(Reply::Written(Outcome::Applied {
+        done: Done::Dismissed {
             handle: "marcus.roasts".into(),
         },
-    ))));
+        action_id: 7,
+    })));
     assert!(page_request(&effects).is_some());
     assert!(effects
         .iter()
@@ -133,12 +134,13 @@ fn a_reply_is_queued_with_the_typed_text_and_q_is_just_a_letter() {
     );
     // Until the store confirms, the compose pane stays: no reply is lost.
     assert!(app.compose.is_some());
-    app.update(Msg::Loaded(Reply::Written(Outcome::Applied(
-        Done::Queued {
+    app.update(Msg::Loaded(Reply::Written(Outcome::Applied {
+        done: Done::Queued {
             kind: ActionKind::Reply,
             handle: "ana_bell".into(),
         },
-    ))));
+        action_id: 8,
+    })));
     assert!(app.compose.is_none());
     assert_eq!(app.inbox.selected().unwrap().id, 2);
     assert_eq!(app.done_this_session, 1);
@@ -283,7 +285,22 @@ fn o_opens_the_authors_page_and_esc_comes_back() {
 #[test]
 fn undo_and_views() {
     let mut app = fixtures::app((120, 40));
-    assert_eq!(app.update(key('u')), [Effect::Store(StoreCmd::Undo)]);
+    // Nothing of this window's yet: `u` undoes nobody else's action.
+    assert_eq!(app.update(key('u')), []);
+    assert!(app
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("nothing of yours"));
+    app.update(Msg::Loaded(Reply::Written(Outcome::Applied {
+        done: Done::Dismissed {
+            handle: "ana_bell".into(),
+        },
+        action_id: 8,
+    })));
+    assert_eq!(app.update(key('u')), [Effect::Store(StoreCmd::Undo(8))]);
+    assert_eq!(app.update(key('u')), []);
     let effects = app.update(key('P'));
     assert_eq!(app.view, View::People);
     assert!(matches!(

@@ -379,9 +379,11 @@ fn the_apps_undo_cancels_a_queued_reply_before_it_leaves() {
     let mut conn = bed.conn();
     let ids = queue_replies(&mut conn, "twitter", 1, NOW);
     let config = rapport::config::Config::defaults();
-    rapport::store::actions::undo(&mut conn, &config, NOW + 3)
-        .unwrap()
-        .unwrap();
+    let result = rapport::store::actions::undo(&mut conn, &config, ids[0], NOW + 3).unwrap();
+    assert!(matches!(
+        result,
+        rapport::domain::change::UndoResult::Undone(_)
+    ));
     let mut w = worker(
         &bed,
         &sender_toml("twitter", &program, 5, false),

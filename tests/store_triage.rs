@@ -6,7 +6,7 @@ mod common;
 use chrono::{TimeZone, Utc};
 use rapport::commands::Ctx;
 use rapport::config::Config;
-use rapport::domain::change::{Done, Outcome, Write};
+use rapport::domain::change::{Done, Outcome, UndoResult, Write};
 use rapport::domain::query::Query;
 use rapport::domain::ActionKind;
 use rapport::model::inbox::{Direction, Listing};
@@ -218,7 +218,7 @@ fn every_write_is_undone_in_reverse_order() {
 
     // A like closes the item but is not a response (response.counts = reply, thank).
     let out = actions::apply(&mut conn, &config, &Write::Like { mention_id: a.id }, NOW).unwrap();
-    assert!(matches!(out, Outcome::Applied(_)));
+    assert!(matches!(out, Outcome::Applied { .. }));
     assert_eq!(mention_state(&conn, a.id).0, "done");
     assert_eq!(mention_state(&conn, a.id).1, before_a.1);
 
@@ -289,9 +289,13 @@ fn every_write_is_undone_in_reverse_order() {
 
     // Undo, newest first, restores each step exactly.
     for expected in ["note", "tag", "snooze", "reply", "like"] {
-        let u = actions::undo(&mut conn, &config, NOW + 50)
+        let last = actions::last_undoable(&conn)
             .unwrap()
-            .unwrap();
+            .expect("an action to undo");
+        let UndoResult::Undone(u) = actions::undo(&mut conn, &config, last, NOW + 50).unwrap()
+        else {
+            panic!("{expected} was not undone");
+        };
         assert_eq!(u.kind.as_str(), expected);
     }
     assert_eq!(mention_state(&conn, a.id), before_a);
@@ -356,7 +360,7 @@ fn the_same_reply_to_another_person_asks_first() {
         NOW + 60,
     )
     .unwrap();
-    assert!(matches!(out, Outcome::Applied(_)));
+    assert!(matches!(out, Outcome::Applied { .. }));
     // A genuinely different reply passes.
     let third = rows
         .iter()
@@ -373,7 +377,7 @@ fn the_same_reply_to_another_person_asks_first() {
         NOW + 90,
     )
     .unwrap();
-    assert!(matches!(out, Outcome::Applied(_)));
+    assert!(matches!(out, Outcome::Applied { .. }));
 }
 
 #[test]
@@ -418,7 +422,10 @@ fn a_reply_waits_for_another_writer_instead_of_failing() {
         .recv_timeout(std::time::Duration::from_secs(10))
         .unwrap()
     {
-        Reply::Written(Outcome::Applied(Done::Queued { .. })) => {}
+        Reply::Written(Outcome::Applied {
+            done: Done::Queued { .. },
+            ..
+        }) => {}
         other => panic!("expected the reply to be written, got {other:?}"),
     }
     drop(cmd_tx);

@@ -43,6 +43,7 @@ impl App {
                 self.popup = Some(Popup::Help { scroll: 0 });
                 return Vec::new();
             }
+            Action::History => return vec![Effect::Store(StoreCmd::History)],
             Action::Stats => {
                 self.view = View::Stats;
                 self.stats.scroll = 0;
@@ -158,7 +159,13 @@ impl App {
                 });
                 Vec::new()
             }
-            Action::Undo => vec![Effect::Store(StoreCmd::Undo)],
+            Action::Undo => match self.mine.pop() {
+                Some(id) => vec![Effect::Store(StoreCmd::Undo(id))],
+                None => {
+                    self.say("nothing of yours to undo in this window; H lists every window's recent actions");
+                    Vec::new()
+                }
+            },
             Action::TakeSuggestion => match self.suggestion() {
                 Some(s) => self.inbox_action(match s.step {
                     Step::Reply => Action::Reply,
@@ -317,7 +324,8 @@ impl App {
 
     pub(crate) fn on_written(&mut self, outcome: Outcome) -> Vec<Effect> {
         match outcome {
-            Outcome::Applied(done) => {
+            Outcome::Applied { done, action_id } => {
+                self.mine.push(action_id);
                 if let Some(c) = self.compose.take() {
                     // The reply went out from the compose pane: the item is done.
                     if self.inbox.selected().map(|r| r.id) == Some(c.mention_id) {

@@ -52,7 +52,8 @@ actions! {
     Note = "note": "add a note on the person",
     Snooze = "snooze": "snooze: 1 hour, tomorrow morning, or a time you type",
     Dismiss = "dismiss": "done, no reply needed",
-    Undo = "undo": "undo the last action (repeat to go further back)",
+    Undo = "undo": "undo your last action in this window (repeat to go further back)",
+    History = "history": "every window's recent actions: pick one to revert",
     Search = "search": "search: words, \"phrases\", from:, platform:, is:, status:",
     Filter = "filter": "filter presets",
     SwitchPane = "switch_pane": "move focus between list and detail",
@@ -90,6 +91,7 @@ impl Action {
                 | Action::Snooze
                 | Action::Dismiss
                 | Action::Undo
+                | Action::History
                 | Action::Send
         )
     }

@@ -34,8 +34,11 @@ impl App {
                 Vec::new()
             }
             Popup::Confirm { text, yes } => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => self.confirmed(yes),
-                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Vec::new(),
+                KeyCode::Char('y') | KeyCode::Char('Y') => self.confirmed(yes),
+                // The safe answer is the default: a stray Enter never confirms.
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Enter => {
+                    Vec::new()
+                }
                 _ => {
                     self.popup = Some(Popup::Confirm { text, yes });
                     Vec::new()
@@ -160,6 +163,7 @@ impl App {
                 self.compose = None;
                 Vec::new()
             }
+            Confirmable::Revert(id) => vec![Effect::Store(StoreCmd::Undo(id))],
             Confirmable::SendDuplicate => match &self.compose {
                 Some(c) => vec![Effect::Store(StoreCmd::Write(Write::Reply {
                     mention_id: c.mention_id,
@@ -174,6 +178,21 @@ impl App {
 
     fn picked(&mut self, purpose: PickPurpose, i: usize) -> Vec<Effect> {
         match purpose {
+            PickPurpose::History => {
+                if let Some(row) = self.history.get(i) {
+                    let zone = self.config.working_hours.time_zone.0;
+                    self.popup = Some(Popup::Confirm {
+                        text: crate::domain::human::revert(
+                            row.kind,
+                            &row.handle,
+                            &crate::domain::human::local_time(zone, row.at),
+                            &row.body,
+                        ),
+                        yes: Confirmable::Revert(row.id),
+                    });
+                }
+                Vec::new()
+            }
             PickPurpose::Snooze { mention_id } => {
                 let until = match i {
                     0 => self.now + 3600,

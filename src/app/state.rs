@@ -67,10 +67,16 @@ pub enum Popup {
 /// What a pick list chooses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PickPurpose {
-    Snooze { mention_id: i64 },
+    Snooze {
+        mention_id: i64,
+    },
     InboxFilter,
     PeopleFilter,
-    Template { mention_id: i64 },
+    Template {
+        mention_id: i64,
+    },
+    /// An action of the history (`App::history`) to revert.
+    History,
 }
 
 /// Actions that wait for a yes.
@@ -80,6 +86,8 @@ pub enum Confirmable {
     SendDuplicate,
     /// Close the compose pane and lose the text.
     DiscardReply,
+    /// Revert this action (picked from the history).
+    Revert(i64),
 }
 
 /// The status line's message.
@@ -180,6 +188,10 @@ pub struct App {
     pub no_color: bool,
     /// The database could only be opened for reading: changes are refused.
     pub read_only: bool,
+    /// This window's own actions of this run, oldest first: what `u` undoes.
+    pub mine: Vec<i64>,
+    /// The history last loaded (every window's and run's recent actions).
+    pub history: Vec<crate::model::history::HistoryRow>,
 }
 
 impl App {
@@ -213,6 +225,8 @@ impl App {
             redraw: true,
             no_color: false,
             read_only: false,
+            mine: Vec::new(),
+            history: Vec::new(),
         }
     }
 

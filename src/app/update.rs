@@ -5,6 +5,7 @@ use super::msg::{Effect, Mouse, Msg};
 use super::state::{App, Pane, View};
 use crate::app::action::Action;
 use crate::config::keys::{Key, Resolved};
+use crate::domain::change::UndoResult;
 use crate::store::command::{Reply, StoreCmd};
 use crossterm::event::{KeyEvent, KeyEventKind};
 
@@ -235,21 +236,52 @@ impl App {
                 Vec::new()
             }
             Reply::Written(outcome) => self.on_written(outcome),
-            Reply::Undone(undone) => {
-                match undone {
-                    Some(u) => {
+            Reply::Undone(result) => {
+                match result {
+                    UndoResult::Undone(u) => {
                         if u.kind.closes_item() {
                             self.done_this_session = self.done_this_session.saturating_sub(1);
                         }
                         self.inbox.keep_id = u.mention_id;
-                        self.say(format!(
-                            "{}; press u again to undo further",
-                            crate::domain::human::undone(&u)
-                        ));
+                        self.say(crate::domain::human::undone(&u));
                     }
-                    None => self.say("nothing left to undo"),
+                    UndoResult::Gone => {
+                        self.say("that action was undone already (in another window?)")
+                    }
+                    UndoResult::LeftTheOutbox {
+                        kind,
+                        handle,
+                        state,
+                    } => self.warn(crate::domain::human::left_the_outbox(kind, &handle, state)),
                 }
                 self.refresh_all()
+            }
+            Reply::History(rows) => {
+                let zone = self.config.working_hours.time_zone.0;
+                let items = rows
+                    .iter()
+                    .map(|r| {
+                        crate::domain::human::history_line(
+                            r.kind,
+                            &r.handle,
+                            &crate::domain::human::local_time(zone, r.at),
+                            r.state,
+                            &r.body,
+                        )
+                    })
+                    .collect::<Vec<_>>();
+                if items.is_empty() {
+                    self.say("nothing to revert: no action is left in the history");
+                } else {
+                    self.popup = Some(super::state::Popup::Pick {
+                        title: "revert one of the recent actions (every window)".into(),
+                        items,
+                        cursor: 0,
+                        purpose: super::state::PickPurpose::History,
+                    });
+                }
+                self.history = rows;
+                Vec::new()
             }
             Reply::People { request, rows } => self
                 .people

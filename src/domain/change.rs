@@ -1,7 +1,7 @@
 //! The changes the operator asks for, and what came of them: data, not sentences
 //! (the words are [`super::human`]'s).
 
-use super::{ActionKind, BuyerStage, Engagement};
+use super::{ActionKind, ActionState, BuyerStage, Engagement};
 
 /// A change the operator asked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,8 +67,8 @@ impl Write {
 /// What happened.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    /// Written.
-    Applied(Done),
+    /// Written, as action `action_id` (what this window can undo).
+    Applied { done: Done, action_id: i64 },
     /// Not written: this text went to `handle` on `at` already.
     Duplicate {
         handle: String,
@@ -115,4 +115,18 @@ pub struct Undone {
     pub kind: ActionKind,
     pub mention_id: Option<i64>,
     pub handle: String,
+}
+
+/// What an undo did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UndoResult {
+    Undone(Undone),
+    /// Already undone, or not an action that can be undone.
+    Gone,
+    /// A reply, thank or like a sender already took (`sending`, `sent`, ...).
+    LeftTheOutbox {
+        kind: ActionKind,
+        handle: String,
+        state: ActionState,
+    },
 }

@@ -3,6 +3,7 @@
 
 use super::change::{Done, Undone};
 use super::warnings::PaceWarning;
+use super::{ActionKind, ActionState};
 use chrono::{TimeZone, Utc};
 
 /// The status-bar line for a written change.
@@ -32,6 +33,56 @@ pub fn done(d: &Done) -> String {
 /// The status-bar line for an undo step.
 pub fn undone(u: &Undone) -> String {
     format!("undid {} (@{})", u.kind, u.handle)
+}
+
+/// Why a reply, thank or like could not be undone: a sender has it.
+pub fn left_the_outbox(kind: ActionKind, handle: &str, state: ActionState) -> String {
+    let what = match state {
+        ActionState::Sending => "is being sent right now",
+        ActionState::Sent => "was sent already",
+        ActionState::Unknown => "may have been sent (its delivery was cut off)",
+        ActionState::Failed => "failed to send: see the outbox",
+        _ => "has left the outbox",
+    };
+    format!("the {kind} to @{handle} {what}; it cannot be taken back here")
+}
+
+/// One line of the history list.
+pub fn history_line(
+    kind: ActionKind,
+    handle: &str,
+    when: &str,
+    state: ActionState,
+    body: &str,
+) -> String {
+    let body = super::sanitize::one_line(body);
+    let state = if kind.goes_out() {
+        format!(" [{state}]")
+    } else {
+        String::new()
+    };
+    if body.is_empty() {
+        format!("{when}  {kind} @{handle}{state}")
+    } else {
+        format!("{when}  {kind} @{handle}{state}: {body}")
+    }
+}
+
+/// The question before reverting an action from the history: what will change.
+pub fn revert(kind: ActionKind, handle: &str, when: &str, body: &str) -> String {
+    let body = super::sanitize::quote(body);
+    let change = match kind {
+        ActionKind::Reply | ActionKind::Thank => format!(
+            "Cancel the {kind} to @{handle} ({when}) before it is sent:\n\n\"{body}\"\n\nThe item goes back to the queue."
+        ),
+        ActionKind::Like => format!("Cancel the like of @{handle} ({when}) before it is sent? The item goes back to the queue."),
+        ActionKind::Dismiss => format!("Bring back the item from @{handle} dismissed {when}?"),
+        ActionKind::Snooze => format!("Wake the item from @{handle} snoozed {when}?"),
+        ActionKind::Tag => format!("Undo the power-user change on @{handle} ({when})?"),
+        ActionKind::Segment => format!("Put back @{handle}'s buyer stage and engagement as they were before {when}?"),
+        ActionKind::Note => format!("Remove the note on @{handle} added {when}:\n\n\"{body}\"?"),
+    };
+    format!("{change}\n\ny reverts it; n, Esc or Enter keeps it.")
 }
 
 /// A compact duration: seconds under a minute, minutes under an hour, hours (with

@@ -116,8 +116,10 @@ vocabulary! {
     ActionState {
         Draft => "draft",
         Queued => "queued",
+        Sending => "sending",
         Sent => "sent",
         Failed => "failed",
+        Unknown => "unknown",
         Cancelled => "cancelled",
     }
 }

@@ -3,6 +3,7 @@
 //! so `store` fills them and `app`/`ui` read them without either knowing the other.
 
 pub mod detail;
+pub mod history;
 pub mod inbox;
 pub mod people;
 pub mod report;

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 /// Applies `write` at `now`.
 pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) -> Result<Outcome> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let outcome = match write {
+    let done = match write {
         Write::Reply {
             mention_id,
             kind,
@@ -31,10 +31,10 @@ pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) ->
                 }
             }
             close(&tx, config, &target, *kind, body.trim(), "done", None, now)?;
-            Outcome::Applied(Done::Queued {
+            Done::Queued {
                 kind: *kind,
                 handle: target.handle,
-            })
+            }
         }
         Write::Like { mention_id } => {
             let target = target(&tx, *mention_id)?;
@@ -48,9 +48,9 @@ pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) ->
                 None,
                 now,
             )?;
-            Outcome::Applied(Done::Liked {
+            Done::Liked {
                 handle: target.handle,
-            })
+            }
         }
         Write::Dismiss { mention_id } => {
             let target = target(&tx, *mention_id)?;
@@ -64,9 +64,9 @@ pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) ->
                 None,
                 now,
             )?;
-            Outcome::Applied(Done::Dismissed {
+            Done::Dismissed {
                 handle: target.handle,
-            })
+            }
         }
         Write::Snooze { mention_id, until } => {
             let target = target(&tx, *mention_id)?;
@@ -80,17 +80,17 @@ pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) ->
                 Some(*until),
                 now,
             )?;
-            Outcome::Applied(Done::Snoozed {
+            Done::Snoozed {
                 handle: target.handle,
                 until: *until,
-            })
+            }
         }
         Write::TogglePowerUser { person_id } => {
             let (handle, added) = toggle_power_user(&tx, config, *person_id, now)?;
-            Outcome::Applied(Done::PowerUser {
+            Done::PowerUser {
                 handle,
                 tagged: added,
-            })
+            }
         }
         Write::Relationship {
             person_id,
@@ -122,11 +122,11 @@ pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) ->
                 "sent",
                 now,
             )?;
-            Outcome::Applied(Done::Relationship {
+            Done::Relationship {
                 handle,
                 stage: *stage,
                 engagement: *engagement,
-            })
+            }
         }
         Write::Note { person_id, text } => {
             let (handle, notes): (String, String) = tx.query_row(
@@ -157,11 +157,13 @@ pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) ->
                 "sent",
                 now,
             )?;
-            Outcome::Applied(Done::NoteAdded { handle })
+            Done::NoteAdded { handle }
         }
     };
+    // Every write above logs its action last.
+    let action_id = tx.last_insert_rowid();
     tx.commit()?;
-    Ok(outcome)
+    Ok(Outcome::Applied { done, action_id })
 }
 
 struct Target {
@@ -317,5 +319,5 @@ pub(super) fn rerank(
     Ok(())
 }
 
-pub use super::undo::undo;
+pub use super::undo::{history, last_undoable, undo};
 pub use crate::domain::change::Undone;

@@ -9,6 +9,9 @@ use crossbeam_channel::Receiver;
 use rusqlite::Connection;
 use std::thread::JoinHandle;
 
+/// Actions the history lists.
+const HISTORY_ROWS: usize = 50;
+
 /// Busy-timeout waits (5 s each) a write makes before it gives up: two minutes.
 const WRITE_ATTEMPTS: u32 = 24;
 
@@ -59,7 +62,7 @@ fn run_patiently(
     clock: fn() -> i64,
     replies: &impl Replies,
 ) -> Reply {
-    let is_write = matches!(cmd, StoreCmd::Write(_) | StoreCmd::Undo);
+    let is_write = matches!(cmd, StoreCmd::Write(_) | StoreCmd::Undo(_));
     let mut attempt = 0;
     loop {
         let error = match run(conn, config, cache, cmd.clone(), clock()) {
@@ -162,7 +165,8 @@ pub fn run(
             Reply::Stats(Box::new(super::report::report(conn, config, since, now)?))
         }
         StoreCmd::Write(write) => Reply::Written(actions::apply(conn, config, &write, now)?),
-        StoreCmd::Undo => Reply::Undone(actions::undo(conn, config, now)?),
+        StoreCmd::Undo(id) => Reply::Undone(actions::undo(conn, config, id, now)?),
+        StoreCmd::History => Reply::History(super::undo::history(conn, HISTORY_ROWS)?),
         StoreCmd::People(request) => Reply::People {
             rows: people::page(
                 conn,

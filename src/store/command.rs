@@ -1,9 +1,10 @@
 //! What the store thread is asked to do, and what it answers. The app sends [`StoreCmd`]s
 //! as effects; the terminal loop wraps each [`Reply`] into the app's message.
 
-use crate::domain::change::{Outcome, Undone, Write};
+use crate::domain::change::{Outcome, UndoResult, Write};
 use crate::domain::warnings::Warnings;
 use crate::model::detail::{Card, Detail};
+use crate::model::history::HistoryRow;
 use crate::model::inbox::{Crossed, Direction, InboxRow, Listing};
 use crate::model::people::{Event, PeopleFilter, PersonRow};
 use crate::model::report::Report;
@@ -29,7 +30,9 @@ pub enum Reply {
     },
     Stats(Box<Report>),
     Written(Outcome),
-    Undone(Option<Undone>),
+    Undone(UndoResult),
+    /// The recent actions of every window and run, newest first.
+    History(Vec<HistoryRow>),
     People {
         request: PageRequest<PeopleFilter>,
         rows: Vec<PersonRow>,
@@ -75,7 +78,10 @@ pub enum StoreCmd {
         since: i64,
     },
     Write(Write),
-    Undo,
+    /// Undo this action (one of this window's, or one picked from the history).
+    Undo(i64),
+    /// The recent actions, for the history.
+    History,
     People(PageRequest<PeopleFilter>),
     Person(i64),
 }

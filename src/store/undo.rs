@@ -1,42 +1,70 @@
-//! Undo: the most recent action taken in rapport is reverted from the `detail` it
-//! logged (what was there before), one step per call, as far back as the log goes.
+//! Undo: one action is reverted from the `detail` it logged (what was there before).
+//! The screen undoes its own actions of this run, newest first; older ones (another
+//! window's, an earlier run's) are reverted by id from the history, after a
+//! confirmation. A reply, thank or like can be taken back only while it waits in the
+//! outbox: once a sender has it, it is the platform's.
 
 use super::actions::rerank;
 use crate::config::Config;
-use crate::domain::change::Undone;
-use crate::domain::ActionKind;
+use crate::domain::change::{UndoResult, Undone};
+use crate::domain::{ActionKind, ActionState};
+use crate::model::history::HistoryRow;
 use anyhow::{Context, Result};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde_json::Value;
 
-/// Reverts the most recent action taken in rapport that is not undone yet.
-pub fn undo(conn: &mut Connection, config: &Config, now: i64) -> Result<Option<Undone>> {
+/// The most recent action taken in rapport (by any window, any run) that can still
+/// be undone: for `rapport`'s history and the tests.
+pub fn last_undoable(conn: &Connection) -> Result<Option<i64>> {
+    conn.query_row(
+        "SELECT id FROM actions
+         WHERE undone_at IS NULL AND external_id IS NULL AND detail != '{}'
+         ORDER BY id DESC LIMIT 1",
+        [],
+        |r| r.get(0),
+    )
+    .optional()
+    .context("finding the last action")
+}
+
+/// Reverts action `id`, if it is not undone yet and (for a reply, thank or like) has
+/// not left the outbox.
+pub fn undo(conn: &mut Connection, config: &Config, id: i64, now: i64) -> Result<UndoResult> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let last = tx
+    let found = tx
         .query_row(
-            "SELECT a.id, a.kind, a.mention_id, a.person_id, a.detail, COALESCE(p.handle, '?')
+            "SELECT a.kind, a.mention_id, a.person_id, a.detail, COALESCE(p.handle, '?'),
+                    a.state, a.undone_at IS NOT NULL
              FROM actions a LEFT JOIN people p ON p.id = a.person_id
-             WHERE a.undone_at IS NULL AND a.external_id IS NULL AND a.detail != '{}'
-             ORDER BY a.id DESC LIMIT 1",
-            [],
+             WHERE a.id = ?1 AND a.external_id IS NULL AND a.detail != '{}'",
+            [id],
             |r| {
                 Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
+                    r.get::<_, ActionKind>(0)?,
+                    r.get::<_, Option<i64>>(1)?,
                     r.get::<_, Option<i64>>(2)?,
-                    r.get::<_, Option<i64>>(3)?,
+                    r.get::<_, String>(3)?,
                     r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
+                    r.get::<_, ActionState>(5)?,
+                    r.get::<_, bool>(6)?,
                 ))
             },
         )
         .optional()?;
-    let Some((id, kind, mention_id, person_id, detail, handle)) = last else {
-        return Ok(None);
+    let Some((kind, mention_id, person_id, detail, handle, state, undone)) = found else {
+        return Ok(UndoResult::Gone);
     };
-    let kind: ActionKind = kind
-        .parse()
-        .map_err(|e| anyhow::anyhow!("action {id}: {e}"))?;
+    if undone {
+        return Ok(UndoResult::Gone);
+    }
+    if kind.goes_out() && state != ActionState::Queued {
+        // The sender has it (or had it): the platform decides now, not us.
+        return Ok(UndoResult::LeftTheOutbox {
+            kind,
+            handle,
+            state,
+        });
+    }
     let detail: Value =
         serde_json::from_str(&detail).with_context(|| format!("action {id}: unreadable detail"))?;
     if let (Some(m), Some(before)) = (mention_id, detail.get("mention")) {
@@ -81,15 +109,42 @@ pub fn undo(conn: &mut Connection, config: &Config, now: i64) -> Result<Option<U
         }
         rerank(&tx, config, p, !added)?;
     }
+    // Still queued in this transaction: a worker's claim (also IMMEDIATE) cannot
+    // slip in between the check above and this cancel.
     tx.execute(
         "UPDATE actions SET undone_at = ?2, state = CASE state WHEN 'queued' THEN 'cancelled' ELSE state END
          WHERE id = ?1",
         params![id, now],
     )?;
     tx.commit()?;
-    Ok(Some(Undone {
+    Ok(UndoResult::Undone(Undone {
         kind,
         mention_id,
         handle,
     }))
+}
+
+/// The `limit` most recent actions taken in rapport that can still be undone, newest
+/// first (imported history and what was undone already are left out).
+pub fn history(conn: &Connection, limit: usize) -> Result<Vec<HistoryRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.kind, a.state, COALESCE(p.handle, '?'), a.created_at, substr(a.body, 1, 80)
+         FROM actions a LEFT JOIN people p ON p.id = a.person_id
+         WHERE a.undone_at IS NULL AND a.external_id IS NULL AND a.detail != '{}'
+         ORDER BY a.id DESC LIMIT ?1",
+    )?;
+    let rows = stmt
+        .query_map([limit as i64], |r| {
+            Ok(HistoryRow {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                state: r.get(2)?,
+                handle: r.get(3)?,
+                at: r.get(4)?,
+                body: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .context("reading the history")?;
+    Ok(rows)
 }

@@ -155,7 +155,7 @@ pub fn queue_replies(conn: &mut Connection, platform: &str, n: usize, at: i64) -
             at,
         )
         .unwrap();
-        assert!(matches!(outcome, Outcome::Applied(_)), "{outcome:?}");
+        assert!(matches!(outcome, Outcome::Applied { .. }), "{outcome:?}");
         ids.push(conn.last_insert_rowid());
     }
     ids
