@@ -138,6 +138,7 @@ fn a_reply_is_queued_with_the_typed_text_and_q_is_just_a_letter() {
         done: Done::Queued {
             kind: ActionKind::Reply,
             handle: "ana_bell".into(),
+            platform: "twitter".into(),
         },
         action_id: 8,
     })));
@@ -390,6 +391,7 @@ fn crossing_items_are_announced_with_the_bell_and_command_when_configured() {
         snoozed: 0,
         warnings: Box::new(fixtures::warnings()),
         crossed: vec![crossed],
+        outbox: Default::default(),
     }));
     let text = "@marcus.roasts (instagram, comment) is now over target".to_string();
     assert_eq!(effects, [Effect::Bell, Effect::Alert(text.clone())]);
@@ -399,6 +401,7 @@ fn crossing_items_are_announced_with_the_bell_and_command_when_configured() {
         snoozed: 0,
         warnings: Box::new(fixtures::warnings()),
         crossed: vec![],
+        outbox: Default::default(),
     }));
     assert!(effects.is_empty());
 }

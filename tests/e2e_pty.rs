@@ -218,7 +218,7 @@ fn triage_five_items_undo_one_and_quit() {
     s.wait_for("thank to @");
 
     s.send("l");
-    s.wait_for("liked @");
+    s.wait_for("like of @");
     s.send("p");
     s.wait_any(&["tagged as power user", "no longer a power user"]);
     s.send("d");

@@ -105,7 +105,8 @@ fn the_rebuilt_table_allows_the_new_states_and_keeps_every_index() {
             "actions_in_reply_to",
             "actions_mention",
             "actions_outbox",
-            "actions_person"
+            "actions_person",
+            "actions_trouble"
         ]
     );
     // Imported history stays unique on (platform, external_id).

@@ -217,6 +217,7 @@ fn an_item_crossing_its_target_is_announced() {
                 kind: rapport::domain::MentionKind::Comment,
                 due_at: NOW,
             }],
+            outbox: Default::default(),
         }));
         app
     });

@@ -4,7 +4,7 @@ use super::compose::{self, Compose};
 use super::msg::Effect;
 use super::state::{App, Confirmable, InputPurpose, Pane, PickPurpose, Popup, View};
 use crate::app::action::Action;
-use crate::domain::change::{Outcome, Write};
+use crate::domain::change::{Done, Outcome, Write};
 use crate::domain::suggest::{self, Step, Suggestion};
 use crate::domain::ActionKind;
 use crate::model::inbox::Listing;
@@ -44,6 +44,7 @@ impl App {
                 return Vec::new();
             }
             Action::History => return vec![Effect::Store(StoreCmd::History)],
+            Action::Outbox => return self.open_outbox(),
             Action::Stats => {
                 self.view = View::Stats;
                 self.stats.scroll = 0;
@@ -65,6 +66,7 @@ impl App {
             View::Inbox => self.inbox_action(action),
             View::People => self.people_action(action),
             View::Person => self.person_action(action),
+            View::Outbox => self.outbox_action(action),
             View::Stats => {
                 match action {
                     Action::Down | Action::PageDown => {
@@ -333,8 +335,16 @@ impl App {
                     }
                     self.done_this_session += 1;
                 }
-                self.say(crate::domain::human::done(&done));
-                self.refresh_all()
+                let text = crate::domain::human::done(&done);
+                let mut effects = self.refresh_all();
+                match &done {
+                    Done::Queued { platform, .. } | Done::Liked { platform, .. } => {
+                        self.queued_notice(&text, Some(platform));
+                        effects.push(Effect::Deliver);
+                    }
+                    _ => self.say(text),
+                }
+                effects
             }
             Outcome::Duplicate { handle, body, at } => {
                 let when =

@@ -70,6 +70,9 @@ actions! {
     Stats = "stats": "response figures",
     People = "people": "people",
     Inbox = "inbox": "back to the inbox",
+    Outbox = "outbox": "the outbox: what waits, what failed, what was sent",
+    Retry = "retry": "send a failed or unknown action again (check the platform first)",
+    CancelSend = "cancel_send": "take back a queued action before it leaves; the item returns to the queue",
     Send = "send": "queue the reply",
     OpenEditor = "open_editor": "edit the reply in $EDITOR",
     Cancel = "cancel": "close without sending",
@@ -92,12 +95,16 @@ impl Action {
                 | Action::Dismiss
                 | Action::Undo
                 | Action::History
+                | Action::Retry
+                | Action::CancelSend
                 | Action::Send
         )
     }
 }
 
-pub const MODES: &[&str] = &["global", "inbox", "people", "person", "stats", "compose"];
+pub const MODES: &[&str] = &[
+    "global", "inbox", "people", "person", "stats", "compose", "outbox",
+];
 
 /// A key table: one per screen, the compose pane's, and the global one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -108,16 +115,18 @@ pub enum Mode {
     Person,
     Stats,
     Compose,
+    Outbox,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 6] = [
+    pub const ALL: [Mode; 7] = [
         Mode::Global,
         Mode::Inbox,
         Mode::People,
         Mode::Person,
         Mode::Stats,
         Mode::Compose,
+        Mode::Outbox,
     ];
 
     /// Its name in `[keys.NAME]`.
@@ -139,6 +148,7 @@ impl Mode {
             Mode::People => &[Mode::People, Mode::Global],
             Mode::Person => &[Mode::Person, Mode::Global],
             Mode::Stats => &[Mode::Stats, Mode::Global],
+            Mode::Outbox => &[Mode::Outbox, Mode::Global],
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod compose;
 pub mod layout;
 pub mod list;
 pub mod msg;
+pub mod outbox;
 pub mod people;
 mod popup;
 pub mod snooze;

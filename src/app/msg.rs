@@ -21,6 +21,8 @@ pub enum Msg {
     EditorDone(Result<String, String>),
     /// SIGTERM or SIGHUP: leave now, cleanly.
     Terminate,
+    /// What the delivery thread did.
+    Delivery(crate::model::outbox::News),
 }
 
 /// The mouse events the app uses.
@@ -37,6 +39,8 @@ pub enum Effect {
     Store(StoreCmd),
     /// Suspend the screen and edit this text in $EDITOR.
     OpenEditor(String),
+    /// Tell the delivery thread to look at the outbox now.
+    Deliver,
     /// Ring the terminal bell.
     Bell,
     /// Run the configured alert command with this announcement.

@@ -19,6 +19,7 @@ pub enum View {
     People,
     Person,
     Stats,
+    Outbox,
 }
 
 /// Which inbox pane has the keys.
@@ -192,6 +193,8 @@ pub struct App {
     pub mine: Vec<i64>,
     /// The history last loaded (every window's and run's recent actions).
     pub history: Vec<crate::model::history::HistoryRow>,
+    /// The outbox at a glance (from the last refresh) and the outbox view.
+    pub outbox: super::outbox::OutboxView,
 }
 
 impl App {
@@ -227,6 +230,7 @@ impl App {
             read_only: false,
             mine: Vec::new(),
             history: Vec::new(),
+            outbox: Default::default(),
         }
     }
 
@@ -240,6 +244,7 @@ impl App {
             View::People => Mode::People,
             View::Person => Mode::Person,
             View::Stats => Mode::Stats,
+            View::Outbox => Mode::Outbox,
         }
     }
 

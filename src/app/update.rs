@@ -33,6 +33,7 @@ impl App {
             }
             Msg::Tick(now) => self.on_tick(now),
             Msg::Loaded(loaded) => self.on_loaded(loaded),
+            Msg::Delivery(news) => self.on_delivery(news),
             Msg::Terminate => {
                 self.quitting = true;
                 vec![Effect::Quit]
@@ -207,8 +208,10 @@ impl App {
                 snoozed,
                 warnings,
                 crossed,
+                outbox,
             } => {
                 self.snoozed = snoozed;
+                self.outbox.state = outbox;
                 let first = !self.refreshed;
                 self.refreshed = true;
                 self.warnings = *warnings;
@@ -255,6 +258,14 @@ impl App {
                     } => self.warn(crate::domain::human::left_the_outbox(kind, &handle, state)),
                 }
                 self.refresh_all()
+            }
+            Reply::Outbox(rows) => {
+                self.outbox.rows = rows;
+                self.outbox.cursor = self
+                    .outbox
+                    .cursor
+                    .min(self.outbox.rows.len().saturating_sub(1));
+                Vec::new()
             }
             Reply::History(rows) => {
                 let zone = self.config.working_hours.time_zone.0;
@@ -327,6 +338,7 @@ impl App {
                 }
             }
             View::Stats => {}
+            View::Outbox => effects.push(Effect::Store(StoreCmd::Outbox)),
         }
         if let Some(id) = self.inbox.selected().map(|r| r.id) {
             effects.push(Effect::Store(StoreCmd::Detail(id)));

@@ -216,7 +216,13 @@ impl Keymap {
             return Ok(());
         };
         for (chord, _) in global {
-            for mode in [Mode::Inbox, Mode::People, Mode::Person, Mode::Stats] {
+            for mode in [
+                Mode::Inbox,
+                Mode::People,
+                Mode::Person,
+                Mode::Stats,
+                Mode::Outbox,
+            ] {
                 let own = self.modes.get(&mode).into_iter().flatten();
                 if let Some((c, a)) = own
                     .into_iter()

@@ -6,7 +6,8 @@
 use super::{backoff, Delivery, Senders};
 use crate::config::delivery::Delivery as DeliveryConfig;
 use crate::config::Config;
-use crate::store::outbox::{self, Claim, Outcome, Recovered, Waiting};
+use crate::model::outbox::Waiting;
+use crate::store::outbox::{self, Claim, Outcome, Recovered};
 use anyhow::{Context, Result};
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 use rusqlite::Connection;
@@ -402,6 +403,12 @@ pub struct WorkerHandle {
 impl WorkerHandle {
     /// Looks at the outbox now (after the app queued something).
     pub fn wake(&self) {
+        let _ = self.wake.try_send(());
+    }
+
+    /// Asks the thread to stop after the hand-over in progress, without waiting.
+    pub fn request_stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
         let _ = self.wake.try_send(());
     }
 

@@ -84,9 +84,12 @@ pub enum Done {
     Queued {
         kind: ActionKind,
         handle: String,
+        platform: String,
     },
+    /// A like is in the outbox.
     Liked {
         handle: String,
+        platform: String,
     },
     Dismissed {
         handle: String,

@@ -9,8 +9,8 @@ use chrono::{TimeZone, Utc};
 /// The status-bar line for a written change.
 pub fn done(d: &Done) -> String {
     match d {
-        Done::Queued { kind, handle } => format!("{kind} to @{handle} queued"),
-        Done::Liked { handle } => format!("liked @{handle}"),
+        Done::Queued { kind, handle, .. } => format!("{kind} to @{handle} queued"),
+        Done::Liked { handle, .. } => format!("like of @{handle} queued"),
         Done::Dismissed { handle } => format!("dismissed @{handle}"),
         Done::Snoozed { handle, .. } => format!("snoozed @{handle}"),
         Done::PowerUser {

@@ -5,5 +5,6 @@
 pub mod detail;
 pub mod history;
 pub mod inbox;
+pub mod outbox;
 pub mod people;
 pub mod report;

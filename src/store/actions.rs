@@ -34,6 +34,7 @@ pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) ->
             Done::Queued {
                 kind: *kind,
                 handle: target.handle,
+                platform: target.platform,
             }
         }
         Write::Like { mention_id } => {
@@ -50,6 +51,7 @@ pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) ->
             )?;
             Done::Liked {
                 handle: target.handle,
+                platform: target.platform,
             }
         }
         Write::Dismiss { mention_id } => {

@@ -11,6 +11,15 @@ use std::thread::JoinHandle;
 
 /// Actions the history lists.
 const HISTORY_ROWS: usize = 50;
+/// The outbox view: sent, failed and unknown actions of this many days...
+const OUTBOX_DAYS: i64 = 7;
+/// ... at most this many.
+const OUTBOX_ROWS: i64 = 200;
+
+/// The undo-send window, in seconds.
+fn undo_secs(config: &Config) -> i64 {
+    i64::try_from(config.delivery.undo_seconds).unwrap_or(i64::MAX)
+}
 
 /// Busy-timeout waits (5 s each) a write makes before it gives up: two minutes.
 const WRITE_ATTEMPTS: u32 = 24;
@@ -62,7 +71,10 @@ fn run_patiently(
     clock: fn() -> i64,
     replies: &impl Replies,
 ) -> Reply {
-    let is_write = matches!(cmd, StoreCmd::Write(_) | StoreCmd::Undo(_));
+    let is_write = matches!(
+        cmd,
+        StoreCmd::Write(_) | StoreCmd::Undo(_) | StoreCmd::Retry(_) | StoreCmd::CancelSend(_)
+    );
     let mut attempt = 0;
     loop {
         let error = match run(conn, config, cache, cmd.clone(), clock()) {
@@ -159,6 +171,7 @@ pub fn run(
                     Some(after) => super::warnings::crossed(conn, after, now)?,
                     None => Vec::new(),
                 },
+                outbox: super::outbox::state(conn, undo_secs(config), now)?,
             }
         }
         StoreCmd::Stats { since } => {
@@ -167,6 +180,19 @@ pub fn run(
         StoreCmd::Write(write) => Reply::Written(actions::apply(conn, config, &write, now)?),
         StoreCmd::Undo(id) => Reply::Undone(actions::undo(conn, config, id, now)?),
         StoreCmd::History => Reply::History(super::undo::history(conn, HISTORY_ROWS)?),
+        StoreCmd::Outbox => {
+            Reply::Outbox(super::outbox::list(conn, OUTBOX_DAYS, OUTBOX_ROWS, now)?)
+        }
+        StoreCmd::Retry(id) => {
+            let done = super::outbox::requeue(conn, id, now)?;
+            Reply::Notice(if done {
+                "queued again: it goes out with the next delivery".into()
+            } else {
+                "only a failed or unknown action can be retried".into()
+            })
+        }
+        // Cancelling a send is its undo: the mention goes back to the queue.
+        StoreCmd::CancelSend(id) => Reply::Undone(actions::undo(conn, config, id, now)?),
         StoreCmd::People(request) => Reply::People {
             rows: people::page(
                 conn,

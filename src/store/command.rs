@@ -6,6 +6,7 @@ use crate::domain::warnings::Warnings;
 use crate::model::detail::{Card, Detail};
 use crate::model::history::HistoryRow;
 use crate::model::inbox::{Crossed, Direction, InboxRow, Listing};
+use crate::model::outbox::{OutboxRow, OutboxState};
 use crate::model::people::{Event, PeopleFilter, PersonRow};
 use crate::model::report::Report;
 
@@ -27,7 +28,10 @@ pub enum Reply {
         snoozed: i64,
         warnings: Box<Warnings>,
         crossed: Vec<Crossed>,
+        outbox: OutboxState,
     },
+    /// The outbox view's rows.
+    Outbox(Vec<OutboxRow>),
     Stats(Box<Report>),
     Written(Outcome),
     Undone(UndoResult),
@@ -82,6 +86,12 @@ pub enum StoreCmd {
     Undo(i64),
     /// The recent actions, for the history.
     History,
+    /// The outbox view: what waits and the recent sent, failed and unknown.
+    Outbox,
+    /// Put a failed or unknown action back in the queue.
+    Retry(i64),
+    /// Cancel a queued action before it is sent (the mention goes back to the queue).
+    CancelSend(i64),
     People(PageRequest<PeopleFilter>),
     Person(i64),
 }

@@ -207,6 +207,12 @@ const MIGRATIONS: &[&str] = &[
             WHERE id = NEW.id;
     END;
     "#,
+    // v4: the outbox's failed and unknown actions, counted on every status refresh
+    // without reading the whole log.
+    r#"
+    CREATE INDEX actions_trouble ON actions (state)
+        WHERE state IN ('failed', 'unknown') AND undone_at IS NULL;
+    "#,
 ];
 
 /// The version this build writes.

@@ -7,6 +7,7 @@
 //! the next run ([`recover`]). The rules (backoff, limits, who is idempotent) come
 //! from `delivery/` as parameters.
 
+use crate::model::outbox::{OutboxRow, OutboxState, Waiting};
 use anyhow::Result;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
@@ -297,20 +298,6 @@ pub fn requeue(conn: &Connection, action_id: i64, now: i64) -> Result<bool> {
     Ok(changed == 1)
 }
 
-/// Actions still queued that this run leaves behind, per platform.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Waiting {
-    pub platform: String,
-    /// Queued and due now (no sender, or at the per-minute limit).
-    pub due: u64,
-    /// Queued for later: inside the undo window, or waiting to retry.
-    pub later: u64,
-    /// In the hands of another run.
-    pub sending: u64,
-    /// When the next of the `later` ones is due.
-    pub next_at: Option<i64>,
-}
-
 /// What is left in the outbox at `now`, per platform.
 pub fn waiting(conn: &Connection, undo_secs: i64, now: i64) -> Result<Vec<Waiting>> {
     let mut stmt = conn.prepare_cached(
@@ -336,24 +323,6 @@ pub fn waiting(conn: &Connection, undo_secs: i64, now: i64) -> Result<Vec<Waitin
         },
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// One row of `rapport outbox`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct OutboxRow {
-    pub action_id: i64,
-    pub kind: String,
-    pub platform: String,
-    pub state: String,
-    pub attempts: i64,
-    pub created_at: i64,
-    pub next_attempt_at: Option<i64>,
-    pub sent_at: Option<i64>,
-    pub last_error: Option<String>,
-    pub remote_id: Option<String>,
-    pub remote_url: Option<String>,
-    pub author: Option<String>,
-    pub body: String,
 }
 
 /// The outbox at `now`: everything queued or sending, then failed or unknown and
@@ -400,4 +369,20 @@ pub fn list(conn: &Connection, recent_days: i64, limit: i64, now: i64) -> Result
         .collect::<rusqlite::Result<_>>()?;
     out.extend(recent);
     Ok(out)
+}
+
+/// The outbox at a glance: what waits per platform, and what needs the operator.
+pub fn state(conn: &Connection, undo_secs: i64, now: i64) -> Result<OutboxState> {
+    let (failed, unknown): (i64, i64) = conn
+        .prepare_cached(
+            "SELECT COALESCE(SUM(state = 'failed'), 0), COALESCE(SUM(state = 'unknown'), 0)
+             FROM actions INDEXED BY actions_trouble
+             WHERE state IN ('failed', 'unknown') AND undone_at IS NULL",
+        )?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(OutboxState {
+        waiting: waiting(conn, undo_secs, now)?,
+        failed: failed as u64,
+        unknown: unknown as u64,
+    })
 }

@@ -2,6 +2,7 @@
 //! out, and a redraw only when something changed. Nothing here waits on the database:
 //! the store thread answers with messages.
 
+mod delivery;
 pub mod editor;
 pub mod input;
 pub mod terminal;
@@ -58,6 +59,10 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
     input::spawn_events(msg_tx.clone(), paused.clone()).context("starting the input thread")?;
     input::spawn_signals(msg_tx.clone()).context("listening for signals")?;
 
+    // Delivery runs on its own thread and connection; not on a read-only file.
+    let delivery = (!read_only)
+        .then(|| delivery::start(db, config, &msg_tx))
+        .flatten();
     let mut effects = app.start();
     let mut next_tick = Instant::now() + TICK;
     'outer: loop {
@@ -69,6 +74,11 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
                     }
                 }
                 Effect::Quit => break 'outer,
+                Effect::Deliver => {
+                    if let Some(d) = &delivery {
+                        d.wake();
+                    }
+                }
                 Effect::Bell => {
                     let _ = std::io::stdout().write_all(b"\x07");
                 }
@@ -107,6 +117,9 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
         while let Ok(msg) = msg_rx.try_recv() {
             effects.extend(app.update(msg));
         }
+    }
+    if let Some(d) = delivery {
+        delivery::stop(d);
     }
     // Let the store finish queued writes before the process ends.
     drop(cmd_tx);

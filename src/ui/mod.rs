@@ -6,6 +6,7 @@ pub mod detail;
 pub mod format;
 pub mod help;
 pub mod inbox;
+pub mod outbox;
 pub mod people;
 pub mod popup;
 pub mod stats;
@@ -60,6 +61,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &theme::Theme) {
         View::People => people::draw_list(frame, app, &theme, main),
         View::Person => people::draw_person(frame, app, &theme, main),
         View::Stats => stats::draw(frame, app, &theme, main),
+        View::Outbox => outbox::draw(frame, app, &theme, main),
     }
     status_bar::draw(frame, app, &theme, status);
     popup::draw(frame, app, &theme, area);

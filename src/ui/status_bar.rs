@@ -88,6 +88,14 @@ fn figures<'a>(app: &App, theme: &Theme, compact: bool) -> Line<'a> {
         };
         spans.push(Span::styled(text, theme.warning));
     }
+    if let Some(outbox) = app.outbox_summary() {
+        spans.push(sep());
+        let trouble = app.outbox.state.failed + app.outbox.state.unknown > 0;
+        spans.push(Span::styled(
+            outbox,
+            if trouble { theme.warning } else { theme.soon },
+        ));
+    }
     if app.snoozed > 0 {
         spans.push(sep());
         spans.push(Span::styled(
@@ -139,6 +147,12 @@ fn hints<'a>(app: &App, theme: &Theme) -> Line<'a> {
             Action::Back,
         ],
         (_, View::Stats) => &[Action::Down, Action::Up, Action::Back, Action::Help],
+        (_, View::Outbox) => &[
+            Action::Retry,
+            Action::CancelSend,
+            Action::Back,
+            Action::Help,
+        ],
     };
     let mut spans = Vec::new();
     for a in wanted {
@@ -148,6 +162,7 @@ fn hints<'a>(app: &App, theme: &Theme) -> Line<'a> {
                 Action::TakeSuggestion => "suggested",
                 Action::TogglePowerUser => "power",
                 Action::OpenEditor => "$EDITOR",
+                Action::CancelSend => "take back",
                 other => other.name(),
             };
             spans.push(Span::styled(format!(" {name}  "), theme.muted));

@@ -134,6 +134,7 @@ pub fn app(size: (u16, u16)) -> App {
         snoozed: 1,
         warnings: Box::new(warnings()),
         crossed: Vec::new(),
+        outbox: Default::default(),
     }));
     app.update(Msg::Loaded(Reply::Detail {
         id: 1,

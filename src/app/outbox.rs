@@ -1,0 +1,126 @@
+//! The outbox in the app: the status bar's "2 sending · 1 failed", the undo-send
+//! window after a reply is queued, news from the delivery thread (a failure is
+//! announced once), and the outbox view (`O`): retry, take back.
+
+use super::action::Action;
+use super::msg::Effect;
+use super::state::{App, View};
+use crate::model::outbox::{News, OutboxRow, OutboxState};
+use crate::store::command::StoreCmd;
+
+/// The outbox as the app knows it.
+#[derive(Debug, Clone, Default)]
+pub struct OutboxView {
+    /// From the last refresh.
+    pub state: OutboxState,
+    /// The view's rows, once loaded.
+    pub rows: Vec<OutboxRow>,
+    pub cursor: usize,
+    pub offset: usize,
+}
+
+impl OutboxView {
+    pub fn selected(&self) -> Option<&OutboxRow> {
+        self.rows.get(self.cursor)
+    }
+}
+
+impl App {
+    /// Whether actions on `platform` have somewhere to go.
+    pub fn has_sender(&self, platform: &str) -> bool {
+        self.config.senders.contains_key(platform) || self.config.senders.contains_key("default")
+    }
+
+    /// What the status bar says of the outbox, or nothing when all is quiet.
+    pub fn outbox_summary(&self) -> Option<String> {
+        let s = &self.outbox.state;
+        let sending: u64 = s.waiting.iter().map(|w| w.sending).sum();
+        let mut parts = Vec::new();
+        if sending > 0 {
+            parts.push(format!("{sending} sending"));
+        }
+        if s.failed > 0 {
+            parts.push(format!("{} failed", s.failed));
+        }
+        if s.unknown > 0 {
+            parts.push(format!("{} unknown", s.unknown));
+        }
+        let stuck: Vec<String> = s
+            .waiting
+            .iter()
+            .filter(|w| w.due + w.later > 0 && !self.has_sender(&w.platform))
+            .map(|w| format!("{} waiting: no sender for {}", w.due + w.later, w.platform))
+            .collect();
+        parts.extend(stuck);
+        (!parts.is_empty()).then(|| parts.join(" · "))
+    }
+
+    /// After a reply, thank or like is queued: when it leaves, and how to take it back.
+    pub(crate) fn queued_notice(&mut self, done: &str, platform: Option<&str>) {
+        let secs = self.config.delivery.undo_seconds;
+        match platform {
+            Some(p) if !self.has_sender(p) => self.say(format!(
+                "{done}; no sender for {p} yet: it waits in the outbox (O)"
+            )),
+            _ if secs > 0 => self.say(format!("{done}: sending in {secs} s (u takes it back)")),
+            _ => self.say(format!("{done}: sending now")),
+        }
+    }
+
+    /// What the delivery thread did: failures are announced (once: each arrives once).
+    pub(crate) fn on_delivery(&mut self, news: News) -> Vec<Effect> {
+        match news {
+            News::Sent { .. } => {}
+            News::Retrying { platform, error, .. } => {
+                self.warn(format!("{platform} did not take an action yet ({error}); it is tried again"))
+            }
+            News::Failed { platform, error, .. } => {
+                self.warn(format!("sending to {platform} failed: {error} (O: the outbox)"))
+            }
+            News::Unknown { platform, error, .. } => self.warn(format!(
+                "an action may or may not have reached {platform} ({error}); check there, then retry or leave it (O)"
+            )),
+            News::Trouble(text) => self.warn(format!("delivery: {text}")),
+        }
+        let mut effects = vec![self.refresh()];
+        if self.view == View::Outbox {
+            effects.push(Effect::Store(StoreCmd::Outbox));
+        }
+        effects
+    }
+
+    /// Keys in the outbox view.
+    pub(crate) fn outbox_action(&mut self, action: Action) -> Vec<Effect> {
+        let len = self.outbox.rows.len();
+        match action {
+            Action::Down => {
+                self.outbox.cursor = (self.outbox.cursor + 1).min(len.saturating_sub(1))
+            }
+            Action::Up => self.outbox.cursor = self.outbox.cursor.saturating_sub(1),
+            Action::Back => self.view = View::Inbox,
+            Action::Retry => {
+                if let Some(row) = self.outbox.selected() {
+                    return vec![
+                        Effect::Store(StoreCmd::Retry(row.action_id)),
+                        Effect::Deliver,
+                    ];
+                }
+            }
+            Action::CancelSend => {
+                if let Some(row) = self.outbox.selected() {
+                    return vec![Effect::Store(StoreCmd::CancelSend(row.action_id))];
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Opens the outbox view.
+    pub(crate) fn open_outbox(&mut self) -> Vec<Effect> {
+        self.view = View::Outbox;
+        self.outbox.cursor = 0;
+        self.outbox.offset = 0;
+        vec![Effect::Store(StoreCmd::Outbox)]
+    }
+}
