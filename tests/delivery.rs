@@ -509,6 +509,7 @@ fn claims_of_a_stopped_run_become_unknown_or_go_again_when_idempotent() {
             remote_id: Some("late".into()),
             url: None
         },
+        true,
         NOW + 61
     )
     .unwrap());
@@ -688,4 +689,39 @@ fn the_apps_delivery_thread_sends_what_is_queued_after_a_wake_and_stops() {
     handle.stop();
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(bed.log("ok").len(), 2);
+}
+
+/// The first-response time is when the platform took the reply, not when it was
+/// queued (`[response] count_queued = false`, the default); a taken-back reply
+/// answers nothing.
+#[test]
+fn the_first_response_is_timed_when_the_reply_is_sent() {
+    let bed = Bed::new();
+    let program = bed.sender("ok", "");
+    let mut conn = bed.conn();
+    let ids = queue_replies(&mut conn, "twitter", 2, NOW);
+    let answered_at = |id: i64| -> Option<i64> {
+        conn.query_row(
+            "SELECT m.first_response_at FROM actions a JOIN mentions m ON m.id = a.mention_id WHERE a.id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(answered_at(ids[0]), None, "queued is not answered");
+    let config = rapport::config::Config::defaults();
+    let mut writer = bed.conn();
+    rapport::store::actions::undo(&mut writer, &config, ids[1], NOW + 1).unwrap();
+    let mut w = worker(
+        &bed,
+        &sender_toml("twitter", &program, 5, false),
+        &clock(NOW + 60),
+    );
+    assert_eq!(run(&mut w).sent, 1);
+    assert_eq!(answered_at(ids[0]), Some(NOW + 60));
+    assert_eq!(
+        answered_at(ids[1]),
+        None,
+        "a taken-back reply answers nothing"
+    );
 }

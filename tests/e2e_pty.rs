@@ -254,7 +254,10 @@ fn triage_five_items_undo_one_and_quit() {
     };
     let (replied, answered) = status_of(new[0].3.unwrap());
     assert_eq!(replied, "done");
-    assert!(answered.is_some(), "a queued reply counts as the response");
+    assert!(
+        answered.is_none(),
+        "a reply with no sender is not an answer until it is sent"
+    );
     assert_eq!(status_of(new[1].3.unwrap()).0, "done");
     assert_eq!(status_of(new[2].3.unwrap()).0, "done");
     assert_eq!(
@@ -390,4 +393,78 @@ fn a_read_only_database_opens_for_reading_and_refuses_changes() {
     s.send("q");
     assert!(s.wait_exit().success());
     assert_eq!(common::dump(&db), before, "the read-only file changed");
+}
+
+/// The undo-send window and delivery, as a person sees them: a reply taken back
+/// within the window never reaches the sender; the next one goes out once, and the
+/// outbox view shows it sent with the platform's link.
+#[test]
+fn a_reply_taken_back_never_leaves_and_the_next_one_is_delivered_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let log = dir.path().join("sender.log");
+    let sender = dir.path().join("sender.sh");
+    std::fs::write(
+        &sender,
+        format!(
+            "#!/bin/sh\ncat >> '{}'\necho >> '{}'\necho '{{\"remote_id\": \"r-1\", \"url\": \"https://example.test/r/1\"}}'\n",
+            log.display(),
+            log.display()
+        ),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&sender, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let config_dir = dir.path().join("config/rapport");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    std::fs::write(
+        config_dir.join("config.toml"),
+        format!(
+            "[delivery]\nundo_seconds = 2\n\n[senders.default]\ncommand = [\"{}\"]\ntimeout_secs = 10\n",
+            sender.display()
+        ),
+    )
+    .unwrap();
+    let sent_before = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(sent_before.is_empty());
+
+    let mut s = Session::start(dir.path(), &db);
+    s.wait_for("→ enter:");
+    s.send("r");
+    s.wait_for("reply to @");
+    s.send("First words, taken back at once.");
+    s.send("\x13");
+    s.wait_for("sending in 2 s");
+    s.send("u");
+    s.wait_for("undid reply");
+    std::thread::sleep(Duration::from_secs(3));
+    let log_text = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        !log_text.contains("taken back"),
+        "a taken-back reply left: {log_text}"
+    );
+
+    s.send("r");
+    s.wait_for("reply to @");
+    s.send("Second words, these go out.");
+    s.send("\x13");
+    s.wait_for("sending in 2 s");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .contains("these go out")
+    {
+        assert!(Instant::now() < deadline, "the reply was never delivered");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    s.send("O");
+    s.wait_for("https://example.test/r/1");
+    s.wait_for("sent");
+    s.send("q");
+    assert!(s.wait_exit().success());
+    let log_text = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(log_text.matches("these go out").count(), 1, "{log_text}");
+    assert!(!log_text.contains("taken back"), "{log_text}");
 }

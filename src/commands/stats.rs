@@ -63,9 +63,10 @@ fn header(first: &str) -> String {
 fn print_text(summary: &Summary, r: &Report, config: &crate::config::Config) {
     let w = &r.warnings;
     println!(
-        "from {} to {}",
+        "from {} to {} ({})",
         r.since.format("%Y-%m-%d %H:%M"),
-        r.until.format("%Y-%m-%d %H:%M UTC")
+        r.until.format("%Y-%m-%d %H:%M UTC"),
+        crate::domain::human::counted_when(config.response.count_queued)
     );
     println!();
     println!("{}", header(""));

@@ -118,6 +118,9 @@ pub struct PowerUserRules {
 pub struct ResponseRules {
     /// Action kinds that count as a response: reply, thank, like.
     pub counts: Vec<crate::domain::ActionKind>,
+    /// Count a reply as the response when it is queued (true) or only once the
+    /// platform has it (false).
+    pub count_queued: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -122,6 +122,8 @@ impl Summary {
 pub struct Worker {
     conn: Connection,
     delivery: DeliveryConfig,
+    /// The kinds whose sending answers a mention (`[response] counts`).
+    answers: Vec<crate::domain::ActionKind>,
     senders: Senders,
     name: String,
     clock: Box<dyn Fn() -> i64 + Send>,
@@ -140,6 +142,7 @@ impl Worker {
         Ok(Worker {
             conn,
             delivery: config.delivery.clone(),
+            answers: config.response.counts.clone(),
             senders,
             name: worker_name(),
             clock: Box::new(unix_now),
@@ -214,8 +217,15 @@ impl Worker {
                         Outcome::Failed { .. } => summary.failed += 1,
                         Outcome::Unknown { .. } => summary.unknown += 1,
                     }
-                    let recorded =
-                        finish_patiently(&self.conn, action.action_id, &self.name, &outcome, done)?;
+                    let answers = self.answers.iter().any(|k| k.as_str() == action.kind);
+                    let recorded = finish_patiently(
+                        &self.conn,
+                        action.action_id,
+                        &self.name,
+                        &outcome,
+                        answers,
+                        done,
+                    )?;
                     if !recorded {
                         tracing::warn!(
                             action = action.action_id,
@@ -312,11 +322,12 @@ fn finish_patiently(
     action_id: i64,
     worker: &str,
     outcome: &Outcome,
+    answers: bool,
     now: i64,
 ) -> Result<bool> {
     let mut tries = 0;
     loop {
-        match outbox::finish(conn, action_id, worker, outcome, now) {
+        match outbox::finish(conn, action_id, worker, outcome, answers, now) {
             Ok(done) => return Ok(done),
             Err(e) if tries < 12 && is_busy(&e) => tries += 1,
             Err(e) => {

@@ -30,6 +30,15 @@ pub fn done(d: &Done) -> String {
     }
 }
 
+/// Which moment the response figures time: said beside them.
+pub fn counted_when(count_queued: bool) -> &'static str {
+    if count_queued {
+        "first response timed when queued"
+    } else {
+        "first response timed when sent"
+    }
+}
+
 /// The status-bar line for an undo step.
 pub fn undone(u: &Undone) -> String {
     format!("undid {} (@{})", u.kind, u.handle)

@@ -57,6 +57,8 @@ pub struct ThreadItem {
     pub body: String,
     /// This is the mention the detail is about.
     pub current: bool,
+    /// Ours: where it stands in the outbox (a queued reply is not a sent one).
+    pub state: Option<crate::domain::ActionState>,
 }
 
 /// The detail pane's data.

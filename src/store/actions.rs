@@ -212,7 +212,10 @@ fn close(
     snoozed_until: Option<i64>,
     now: i64,
 ) -> Result<()> {
-    let answers = config.response.counts.contains(&kind);
+    // An answer that must reach the platform counts when it is sent (the delivery
+    // records it), unless the config counts it once queued.
+    let answers = config.response.counts.contains(&kind)
+        && (config.response.count_queued || !kind.goes_out());
     conn.prepare_cached(
         "UPDATE mentions SET status = ?2, snoozed_until = ?3,
              first_response_at = CASE WHEN ?4 THEN COALESCE(first_response_at, ?5) ELSE first_response_at END

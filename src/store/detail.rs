@@ -21,6 +21,7 @@ pub fn load(conn: &Connection, id: i64, now: i64) -> Result<Option<Detail>> {
         ours: false,
         body: mention.body.clone(),
         current: true,
+        state: None,
     }];
     let mut ids = vec![mention.external_id.clone()];
     let mut parent = parent;
@@ -44,6 +45,7 @@ pub fn load(conn: &Connection, id: i64, now: i64) -> Result<Option<Detail>> {
                         ours: false,
                         body: r.get(4)?,
                         current: false,
+                        state: None,
                     },
                 ))
             })
@@ -56,9 +58,9 @@ pub fn load(conn: &Connection, id: i64, now: i64) -> Result<Option<Detail>> {
     }
     // Our replies to any message of the thread, imported or written here.
     let mut ours = conn.prepare_cached(
-        "SELECT created_at, COALESCE(account, 'us'), body FROM actions
+        "SELECT created_at, COALESCE(account, 'us'), body, state FROM actions
          WHERE platform = ?1 AND in_reply_to = ?2 AND undone_at IS NULL
-           AND kind IN ('reply', 'thank') AND state IN ('queued', 'sent')",
+           AND kind IN ('reply', 'thank') AND state IN ('queued', 'sending', 'sent', 'failed', 'unknown')",
     )?;
     for ext in &ids {
         let rows = ours.query_map(rusqlite::params![mention.platform, ext], |r| {
@@ -68,6 +70,7 @@ pub fn load(conn: &Connection, id: i64, now: i64) -> Result<Option<Detail>> {
                 ours: true,
                 body: r.get(2)?,
                 current: false,
+                state: Some(r.get(3)?),
             })
         })?;
         for item in rows {

@@ -177,21 +177,34 @@ pub enum Outcome {
 /// Records the outcome of `worker`'s claim on `action_id`. Returns false when the
 /// claim was no longer this worker's (another run resolved it meanwhile); a late
 /// `Sent` still corrects an `unknown` left by such a run, since it is the truth.
+/// A sent action that `answers` its mention (`[response] counts`) is its first
+/// response, timed when it went out, unless one came before.
 pub fn finish(
     conn: &Connection,
     action_id: i64,
     worker: &str,
     outcome: &Outcome,
+    answers: bool,
     now: i64,
 ) -> Result<bool> {
     let changed = match outcome {
-        Outcome::Sent { remote_id, url } => conn
-            .prepare_cached(
-                "UPDATE actions SET state = 'sent', sent_at = ?3, remote_id = ?4, remote_url = ?5,
-                     last_error = NULL, lease_until = NULL
-                 WHERE id = ?1 AND claimed_by = ?2 AND state IN ('sending', 'unknown')",
-            )?
-            .execute(params![action_id, worker, now, remote_id, url])?,
+        Outcome::Sent { remote_id, url } => {
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE actions SET state = 'sent', sent_at = ?3, remote_id = ?4, remote_url = ?5,
+                         last_error = NULL, lease_until = NULL
+                     WHERE id = ?1 AND claimed_by = ?2 AND state IN ('sending', 'unknown')",
+                )?
+                .execute(params![action_id, worker, now, remote_id, url])?;
+            if changed == 1 && answers {
+                conn.prepare_cached(
+                    "UPDATE mentions SET first_response_at = COALESCE(first_response_at, ?2)
+                     WHERE id = (SELECT mention_id FROM actions WHERE id = ?1)",
+                )?
+                .execute(params![action_id, now])?;
+            }
+            changed
+        }
         Outcome::Retry { error, at } => conn
             .prepare_cached(
                 "UPDATE actions SET state = 'queued', next_attempt_at = ?3, last_error = ?4,

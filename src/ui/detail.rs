@@ -174,7 +174,12 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
     for item in &d.thread {
         if d.thread.len() > 1 {
             let who = if item.ours {
-                format!("{} (us)", item.who)
+                match item.state {
+                    Some(state) if state != crate::domain::ActionState::Sent => {
+                        format!("{} (us, {state})", item.who)
+                    }
+                    _ => format!("{} (us)", item.who),
+                }
             } else {
                 format!("@{}", item.who)
             };

@@ -245,7 +245,11 @@ fn report_lines<'a>(app: &App, theme: &Theme, r: &Report, width: usize) -> Vec<L
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let title = match &app.stats.report {
-        Some(r) => format!(" response figures · since {} ", r.since.format("%a %d %b")),
+        Some(r) => format!(
+            " response figures · since {} · {} ",
+            r.since.format("%a %d %b"),
+            crate::domain::human::counted_when(app.config.response.count_queued)
+        ),
         None => " response figures ".into(),
     };
     let block = Block::bordered()

@@ -107,6 +107,7 @@ pub fn detail(r: &InboxRow) -> Detail {
                 ours: true,
                 body: "New cold brew drops Friday!".into(),
                 current: false,
+                state: Some(rapport::domain::ActionState::Sent),
             },
             ThreadItem {
                 at: r.created_at,
@@ -114,6 +115,7 @@ pub fn detail(r: &InboxRow) -> Detail {
                 ours: false,
                 body: r.preview.clone(),
                 current: true,
+                state: None,
             },
         ],
     }
