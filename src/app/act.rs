@@ -201,12 +201,26 @@ impl App {
         let to = format!("@{} ({})", row.handle, row.platform);
         match action {
             Action::Reply => {
-                self.compose = Some(Compose::new(row.id, ActionKind::Reply, to, "", None));
+                self.compose = Some(Compose::new(
+                    row.id,
+                    ActionKind::Reply,
+                    to,
+                    &row.platform,
+                    "",
+                    None,
+                ));
                 Vec::new()
             }
             Action::Thank => {
                 if self.config.templates.is_empty() {
-                    self.compose = Some(Compose::new(row.id, ActionKind::Thank, to, "", None));
+                    self.compose = Some(Compose::new(
+                        row.id,
+                        ActionKind::Thank,
+                        to,
+                        &row.platform,
+                        "",
+                        None,
+                    ));
                     return Vec::new();
                 }
                 let topic = compose::topic(&row.preview);

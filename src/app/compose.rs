@@ -12,6 +12,8 @@ pub struct Compose {
     pub kind: ActionKind,
     /// "@handle (Name)", for the title.
     pub to: String,
+    /// Where it goes: its length is counted the platform's way.
+    pub platform: String,
     pub text: TextArea<'static>,
     /// The filled template it started from, for thank-yous.
     pub template: Option<String>,
@@ -23,6 +25,7 @@ impl Compose {
         mention_id: i64,
         kind: ActionKind,
         to: String,
+        platform: &str,
         start: &str,
         template: Option<String>,
     ) -> Compose {
@@ -33,6 +36,7 @@ impl Compose {
             mention_id,
             kind,
             to,
+            platform: platform.to_string(),
             text,
             template,
             error: None,
@@ -51,6 +55,7 @@ impl Compose {
             self.mention_id,
             self.kind,
             self.to.clone(),
+            &self.platform.clone(),
             body,
             self.template.clone(),
         );
@@ -76,7 +81,19 @@ impl Compose {
                 return Some("make it personal: add words of your own to the template".into());
             }
         }
-        None
+        match self.measure() {
+            Some(m) if m.too_long() => Some(format!(
+                "too long for {}: {}; shorten it",
+                self.platform,
+                m.label()
+            )),
+            _ => None,
+        }
+    }
+
+    /// The length as the platform counts it, where it has a limit.
+    pub fn measure(&self) -> Option<crate::domain::length::Measure> {
+        crate::domain::length::measure(&self.platform, &self.body())
     }
 }
 
@@ -119,12 +136,31 @@ mod tests {
         assert!(!personal(&t, "Thank you Ana!"));
         assert!(!personal(&t, "thank you ANA!!! :)"));
         assert!(personal(&t, "Thank you Ana! Enjoy the oat latte."));
-        let mut c = Compose::new(1, ActionKind::Thank, "@ana".into(), &t, Some(t.clone()));
+        let mut c = Compose::new(
+            1,
+            ActionKind::Thank,
+            "@ana".into(),
+            "instagram",
+            &t,
+            Some(t.clone()),
+        );
         assert!(c.problem().unwrap().contains("personal"));
         assert!(!c.edited());
         c.set_body("Thank you Ana! See you Saturday at the roastery.");
         assert!(c.problem().is_none());
         assert!(c.edited());
+    }
+
+    #[test]
+    fn a_reply_too_long_for_its_platform_waits() {
+        let mut c = Compose::new(1, ActionKind::Reply, "@ana".into(), "twitter", "", None);
+        c.set_body(&"word ".repeat(57));
+        assert!(c
+            .problem()
+            .unwrap()
+            .contains("too long for twitter: 285/280"));
+        c.set_body(&"word ".repeat(55));
+        assert!(c.problem().is_none());
     }
 
     #[test]

@@ -249,6 +249,7 @@ impl App {
                     mention_id,
                     ActionKind::Thank,
                     format!("@{} ({})", row.handle, row.platform),
+                    &row.platform,
                     &filled,
                     Some(filled.clone()),
                 ));

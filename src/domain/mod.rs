@@ -5,6 +5,7 @@ pub mod change;
 pub mod figures;
 pub mod human;
 pub mod kinds;
+pub mod length;
 pub mod pace;
 pub mod priority;
 pub mod query;

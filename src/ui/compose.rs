@@ -84,6 +84,16 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .keys_for(crate::app::action::Mode::Compose, a)
             .join("/")
     };
+    let counter = c.measure().map(|m| {
+        Span::styled(
+            format!("{} · ", m.label()),
+            if m.too_long() {
+                theme.warning
+            } else {
+                theme.muted
+            },
+        )
+    });
     let footer_line = match &c.error {
         Some(e) => Line::styled(e.clone(), theme.warning),
         None => Line::styled(
@@ -93,13 +103,21 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 keys(crate::app::Action::OpenEditor),
                 keys(crate::app::Action::Cancel),
                 if c.template.is_some() {
-                    " · make it personal before sending"
+                    " · make it personal"
                 } else {
                     ""
                 }
             ),
             theme.muted,
         ),
+    };
+    let footer_line = match counter {
+        Some(c) => {
+            let mut spans = vec![c];
+            spans.extend(footer_line.spans);
+            Line::from(spans)
+        }
+        None => footer_line,
     };
     frame.render_widget(Paragraph::new(footer_line), footer);
 }
