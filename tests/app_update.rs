@@ -132,8 +132,10 @@ fn a_reply_is_queued_with_the_typed_text_and_q_is_just_a_letter() {
             force: false
         }]
     );
-    // Until the store confirms, the compose pane stays: no reply is lost.
-    assert!(app.compose.is_some());
+    // The pane closes at once; the text is kept until the store confirms.
+    assert!(app.compose.is_none());
+    assert_eq!(app.sending.as_ref().unwrap().body(), "Yes, quite soon!");
+    assert_eq!(app.inbox.selected().unwrap().id, 2);
     app.update(Msg::Loaded(Reply::Written(Outcome::Applied {
         done: Done::Queued {
             kind: ActionKind::Reply,
@@ -142,9 +144,27 @@ fn a_reply_is_queued_with_the_typed_text_and_q_is_just_a_letter() {
         },
         action_id: 8,
     })));
-    assert!(app.compose.is_none());
+    assert!(app.compose.is_none() && app.sending.is_none());
     assert_eq!(app.inbox.selected().unwrap().id, 2);
     assert_eq!(app.done_this_session, 1);
+}
+
+/// While a write waits for another process's lock, the keys typed go to the list,
+/// never into the reply; a refused write brings the text back.
+#[test]
+fn keys_typed_while_a_reply_waits_go_to_the_list() {
+    let mut app = fixtures::app((120, 40));
+    app.update(key('r'));
+    type_text(&mut app, "On its way");
+    app.update(ctrl('s'));
+    app.update(Msg::Loaded(Reply::Notice(
+        "another process (an import?) is writing the database; your change waits for it…".into(),
+    )));
+    let before = app.inbox.selected().unwrap().id;
+    app.update(key('j'));
+    assert_ne!(app.inbox.selected().unwrap().id, before, "j moved the list");
+    assert!(app.compose.is_none());
+    assert_eq!(app.sending.as_ref().unwrap().body(), "On its way");
 }
 
 #[test]
@@ -153,7 +173,9 @@ fn a_failed_write_keeps_the_reply() {
     app.update(key('r'));
     type_text(&mut app, "On its way");
     app.update(ctrl('s'));
-    app.update(Msg::Loaded(Reply::Failed("the database is busy".into())));
+    app.update(Msg::Loaded(Reply::WriteFailed(
+        "the database is busy".into(),
+    )));
     assert_eq!(app.compose.as_ref().unwrap().body(), "On its way");
     assert!(app.notice.as_ref().unwrap().warning);
 }

@@ -468,3 +468,79 @@ fn a_reply_taken_back_never_leaves_and_the_next_one_is_delivered_once() {
     assert_eq!(log_text.matches("these go out").count(), 1, "{log_text}");
     assert!(!log_text.contains("taken back"), "{log_text}");
 }
+
+/// Two windows on one inbox: each undoes only its own actions; the second to open a
+/// reply on an item is told another window is answering it and asked before sending;
+/// a reply sent while an import holds the file waits in order, with later keys going
+/// to the list, and arrives exactly as typed.
+#[test]
+fn two_windows_on_one_inbox_do_not_undo_or_answer_over_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let before = session_actions(&db).len();
+    let mut a = Session::start(dir.path(), &db);
+    let mut b = Session::start(dir.path(), &db);
+    a.wait_for("→ enter:");
+    b.wait_for("→ enter:");
+
+    // Both open a reply on the top item: B is told A is on it.
+    a.send("r");
+    a.wait_for("reply to @");
+    std::thread::sleep(Duration::from_millis(300));
+    b.send("r");
+    b.wait_for("another window is writing a reply");
+    a.send("From window A.");
+    a.send("\x13");
+    a.wait_for("reply to @");
+    b.send("From window B.");
+    b.send("\x13");
+    b.wait_for("Another window is writing a reply to this item");
+    b.send("y");
+    b.wait_for("answered already");
+    b.send("n");
+    b.send("\x1b");
+    b.wait_any(&["Discard this reply?"]);
+    b.send("y");
+
+    // A dismisses the next item; B's undo does not touch it.
+    a.send("d");
+    a.wait_for("dismissed @");
+    b.send("u");
+    b.wait_for("nothing of yours to undo");
+
+    // An import holds the write lock while A sends a reply.
+    let mut holder = Connection::open(&db).unwrap();
+    let lock = holder
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .unwrap();
+    a.send("r");
+    a.wait_for("reply to @");
+    a.send("Sent while the file was busy.");
+    a.send("\x13");
+    a.wait_for("your change waits");
+    a.send("j");
+    a.send("j");
+    std::thread::sleep(Duration::from_millis(500));
+    lock.rollback().unwrap();
+    drop(holder);
+    a.wait_for("reply to @");
+    a.send("q");
+    b.send("q");
+    assert!(a.wait_exit().success());
+    assert!(b.wait_exit().success());
+
+    let actions = session_actions(&db);
+    let new: Vec<_> = actions[before..].to_vec();
+    let kinds: Vec<&str> = new.iter().map(|x| x.0.as_str()).collect();
+    assert_eq!(kinds, ["reply", "dismiss", "reply"], "{new:?}");
+    assert!(!new[1].2, "B's undo left A's dismiss alone");
+    let conn = Connection::open(&db).unwrap();
+    let bodies: Vec<String> = conn
+        .prepare("SELECT body FROM actions WHERE kind = 'reply' ORDER BY id DESC LIMIT 2")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(bodies, ["Sent while the file was busy.", "From window A."]);
+}

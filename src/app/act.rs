@@ -200,20 +200,17 @@ impl App {
             .unwrap_or_else(|| row.handle.clone());
         let to = format!("@{} ({})", row.handle, row.platform);
         match action {
-            Action::Reply => {
-                self.compose = Some(Compose::new(
-                    row.id,
-                    ActionKind::Reply,
-                    to,
-                    &row.platform,
-                    "",
-                    None,
-                ));
-                Vec::new()
-            }
+            Action::Reply => self.open_compose(Compose::new(
+                row.id,
+                ActionKind::Reply,
+                to,
+                &row.platform,
+                "",
+                None,
+            )),
             Action::Thank => {
                 if self.config.templates.is_empty() {
-                    self.compose = Some(Compose::new(
+                    return self.open_compose(Compose::new(
                         row.id,
                         ActionKind::Thank,
                         to,
@@ -221,7 +218,6 @@ impl App {
                         "",
                         None,
                     ));
-                    return Vec::new();
                 }
                 let topic = compose::topic(&row.preview);
                 self.popup = Some(Popup::Pick {
@@ -291,14 +287,14 @@ impl App {
                     c.error = Some(problem);
                     return Vec::new();
                 }
-                let write = Write::Reply {
-                    mention_id: c.mention_id,
-                    kind: c.kind,
-                    body: c.body(),
-                    force: false,
-                };
-                self.inbox.keep_id = None;
-                vec![Effect::Store(StoreCmd::Write(write))]
+                if c.contested {
+                    self.popup = Some(Popup::Confirm {
+                        text: "Another window is writing a reply to this item right now.\n\nSend yours too? y sends; n, Esc or Enter keeps the pane open.".into(),
+                        yes: Confirmable::AnswerToo,
+                    });
+                    return Vec::new();
+                }
+                self.send_compose(false)
             }
             Action::OpenEditor => vec![Effect::OpenEditor(c.body())],
             Action::Cancel => {
@@ -308,7 +304,7 @@ impl App {
                         yes: Confirmable::DiscardReply,
                     });
                 } else {
-                    self.compose = None;
+                    return self.close_compose();
                 }
                 Vec::new()
             }
@@ -338,17 +334,88 @@ impl App {
         effects
     }
 
+    /// Opens the compose pane on an item, claiming it so other windows know.
+    pub(crate) fn open_compose(&mut self, c: Compose) -> Vec<Effect> {
+        let claim = StoreCmd::Claim {
+            mention_id: c.mention_id,
+            force: false,
+        };
+        self.compose = Some(c);
+        vec![Effect::Store(claim)]
+    }
+
+    /// Closes the compose pane without sending, dropping the claim.
+    pub(crate) fn close_compose(&mut self) -> Vec<Effect> {
+        match self.compose.take() {
+            Some(c) => vec![Effect::Store(StoreCmd::Release(c.mention_id))],
+            None => Vec::new(),
+        }
+    }
+
+    /// Another window holds the item: say so, and ask before sending.
+    pub(crate) fn on_claimed(&mut self, mention_id: i64, elsewhere: Option<i64>) {
+        if let (Some(c), Some(_)) = (self.compose.as_mut(), elsewhere) {
+            if c.mention_id == mention_id && !c.contested {
+                c.contested = true;
+                let to = c.to.clone();
+                self.warn(format!(
+                    "another window is writing a reply to {to} right now: you will be asked before yours goes"
+                ));
+            }
+        }
+    }
+
+    /// Sends the compose pane's text and closes the pane at once: keys typed while the
+    /// write waits (for an import's lock, say) go to the list, never into the text.
+    /// The text is kept until the store confirms, and comes back if it is refused.
+    pub(crate) fn send_compose(&mut self, force: bool) -> Vec<Effect> {
+        let Some(c) = self.compose.take() else {
+            return Vec::new();
+        };
+        let write = Write::Reply {
+            mention_id: c.mention_id,
+            kind: c.kind,
+            body: c.body(),
+            force,
+        };
+        let release = Effect::Store(StoreCmd::Release(c.mention_id));
+        if self.inbox.selected().map(|r| r.id) == Some(c.mention_id) {
+            let before = Some(c.mention_id);
+            self.inbox.remove_selected();
+            self.done_this_session += 1;
+            self.sending = Some(c);
+            let mut effects = vec![Effect::Store(StoreCmd::Write(write)), release];
+            if let Some(id) = self
+                .inbox
+                .selected()
+                .map(|r| r.id)
+                .filter(|id| Some(*id) != before)
+            {
+                effects.push(Effect::Store(StoreCmd::Detail(id)));
+            }
+            return effects;
+        }
+        self.sending = Some(c);
+        vec![Effect::Store(StoreCmd::Write(write)), release]
+    }
+
+    /// A sent reply was not written: its text goes back into the pane.
+    pub(crate) fn reopen_sending(&mut self) -> bool {
+        match self.sending.take() {
+            Some(c) => {
+                self.done_this_session = self.done_this_session.saturating_sub(1);
+                self.compose = Some(c);
+                true
+            }
+            None => false,
+        }
+    }
+
     pub(crate) fn on_written(&mut self, outcome: Outcome) -> Vec<Effect> {
         match outcome {
             Outcome::Applied { done, action_id } => {
                 self.mine.push(action_id);
-                if let Some(c) = self.compose.take() {
-                    // The reply went out from the compose pane: the item is done.
-                    if self.inbox.selected().map(|r| r.id) == Some(c.mention_id) {
-                        self.inbox.remove_selected();
-                    }
-                    self.done_this_session += 1;
-                }
+                self.sending = None;
                 let text = crate::domain::human::done(&done);
                 let mut effects = self.refresh_all();
                 match &done {
@@ -360,7 +427,20 @@ impl App {
                 }
                 effects
             }
+            Outcome::AnsweredElsewhere { kind, at } => {
+                self.reopen_sending();
+                let when =
+                    crate::domain::human::local_time(self.config.working_hours.time_zone.0, at);
+                self.popup = Some(Popup::Confirm {
+                    text: format!(
+                        "This item was answered already, elsewhere ({kind}, {when}).\n\nSend yours too? y sends; n, Esc or Enter keeps your text in the pane."
+                    ),
+                    yes: Confirmable::SendAnyway,
+                });
+                Vec::new()
+            }
             Outcome::Duplicate { handle, body, at } => {
+                self.reopen_sending();
                 let when =
                     crate::domain::human::local_time(self.config.working_hours.time_zone.0, at);
                 let body = crate::domain::sanitize::one_line(&body);

@@ -18,6 +18,8 @@ pub struct Compose {
     /// The filled template it started from, for thank-yous.
     pub template: Option<String>,
     pub error: Option<String>,
+    /// Another window is writing a reply to the same item: ask before sending.
+    pub contested: bool,
 }
 
 impl Compose {
@@ -40,6 +42,7 @@ impl Compose {
             text,
             template,
             error: None,
+            contested: false,
         }
     }
 
@@ -51,6 +54,7 @@ impl Compose {
     /// Replaces the text (from $EDITOR).
     pub fn set_body(&mut self, body: &str) {
         let body = body.trim_end_matches('\n');
+        let contested = self.contested;
         *self = Compose::new(
             self.mention_id,
             self.kind,
@@ -59,6 +63,7 @@ impl Compose {
             body,
             self.template.clone(),
         );
+        self.contested = contested;
     }
 
     /// Whether the operator changed anything.

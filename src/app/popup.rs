@@ -159,20 +159,21 @@ impl App {
 
     fn confirmed(&mut self, yes: Confirmable) -> Vec<Effect> {
         match yes {
-            Confirmable::DiscardReply => {
-                self.compose = None;
-                Vec::new()
-            }
-            Confirmable::Revert(id) => vec![Effect::Store(StoreCmd::Undo(id))],
-            Confirmable::SendDuplicate => match &self.compose {
-                Some(c) => vec![Effect::Store(StoreCmd::Write(Write::Reply {
-                    mention_id: c.mention_id,
-                    kind: c.kind,
-                    body: c.body(),
+            Confirmable::DiscardReply => self.close_compose(),
+            Confirmable::AnswerToo => {
+                let Some(id) = self.compose.as_ref().map(|c| c.mention_id) else {
+                    return Vec::new();
+                };
+                let mut effects = vec![Effect::Store(StoreCmd::Claim {
+                    mention_id: id,
                     force: true,
-                }))],
-                None => Vec::new(),
-            },
+                })];
+                effects.extend(self.send_compose(false));
+                effects
+            }
+            Confirmable::SendAnyway => self.send_compose(true),
+            Confirmable::Revert(id) => vec![Effect::Store(StoreCmd::Undo(id))],
+            Confirmable::SendDuplicate => self.send_compose(true),
         }
     }
 
@@ -245,15 +246,14 @@ impl App {
                     return Vec::new();
                 };
                 let filled = compose::fill(&template.text, &name, &compose::topic(&row.preview));
-                self.compose = Some(Compose::new(
+                self.open_compose(Compose::new(
                     mention_id,
                     ActionKind::Thank,
                     format!("@{} ({})", row.handle, row.platform),
                     &row.platform,
                     &filled,
                     Some(filled.clone()),
-                ));
-                Vec::new()
+                ))
             }
         }
     }

@@ -89,6 +89,10 @@ pub enum Confirmable {
     DiscardReply,
     /// Revert this action (picked from the history).
     Revert(i64),
+    /// Send although another window is answering the same item.
+    AnswerToo,
+    /// Send although the item was answered elsewhere meanwhile.
+    SendAnyway,
 }
 
 /// The status line's message.
@@ -189,6 +193,9 @@ pub struct App {
     pub no_color: bool,
     /// The database could only be opened for reading: changes are refused.
     pub read_only: bool,
+    /// A reply sent from the compose pane and not confirmed yet by the store: its
+    /// text, kept so nothing typed is lost if the write is refused.
+    pub sending: Option<Compose>,
     /// This window's own actions of this run, oldest first: what `u` undoes.
     pub mine: Vec<i64>,
     /// The history last loaded (every window's and run's recent actions).
@@ -228,6 +235,7 @@ impl App {
             redraw: true,
             no_color: false,
             read_only: false,
+            sending: None,
             mine: Vec::new(),
             history: Vec::new(),
             outbox: Default::default(),

@@ -87,6 +87,15 @@ impl App {
             effects.push(self.refresh());
             effects.push(Effect::Store(StoreCmd::Page(self.inbox.reload())));
         }
+        // A claim lasts 90 s: renew it while the pane is open.
+        if self.ticks.is_multiple_of(REFRESH_TICKS * 6) {
+            if let Some(c) = &self.compose {
+                effects.push(Effect::Store(StoreCmd::Claim {
+                    mention_id: c.mention_id,
+                    force: false,
+                }));
+            }
+        }
         effects
     }
 
@@ -259,6 +268,14 @@ impl App {
                 }
                 self.refresh_all()
             }
+            Reply::Claimed {
+                mention_id,
+                elsewhere,
+            } => {
+                self.on_claimed(mention_id, elsewhere);
+                Vec::new()
+            }
+            Reply::Nothing => Vec::new(),
             Reply::Outbox(rows) => {
                 self.outbox.rows = rows;
                 self.outbox.cursor = self
@@ -317,6 +334,17 @@ impl App {
             Reply::Notice(text) => {
                 self.warn(text);
                 Vec::new()
+            }
+            Reply::WriteFailed(e) => {
+                if self.reopen_sending() {
+                    self.warn(format!(
+                        "{e} — the reply was not queued: its text is back in the pane"
+                    ));
+                } else {
+                    self.warn(e);
+                }
+                self.inbox.loading = false;
+                self.refresh_all()
             }
             Reply::Failed(e) => {
                 self.warn(e);

@@ -69,6 +69,8 @@ impl Write {
 pub enum Outcome {
     /// Written, as action `action_id` (what this window can undo).
     Applied { done: Done, action_id: i64 },
+    /// Not written: the item was answered meanwhile (another window) by a `kind` at `at`.
+    AnsweredElsewhere { kind: ActionKind, at: i64 },
     /// Not written: this text went to `handle` on `at` already.
     Duplicate {
         handle: String,

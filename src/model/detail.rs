@@ -67,4 +67,6 @@ pub struct Detail {
     pub mention: Mention,
     pub author: Card,
     pub thread: Vec<ThreadItem>,
+    /// Another window is writing a reply to it right now.
+    pub answering_elsewhere: bool,
 }

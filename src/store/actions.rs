@@ -24,6 +24,9 @@ pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) ->
             }
             let target = target(&tx, *mention_id)?;
             if !force {
+                if let Some(answered) = answered_already(&tx, *mention_id)? {
+                    return Ok(answered);
+                }
                 if let Some(dup) =
                     super::duplicates::duplicate(&tx, config, target.author_id, body, now)?
                 {
@@ -166,6 +169,25 @@ pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) ->
     let action_id = tx.last_insert_rowid();
     tx.commit()?;
     Ok(Outcome::Applied { done, action_id })
+}
+
+/// The answer a done item already has (written here by any window, or imported), when
+/// a reply to it arrives: the operator decides whether to send another.
+fn answered_already(conn: &Connection, mention_id: i64) -> Result<Option<Outcome>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT a.kind, a.created_at FROM mentions m JOIN actions a ON a.mention_id = m.id
+             WHERE m.id = ?1 AND m.status = 'done' AND a.undone_at IS NULL
+               AND a.kind IN ('reply', 'thank', 'like', 'dismiss')
+             ORDER BY a.id DESC LIMIT 1",
+        )?
+        .query_row([mention_id], |r| {
+            Ok(Outcome::AnsweredElsewhere {
+                kind: r.get(0)?,
+                at: r.get(1)?,
+            })
+        })
+        .optional()?)
 }
 
 struct Target {

@@ -91,10 +91,19 @@ fn run_patiently(
                     ));
                 }
             }
-            StoreError::Busy => {
-                return Reply::Failed(
+            StoreError::Busy if is_write => {
+                return Reply::WriteFailed(
                     "the database stayed busy for two minutes (an import or another rapport is writing); nothing was changed, try again".into(),
                 )
+            }
+            StoreError::Busy => {
+                return Reply::Failed(
+                    "the database is busy (an import or another rapport is writing); try again in a moment".into(),
+                )
+            }
+            e if is_write => {
+                tracing::warn!("store write failed: {e}");
+                return Reply::WriteFailed(e.to_string());
             }
             e => {
                 tracing::warn!("store command failed: {e}");
@@ -104,12 +113,38 @@ fn run_patiently(
     }
 }
 
+/// Runs `f` without waiting for another writer: None when the file is busy.
+fn without_waiting<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&mut Connection) -> anyhow::Result<T>,
+) -> anyhow::Result<Option<T>> {
+    conn.busy_timeout(std::time::Duration::ZERO)?;
+    let result = f(conn).map_err(StoreError::classify);
+    conn.busy_timeout(super::BUSY_TIMEOUT)?;
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(StoreError::Busy | StoreError::ReadOnly) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// What the store thread remembers between commands.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Cache {
     /// The pace warning and the local day it was computed for: it only changes when
     /// the day does, and costs a scan of five weeks of replies.
     pace: Option<(i64, Option<crate::domain::warnings::PaceWarning>)>,
+    /// This window's name in `claims` (process id and a random part).
+    holder: String,
+}
+
+impl Default for Cache {
+    fn default() -> Cache {
+        Cache {
+            pace: None,
+            holder: format!("{}-{:08x}", std::process::id(), fastrand::u32(..)),
+        }
+    }
 }
 
 impl Cache {
@@ -153,14 +188,43 @@ pub fn run(
             )?;
             Reply::Page { request, rows }
         }
-        StoreCmd::Detail(id) => Reply::Detail {
-            id,
-            detail: detail::load(conn, id, now)?.map(Box::new),
-        },
+        StoreCmd::Detail(id) => {
+            let mut found = detail::load(conn, id, now)?;
+            if let Some(d) = found.as_mut() {
+                d.answering_elsewhere =
+                    super::claims::held_elsewhere(conn, id, &cache.holder, now)?;
+            }
+            Reply::Detail {
+                id,
+                detail: found.map(Box::new),
+            }
+        }
+        // Claims are advisory: never worth waiting for another writer (the screen's
+        // queries queue behind them); a busy file skips them until the next renewal.
+        StoreCmd::Claim { mention_id, force } => {
+            match without_waiting(conn, |c| {
+                super::claims::claim(c, mention_id, &cache.holder, force, now)
+            })? {
+                Some(elsewhere) => Reply::Claimed {
+                    mention_id,
+                    elsewhere,
+                },
+                None => Reply::Nothing,
+            }
+        }
+        StoreCmd::Release(mention_id) => {
+            without_waiting(conn, |c| {
+                super::claims::release(c, mention_id, &cache.holder)
+            })?;
+            Reply::Nothing
+        }
         StoreCmd::Refresh { crossed_after } => {
             // A read-only file cannot wake anything; the screen still shows the rest.
+            // Another writer (an import) holding the file only delays the waking to the
+            // next refresh: it must not fail the refresh, or look like a lost change.
             if !conn.is_readonly(rusqlite::MAIN_DB)? {
-                inbox::wake_snoozed(conn, now)?;
+                // Not worth waiting for: the screen's own queries queue behind it.
+                without_waiting(conn, |c| inbox::wake_snoozed(c, now))?;
             }
             let mut warnings = super::warnings::counts(conn, config, now)?;
             warnings.pace = cache.pace(conn, config, now)?;

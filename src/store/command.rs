@@ -45,6 +45,16 @@ pub enum Reply {
         card: Box<Card>,
         history: Vec<Event>,
     },
+    /// Whether this window may write a reply to `mention_id`: `elsewhere` holds the
+    /// seconds left of another window's claim when it may not (yet).
+    Claimed {
+        mention_id: i64,
+        elsewhere: Option<i64>,
+    },
+    /// Done; nothing to show.
+    Nothing,
+    /// A change failed (nothing was written); the text says what and what to do.
+    WriteFailed(String),
     /// A store command failed; the text says what and what to do.
     Failed(String),
     /// Something the operator should know while a command is still under way.
@@ -92,6 +102,14 @@ pub enum StoreCmd {
     Retry(i64),
     /// Cancel a queued action before it is sent (the mention goes back to the queue).
     CancelSend(i64),
+    /// Hold (or renew) this window's claim on an item while replying to it; `force`
+    /// takes it even from another window.
+    Claim {
+        mention_id: i64,
+        force: bool,
+    },
+    /// Drop this window's claim (the compose pane closed).
+    Release(i64),
     People(PageRequest<PeopleFilter>),
     Person(i64),
 }

@@ -82,6 +82,7 @@ pub fn load(conn: &Connection, id: i64, now: i64) -> Result<Option<Detail>> {
         mention,
         author,
         thread,
+        answering_elsewhere: false,
     }))
 }
 

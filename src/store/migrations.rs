@@ -213,6 +213,15 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX actions_trouble ON actions (state)
         WHERE state IN ('failed', 'unknown') AND undone_at IS NULL;
     "#,
+    // v5: who is answering what. A window writing a reply holds a short, renewed
+    // claim on the item, so another window sees it is being answered.
+    r#"
+    CREATE TABLE claims (
+        mention_id INTEGER PRIMARY KEY REFERENCES mentions (id) ON DELETE CASCADE,
+        holder     TEXT NOT NULL,
+        until      INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The version this build writes.

@@ -7,6 +7,7 @@
 pub mod actions;
 pub mod actor;
 mod bulk;
+pub mod claims;
 pub mod command;
 pub mod detail;
 mod duplicates;

@@ -124,6 +124,12 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
     };
     let m = &d.mention;
     let mut lines: Vec<Line> = Vec::new();
+    if d.answering_elsewhere {
+        lines.push(Line::styled(
+            "✎ being answered in another window right now",
+            theme.warning,
+        ));
+    }
     if let Some(s) = app.suggestion() {
         let key = app
             .keymap

@@ -100,6 +100,7 @@ pub fn detail(r: &InboxRow) -> Detail {
             conversations: 7,
             conversations_30d: 2,
         },
+        answering_elsewhere: false,
         thread: vec![
             ThreadItem {
                 at: r.created_at - 3600,
