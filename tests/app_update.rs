@@ -479,3 +479,84 @@ fn the_people_list_is_a_window_of_at_most_two_pages() {
     assert!(app.people.rows.len() <= 2 * PAGE);
     assert!(app.people.start.is_some(), "the window moved past the top");
 }
+
+/// A platform with no API: the operator posts the reply from the outbox view. The
+/// text goes to the clipboard, the message opens in the browser, and the operator's
+/// "posted" marks it sent; anything else keeps it queued.
+#[test]
+fn a_reply_posted_by_hand_from_the_outbox() {
+    use rapport::config::delivery::{SenderConfig, SenderKind};
+    use rapport::model::outbox::OutboxRow;
+    let mut app = fixtures::app((120, 40));
+    app.config.senders.insert(
+        "google".into(),
+        SenderConfig {
+            kind: SenderKind::Manual,
+            ..Default::default()
+        },
+    );
+    assert!(app.posted_by_hand("google"));
+    assert_eq!(app.update(key('O')), [Effect::Store(StoreCmd::Outbox)]);
+    let row = OutboxRow {
+        action_id: 42,
+        kind: "reply".into(),
+        platform: "google".into(),
+        state: "queued".into(),
+        attempts: 0,
+        created_at: NOW - 60,
+        next_attempt_at: None,
+        sent_at: None,
+        last_error: None,
+        remote_id: None,
+        remote_url: None,
+        author: Some("Lena H.".into()),
+        body: "Thank you Lena, see you Saturday!".into(),
+        mention_url: Some("https://maps.example/review/1".into()),
+    };
+    app.update(Msg::Loaded(Reply::Outbox(vec![row])));
+    let effects = app.update(key('p'));
+    assert_eq!(
+        effects,
+        [
+            Effect::Clipboard("Thank you Lena, see you Saturday!".into()),
+            Effect::OpenUrl("https://maps.example/review/1".into()),
+        ]
+    );
+    // Enter is not yes: nothing is marked.
+    assert_eq!(app.update(code(KeyCode::Enter)), []);
+    app.update(key('p'));
+    assert_eq!(
+        app.update(key('y')),
+        [
+            Effect::Store(StoreCmd::MarkPosted(42)),
+            Effect::Store(StoreCmd::Outbox)
+        ]
+    );
+}
+
+/// With `[delivery] review = true` a reply is shown as it will be posted, and queued
+/// only on yes.
+#[test]
+fn review_shows_what_goes_where_before_queueing() {
+    let mut app = fixtures::app((120, 40));
+    app.config.delivery.review = true;
+    app.update(key('r'));
+    type_text(&mut app, "We ship to Canada, yes.");
+    assert!(writes(&app.update(ctrl('s'))).is_empty());
+    let Some(Popup::Confirm { text, .. }) = &app.popup else {
+        panic!("no review: {:?}", app.popup);
+    };
+    assert!(
+        text.contains("posted on twitter") && text.contains("We ship to Canada, yes."),
+        "{text}"
+    );
+    assert_eq!(
+        writes(&app.update(key('y'))),
+        [Write::Reply {
+            mention_id: 1,
+            kind: ActionKind::Reply,
+            body: "We ship to Canada, yes.".into(),
+            force: false
+        }]
+    );
+}

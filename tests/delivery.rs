@@ -725,3 +725,25 @@ fn the_first_response_is_timed_when_the_reply_is_sent() {
         "a taken-back reply answers nothing"
     );
 }
+
+/// Marked as posted by hand: sent, and the mention answered then.
+#[test]
+fn a_reply_posted_by_hand_is_sent_and_answers_its_mention() {
+    let bed = Bed::new();
+    let mut conn = bed.conn();
+    let ids = queue_replies(&mut conn, "google", 1, NOW);
+    assert!(outbox::mark_posted(&mut conn, ids[0], true, NOW + 30).unwrap());
+    assert_eq!(row(&conn, ids[0]).1, "sent");
+    let answered: Option<i64> = conn
+        .query_row(
+            "SELECT m.first_response_at FROM actions a JOIN mentions m ON m.id = a.mention_id WHERE a.id = ?1",
+            [ids[0]],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(answered, Some(NOW + 30));
+    assert!(
+        !outbox::mark_posted(&mut conn, ids[0], true, NOW + 40).unwrap(),
+        "only once"
+    );
+}

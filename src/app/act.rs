@@ -287,6 +287,20 @@ impl App {
                     c.error = Some(problem);
                     return Vec::new();
                 }
+                if self.config.delivery.review && !c.contested {
+                    let text = crate::domain::human::review(
+                        c.kind,
+                        &c.to,
+                        &c.platform,
+                        &c.body(),
+                        self.config.delivery.undo_seconds,
+                    );
+                    self.popup = Some(Popup::Confirm {
+                        text,
+                        yes: Confirmable::Queue,
+                    });
+                    return Vec::new();
+                }
                 if c.contested {
                     self.popup = Some(Popup::Confirm {
                         text: "Another window is writing a reply to this item right now.\n\nSend yours too? y sends; n, Esc or Enter keeps the pane open.".into(),

@@ -73,6 +73,7 @@ actions! {
     Outbox = "outbox": "the outbox: what waits, what failed, what was sent",
     Retry = "retry": "send a failed or unknown action again (check the platform first)",
     CancelSend = "cancel_send": "take back a queued action before it leaves; the item returns to the queue",
+    PostByHand = "post_by_hand": "post it yourself: the text to the clipboard, the message in the browser",
     Send = "send": "queue the reply",
     OpenEditor = "open_editor": "edit the reply in $EDITOR",
     Cancel = "cancel": "close without sending",
@@ -97,6 +98,7 @@ impl Action {
                 | Action::History
                 | Action::Retry
                 | Action::CancelSend
+                | Action::PostByHand
                 | Action::Send
         )
     }

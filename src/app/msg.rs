@@ -41,6 +41,10 @@ pub enum Effect {
     OpenEditor(String),
     /// Tell the delivery thread to look at the outbox now.
     Deliver,
+    /// Put this text on the system clipboard (or the terminal's, by OSC 52).
+    Clipboard(String),
+    /// Open this address in the browser.
+    OpenUrl(String),
     /// Ring the terminal bell.
     Bell,
     /// Run the configured alert command with this announcement.

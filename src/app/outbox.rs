@@ -31,6 +31,15 @@ impl App {
         self.config.senders.contains_key(platform) || self.config.senders.contains_key("default")
     }
 
+    /// Whether the operator posts actions on `platform` by hand.
+    pub fn posted_by_hand(&self, platform: &str) -> bool {
+        self.config
+            .senders
+            .get(platform)
+            .or_else(|| self.config.senders.get("default"))
+            .is_some_and(|s| s.kind == crate::config::delivery::SenderKind::Manual)
+    }
+
     /// What the status bar says of the outbox, or nothing when all is quiet.
     pub fn outbox_summary(&self) -> Option<String> {
         let s = &self.outbox.state;
@@ -45,13 +54,21 @@ impl App {
         if s.unknown > 0 {
             parts.push(format!("{} unknown", s.unknown));
         }
-        let stuck: Vec<String> = s
-            .waiting
-            .iter()
-            .filter(|w| w.due + w.later > 0 && !self.has_sender(&w.platform))
-            .map(|w| format!("{} waiting: no sender for {}", w.due + w.later, w.platform))
-            .collect();
-        parts.extend(stuck);
+        for w in s.waiting.iter().filter(|w| w.due + w.later > 0) {
+            if !self.has_sender(&w.platform) {
+                parts.push(format!(
+                    "{} waiting: no sender for {}",
+                    w.due + w.later,
+                    w.platform
+                ));
+            } else if self.posted_by_hand(&w.platform) {
+                parts.push(format!(
+                    "{} to post by hand on {} (O)",
+                    w.due + w.later,
+                    w.platform
+                ));
+            }
+        }
         (!parts.is_empty()).then(|| parts.join(" · "))
     }
 
@@ -61,6 +78,9 @@ impl App {
         match platform {
             Some(p) if !self.has_sender(p) => self.say(format!(
                 "{done}; no sender for {p} yet: it waits in the outbox (O)"
+            )),
+            Some(p) if self.posted_by_hand(p) => self.say(format!(
+                "{done}: post it on {p} from the outbox (O, then p)"
             )),
             _ if secs > 0 => self.say(format!("{done}: sending in {secs} s (u takes it back)")),
             _ => self.say(format!("{done}: sending now")),
@@ -111,9 +131,47 @@ impl App {
                     return vec![Effect::Store(StoreCmd::CancelSend(row.action_id))];
                 }
             }
+            Action::PostByHand => return self.post_by_hand(),
             _ => {}
         }
         Vec::new()
+    }
+
+    /// The selected action, posted by the operator: its text to the clipboard, the
+    /// message it answers in the browser, then the question whether it went out.
+    fn post_by_hand(&mut self) -> Vec<Effect> {
+        let Some(row) = self.outbox.selected().cloned() else {
+            return Vec::new();
+        };
+        if row.state != "queued" {
+            self.say("only a queued action can be posted by hand");
+            return Vec::new();
+        }
+        let mut effects = Vec::new();
+        if !row.body.is_empty() {
+            effects.push(Effect::Clipboard(row.body.clone()));
+        }
+        let opened = match &row.mention_url {
+            Some(url) => {
+                effects.push(Effect::OpenUrl(url.clone()));
+                format!("{url} opens in the browser")
+            }
+            None => "the message has no link: find it on the platform".into(),
+        };
+        let what = if row.body.is_empty() {
+            format!("{} it on {}", row.kind, row.platform)
+        } else {
+            "the text is on the clipboard".to_string()
+        };
+        self.popup = Some(super::state::Popup::Confirm {
+            text: format!(
+                "Post the {} to @{} yourself: {what}; {opened}.\n\nPosted? y marks it sent; n, Esc or Enter keeps it queued.",
+                row.kind,
+                row.author.as_deref().unwrap_or("?"),
+            ),
+            yes: super::state::Confirmable::Posted(row.action_id),
+        });
+        effects
     }
 
     /// Opens the outbox view.

@@ -172,6 +172,11 @@ impl App {
                 effects
             }
             Confirmable::SendAnyway => self.send_compose(true),
+            Confirmable::Queue => self.send_compose(false),
+            Confirmable::Posted(id) => vec![
+                Effect::Store(StoreCmd::MarkPosted(id)),
+                Effect::Store(StoreCmd::Outbox),
+            ],
             Confirmable::Revert(id) => vec![Effect::Store(StoreCmd::Undo(id))],
             Confirmable::SendDuplicate => self.send_compose(true),
         }

@@ -93,6 +93,10 @@ pub enum Confirmable {
     AnswerToo,
     /// Send although the item was answered elsewhere meanwhile.
     SendAnyway,
+    /// The operator posted this action by hand.
+    Posted(i64),
+    /// Queue the reply shown for review.
+    Queue,
 }
 
 /// The status line's message.

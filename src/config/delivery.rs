@@ -19,6 +19,8 @@ pub struct Delivery {
     pub backoff_seconds: u64,
     /// ... but never longer than this.
     pub max_backoff_seconds: u64,
+    /// Show exactly what will be posted where, and ask, before a reply is queued.
+    pub review: bool,
 }
 
 /// The kind of a sender.
@@ -28,6 +30,10 @@ pub enum SenderKind {
     /// A program run once per action, the action as JSON on its standard input.
     #[default]
     Command,
+    /// The operator posts by hand (a platform with no API): from the outbox view the
+    /// text goes to the clipboard, the message opens in the browser, and the operator
+    /// says whether it was posted.
+    Manual,
 }
 
 /// `[senders.PLATFORM]`.
@@ -94,6 +100,7 @@ pub fn validate(
             return err("senders", "a platform name must not be empty");
         }
         match sender.kind {
+            SenderKind::Manual => {}
             SenderKind::Command => {
                 if sender.command.first().is_none_or(|p| p.trim().is_empty()) {
                     return Err(Problem::new(

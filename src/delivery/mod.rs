@@ -63,6 +63,10 @@ impl Senders {
         let mut by_platform = BTreeMap::new();
         let mut default = None;
         for (platform, sender) in &config.senders {
+            // Posted by the operator from the outbox view, never by this worker.
+            if sender.kind == SenderKind::Manual {
+                continue;
+            }
             let built = build(sender, config.delivery.per_minute);
             if platform == "default" {
                 default = Some(built);
@@ -115,7 +119,9 @@ impl crate::store::outbox::Routes for Senders {
 fn build(config: &SenderConfig, per_minute: u32) -> Box<dyn Sender> {
     let per_minute = config.per_minute.unwrap_or(per_minute).min(per_minute);
     match config.kind {
-        SenderKind::Command => Box::new(command::CommandSender::new(config, per_minute)),
+        SenderKind::Command | SenderKind::Manual => {
+            Box::new(command::CommandSender::new(config, per_minute))
+        }
     }
 }
 

@@ -30,6 +30,19 @@ pub fn done(d: &Done) -> String {
     }
 }
 
+/// The review before a reply is queued (`[delivery] review`): exactly what goes where.
+pub fn review(kind: ActionKind, to: &str, platform: &str, body: &str, undo_secs: u64) -> String {
+    let body = super::sanitize::clean(body);
+    format!(
+        "This {kind} will be posted on {platform}, to {to}:\n\n{body}\n\nIt leaves {} after you queue it. y queues it; n, Esc or Enter goes back to the text.",
+        if undo_secs == 0 {
+            "at once".to_string()
+        } else {
+            format!("{undo_secs} s")
+        }
+    )
+}
+
 /// Which moment the response figures time: said beside them.
 pub fn counted_when(count_queued: bool) -> &'static str {
     if count_queued {

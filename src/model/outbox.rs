@@ -33,6 +33,8 @@ pub struct OutboxRow {
     pub remote_url: Option<String>,
     pub author: Option<String>,
     pub body: String,
+    /// The message answered, on its platform (to post a reply by hand).
+    pub mention_url: Option<String>,
 }
 
 /// The outbox at a glance, for the status bar.

@@ -73,7 +73,11 @@ fn run_patiently(
 ) -> Reply {
     let is_write = matches!(
         cmd,
-        StoreCmd::Write(_) | StoreCmd::Undo(_) | StoreCmd::Retry(_) | StoreCmd::CancelSend(_)
+        StoreCmd::Write(_)
+            | StoreCmd::Undo(_)
+            | StoreCmd::Retry(_)
+            | StoreCmd::CancelSend(_)
+            | StoreCmd::MarkPosted(_)
     );
     let mut attempt = 0;
     loop {
@@ -211,6 +215,17 @@ pub fn run(
                 },
                 None => Reply::Nothing,
             }
+        }
+        StoreCmd::MarkPosted(id) => {
+            let kind: Option<crate::domain::ActionKind> = conn
+                .query_row("SELECT kind FROM actions WHERE id = ?1", [id], |r| r.get(0))
+                .ok();
+            let answers = kind.is_some_and(|k| config.response.counts.contains(&k));
+            Reply::Notice(if super::outbox::mark_posted(conn, id, answers, now)? {
+                "marked as posted by hand: sent".into()
+            } else {
+                "only a queued action can be marked as posted".into()
+            })
         }
         StoreCmd::Release(mention_id) => {
             without_waiting(conn, |c| {

@@ -110,6 +110,8 @@ pub enum StoreCmd {
     },
     /// Drop this window's claim (the compose pane closed).
     Release(i64),
+    /// The operator posted this queued action by hand (a manual sender).
+    MarkPosted(i64),
     People(PageRequest<PeopleFilter>),
     Person(i64),
 }

@@ -297,6 +297,27 @@ pub fn cancel(conn: &Connection, action_id: i64, now: i64) -> Result<bool> {
     Ok(changed == 1)
 }
 
+/// Records that the operator posted a queued action by hand (a manual sender): it is
+/// sent now, and answers its mention when `answers`. Returns whether it did.
+pub fn mark_posted(conn: &mut Connection, action_id: i64, answers: bool, now: i64) -> Result<bool> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let changed = tx.execute(
+        "UPDATE actions SET state = 'sent', sent_at = ?2, attempts = attempts + 1,
+             last_error = NULL, claimed_by = NULL, lease_until = NULL
+         WHERE id = ?1 AND state = 'queued' AND undone_at IS NULL",
+        params![action_id, now],
+    )?;
+    if changed == 1 && answers {
+        tx.execute(
+            "UPDATE mentions SET first_response_at = COALESCE(first_response_at, ?2)
+             WHERE id = (SELECT mention_id FROM actions WHERE id = ?1)",
+            params![action_id, now],
+        )?;
+    }
+    tx.commit()?;
+    Ok(changed == 1)
+}
+
 /// Puts a `failed` or `unknown` action back in the queue, due now, when the operator
 /// decides it should go (after checking the platform). It keeps its idempotency key,
 /// so a sender that dedupes still recognizes it. Returns whether it did.
@@ -343,7 +364,8 @@ pub fn waiting(conn: &Connection, undo_secs: i64, now: i64) -> Result<Vec<Waitin
 pub fn list(conn: &Connection, recent_days: i64, limit: i64, now: i64) -> Result<Vec<OutboxRow>> {
     let columns = "a.id, a.kind, COALESCE(a.platform, ''), a.state, a.attempts, a.created_at,
                    a.next_attempt_at, a.sent_at, a.last_error, a.remote_id, a.remote_url,
-                   p.handle, a.body";
+                   p.handle, a.body,
+                   (SELECT m.url FROM mentions m WHERE m.id = a.mention_id)";
     let row = |r: &rusqlite::Row<'_>| {
         Ok(OutboxRow {
             action_id: r.get(0)?,
@@ -359,6 +381,7 @@ pub fn list(conn: &Connection, recent_days: i64, limit: i64, now: i64) -> Result
             remote_url: r.get(10)?,
             author: r.get(11)?,
             body: r.get(12)?,
+            mention_url: r.get(13)?,
         })
     };
     let mut out: Vec<OutboxRow> = conn

@@ -4,6 +4,7 @@
 
 mod delivery;
 pub mod editor;
+mod handoff;
 pub mod input;
 pub mod terminal;
 
@@ -63,6 +64,7 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
     let delivery = (!read_only)
         .then(|| delivery::start(db, config, &msg_tx))
         .flatten();
+    let mut handoff = handoff::Handoff::default();
     let mut effects = app.start();
     let mut next_tick = Instant::now() + TICK;
     'outer: loop {
@@ -78,6 +80,14 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
                     if let Some(d) = &delivery {
                         d.wake();
                     }
+                }
+                Effect::Clipboard(text) => {
+                    let said = handoff.copy(&text);
+                    let _ = msg_tx.send(Msg::Loaded(crate::store::command::Reply::Notice(said)));
+                }
+                Effect::OpenUrl(url) => {
+                    let said = handoff::open_url(&url);
+                    tracing::info!("{said}");
                 }
                 Effect::Bell => {
                     let _ = std::io::stdout().write_all(b"\x07");
