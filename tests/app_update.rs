@@ -512,6 +512,7 @@ fn a_reply_posted_by_hand_from_the_outbox() {
         author: Some("Lena H.".into()),
         body: "Thank you Lena, see you Saturday!".into(),
         mention_url: Some("https://maps.example/review/1".into()),
+        mention_id: Some(3),
     };
     app.update(Msg::Loaded(Reply::Outbox(vec![row])));
     let effects = app.update(key('p'));
@@ -559,4 +560,44 @@ fn review_shows_what_goes_where_before_queueing() {
             force: false
         }]
     );
+}
+
+/// A queued reply taken back from the outbox to edit reopens in the compose pane only
+/// once the store confirms it will not leave.
+#[test]
+fn a_queued_reply_is_taken_back_to_edit() {
+    use rapport::domain::change::{UndoResult, Undone};
+    use rapport::model::outbox::OutboxRow;
+    let mut app = fixtures::app((120, 40));
+    app.update(key('O'));
+    let row = OutboxRow {
+        action_id: 9,
+        kind: "reply".into(),
+        platform: "twitter".into(),
+        state: "queued".into(),
+        attempts: 0,
+        created_at: NOW - 5,
+        next_attempt_at: None,
+        sent_at: None,
+        last_error: None,
+        remote_id: None,
+        remote_url: None,
+        author: Some("ana_bell".into()),
+        body: "Back on Friday!".into(),
+        mention_url: None,
+        mention_id: Some(1),
+    };
+    app.update(Msg::Loaded(Reply::Outbox(vec![row])));
+    assert_eq!(
+        app.update(key('e')),
+        [Effect::Store(StoreCmd::CancelSend(9))]
+    );
+    assert!(app.compose.is_none(), "not before the store confirms");
+    app.update(Msg::Loaded(Reply::Undone(UndoResult::Undone(Undone {
+        kind: ActionKind::Reply,
+        mention_id: Some(1),
+        handle: "ana_bell".into(),
+    }))));
+    assert_eq!(app.compose.as_ref().unwrap().body(), "Back on Friday!");
+    assert_eq!(app.view, View::Inbox);
 }

@@ -74,6 +74,7 @@ actions! {
     Retry = "retry": "send a failed or unknown action again (check the platform first)",
     CancelSend = "cancel_send": "take back a queued action before it leaves; the item returns to the queue",
     PostByHand = "post_by_hand": "post it yourself: the text to the clipboard, the message in the browser",
+    EditReply = "edit_reply": "take a queued reply back into the compose pane to change it",
     Send = "send": "queue the reply",
     OpenEditor = "open_editor": "edit the reply in $EDITOR",
     Cancel = "cancel": "close without sending",
@@ -99,6 +100,7 @@ impl Action {
                 | Action::Retry
                 | Action::CancelSend
                 | Action::PostByHand
+                | Action::EditReply
                 | Action::Send
         )
     }

@@ -17,6 +17,9 @@ pub struct OutboxView {
     pub rows: Vec<OutboxRow>,
     pub cursor: usize,
     pub offset: usize,
+    /// A queued reply being taken back to edit: its text reopens in the compose pane
+    /// once the store confirms it will not leave.
+    pub editing: Option<OutboxRow>,
 }
 
 impl OutboxView {
@@ -132,6 +135,18 @@ impl App {
                 }
             }
             Action::PostByHand => return self.post_by_hand(),
+            Action::EditReply => {
+                let Some(row) = self.outbox.selected().cloned() else {
+                    return Vec::new();
+                };
+                if row.state != "queued" || !matches!(row.kind.as_str(), "reply" | "thank") {
+                    self.say("only a queued reply or thank-you can be edited");
+                    return Vec::new();
+                }
+                let id = row.action_id;
+                self.outbox.editing = Some(row);
+                return vec![Effect::Store(StoreCmd::CancelSend(id))];
+            }
             _ => {}
         }
         Vec::new()
@@ -172,6 +187,36 @@ impl App {
             yes: super::state::Confirmable::Posted(row.action_id),
         });
         effects
+    }
+
+    /// The reply taken back from the outbox (the store cancelled it): its text
+    /// reopens in the compose pane. Nothing reopens when it had already left.
+    pub(crate) fn edit_taken_back(&mut self, mention_id: Option<i64>) -> Vec<Effect> {
+        let Some(row) = self.outbox.editing.take() else {
+            return Vec::new();
+        };
+        let (Some(id), true) = (row.mention_id, row.mention_id == mention_id) else {
+            return Vec::new();
+        };
+        let kind = if row.kind == "thank" {
+            crate::domain::ActionKind::Thank
+        } else {
+            crate::domain::ActionKind::Reply
+        };
+        let to = format!(
+            "@{} ({})",
+            row.author.as_deref().unwrap_or("?"),
+            row.platform
+        );
+        self.view = View::Inbox;
+        self.open_compose(super::compose::Compose::new(
+            id,
+            kind,
+            to,
+            &row.platform,
+            &row.body,
+            None,
+        ))
     }
 
     /// Opens the outbox view.

@@ -17,7 +17,9 @@ impl App {
     /// The effects that load the first screen.
     pub fn start(&mut self) -> Vec<Effect> {
         let page = self.inbox.top();
-        vec![self.refresh(), Effect::Store(StoreCmd::Page(page))]
+        // The first page before the figures: the store runs commands in order, and a
+        // person waits for rows, not for counts.
+        vec![Effect::Store(StoreCmd::Page(page)), self.refresh()]
     }
 
     /// Applies one message.
@@ -256,6 +258,9 @@ impl App {
                         }
                         self.inbox.keep_id = u.mention_id;
                         self.say(crate::domain::human::undone(&u));
+                        let mut effects = self.refresh_all();
+                        effects.extend(self.edit_taken_back(u.mention_id));
+                        return effects;
                     }
                     UndoResult::Gone => {
                         self.say("that action was undone already (in another window?)")
@@ -264,7 +269,10 @@ impl App {
                         kind,
                         handle,
                         state,
-                    } => self.warn(crate::domain::human::left_the_outbox(kind, &handle, state)),
+                    } => {
+                        self.outbox.editing = None;
+                        self.warn(crate::domain::human::left_the_outbox(kind, &handle, state))
+                    }
                 }
                 self.refresh_all()
             }

@@ -35,6 +35,8 @@ pub struct OutboxRow {
     pub body: String,
     /// The message answered, on its platform (to post a reply by hand).
     pub mention_url: Option<String>,
+    /// The mention answered.
+    pub mention_id: Option<i64>,
 }
 
 /// The outbox at a glance, for the status bar.

@@ -365,7 +365,7 @@ pub fn list(conn: &Connection, recent_days: i64, limit: i64, now: i64) -> Result
     let columns = "a.id, a.kind, COALESCE(a.platform, ''), a.state, a.attempts, a.created_at,
                    a.next_attempt_at, a.sent_at, a.last_error, a.remote_id, a.remote_url,
                    p.handle, a.body,
-                   (SELECT m.url FROM mentions m WHERE m.id = a.mention_id)";
+                   (SELECT m.url FROM mentions m WHERE m.id = a.mention_id), a.mention_id";
     let row = |r: &rusqlite::Row<'_>| {
         Ok(OutboxRow {
             action_id: r.get(0)?,
@@ -382,6 +382,7 @@ pub fn list(conn: &Connection, recent_days: i64, limit: i64, now: i64) -> Result
             author: r.get(11)?,
             body: r.get(12)?,
             mention_url: r.get(13)?,
+            mention_id: r.get(14)?,
         })
     };
     let mut out: Vec<OutboxRow> = conn
