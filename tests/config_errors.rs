@@ -107,11 +107,20 @@ const CASES: &[(&str, &[&str])] = &[
     ),
     (
         "account_plain_http.toml",
-        &["line 4", "accounts[0].server", "http:// for mastodon.social", "use https://"],
+        &[
+            "line 4",
+            "accounts[0].server",
+            "http:// for mastodon.social",
+            "use https://",
+        ],
     ),
     (
         "account_token_pasted.toml",
-        &["line 5", "accounts[0].token_env", "NAME of an environment variable"],
+        &[
+            "line 5",
+            "accounts[0].token_env",
+            "NAME of an environment variable",
+        ],
     ),
     (
         "account_no_secret.toml",

@@ -62,7 +62,10 @@ fn pages_back_to_the_cursor_with_and_without_link_headers() {
         let mut bed = bed();
         let first = pull(&mut bed, &config).unwrap();
         assert_eq!(first.added, 200, "link={link}");
-        assert_eq!(first.pages, 4, "three full pages and an empty one, link={link}");
+        assert_eq!(
+            first.pages, 4,
+            "three full pages and an empty one, link={link}"
+        );
         assert_eq!(mentions(&bed.conn), 200);
         // Caught up: one empty page, nothing new.
         let again = pull(&mut bed, &config).unwrap();
@@ -71,7 +74,12 @@ fn pages_back_to_the_cursor_with_and_without_link_headers() {
         let more = pull(&mut bed, &config).unwrap();
         assert_eq!(more.added, 5);
         assert_eq!(mentions(&bed.conn), 205);
-        let last = mock.requests().into_iter().rev().find(|r| r.contains("notifications")).unwrap();
+        let last = mock
+            .requests()
+            .into_iter()
+            .rev()
+            .find(|r| r.contains("notifications"))
+            .unwrap();
         assert!(last.contains("since_id="), "{last}");
     }
 }
@@ -99,18 +107,35 @@ fn records_carry_kind_account_followers_and_thread() {
              FROM mentions m JOIN people p ON p.id = m.author_id ORDER BY m.external_id",
         )
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
         .unwrap()
         .map(Result::unwrap)
         .collect();
     assert_eq!(
         rows,
         vec![
-            ("601".into(), "reply".into(), Some("northwind".into()), Some("500".into()), None),
-            ("602".into(), "direct_message".into(), Some("northwind".into()), None, None),
+            (
+                "601".into(),
+                "reply".into(),
+                Some("northwind".into()),
+                Some("500".into()),
+                None
+            ),
+            (
+                "602".into(),
+                "direct_message".into(),
+                Some("northwind".into()),
+                None,
+                None
+            ),
         ]
     );
-    assert!(mock.requests().iter().any(|r| r == "GET /api/v1/statuses/500"));
+    assert!(mock
+        .requests()
+        .iter()
+        .any(|r| r == "GET /api/v1/statuses/500"));
     let history: i64 = bed
         .conn
         .query_row(
@@ -287,14 +312,27 @@ fn a_500_after_posting_is_found_by_the_lookup_not_posted_twice() {
         ..Scripted::default()
     });
     let out = sender.deliver(&outgoing("reply", "802", "Back on Friday!", 1));
-    assert!(matches!(out, Delivery::Sent { remote_id: Some(_), .. }), "{out:?}");
+    assert!(
+        matches!(
+            out,
+            Delivery::Sent {
+                remote_id: Some(_),
+                ..
+            }
+        ),
+        "{out:?}"
+    );
     // A later attempt of the same action looks first and posts nothing.
     let again = sender.deliver(&outgoing("reply", "802", "Back on Friday!", 2));
     assert_eq!(again, out);
     let replies = mock.replies_to("802");
     assert_eq!(replies.len(), 1);
     assert_eq!(replies[0]["visibility"], "unlisted");
-    let posts = mock.requests().iter().filter(|r| *r == "POST /api/v1/statuses").count();
+    let posts = mock
+        .requests()
+        .iter()
+        .filter(|r| *r == "POST /api/v1/statuses")
+        .count();
     assert_eq!(posts, 1);
 }
 
@@ -372,6 +410,10 @@ fn accounts_are_checked() {
     let config = config(&mock, TOKEN, 5);
     let mut p = platforms::connect(&config.accounts[0]).unwrap();
     let check = p.check().unwrap();
-    assert!(check.who.starts_with("@northwind@127.0.0.1:"), "{}", check.who);
+    assert!(
+        check.who.starts_with("@northwind@127.0.0.1:"),
+        "{}",
+        check.who
+    );
     assert_eq!(check.remaining, Some(299));
 }

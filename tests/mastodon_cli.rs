@@ -88,14 +88,21 @@ fn a_pull_killed_at_random_points_resumes_without_gaps_or_duplicates() {
     }
     assert!(killed >= 10, "only {killed} runs were killed mid-pull");
     let out = run(&bed, &["pull"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let out = run(&bed, &["pull"]);
     assert!(out.status.success());
     let total = count(&bed.db, "SELECT COUNT(*) FROM mentions");
     let distinct = count(&bed.db, "SELECT COUNT(DISTINCT external_id) FROM mentions");
     assert_eq!((total, distinct), (2010, 2010));
     let again = run(&bed, &["pull"]);
-    assert_eq!(String::from_utf8_lossy(&again.stdout), "northwind: 0 new (1 page)\n");
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout),
+        "northwind: 0 new (1 page)\n"
+    );
 }
 
 fn all_output(bed: &Bed, outputs: &[Output]) -> Vec<u8> {
@@ -148,7 +155,11 @@ fn the_token_never_reaches_output_logs_or_the_database() {
     let mut conn = rapport::store::open(&bed.db).unwrap();
     let config = rapport::config::load(Some(&bed.config)).unwrap();
     let mention: i64 = conn
-        .query_row("SELECT id FROM mentions WHERE external_id = '901'", [], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM mentions WHERE external_id = '901'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     rapport::store::actions::apply(
         &mut conn,
@@ -165,7 +176,10 @@ fn the_token_never_reaches_output_logs_or_the_database() {
     drop(conn);
     outputs.push(run(&bed, &["send"]));
     let config_out = String::from_utf8_lossy(&outputs[2].stdout).to_string();
-    assert!(config_out.contains("token_env = \"RAPPORT_TEST_MASTODON_TOKEN\""), "{config_out}");
+    assert!(
+        config_out.contains("token_env = \"RAPPORT_TEST_MASTODON_TOKEN\""),
+        "{config_out}"
+    );
     let haystack = all_output(&bed, &outputs);
     let found = haystack.windows(TOKEN.len()).any(|w| w == TOKEN.as_bytes());
     assert!(!found, "the token was written somewhere");
@@ -180,13 +194,18 @@ fn a_reply_end_to_end_pull_queue_send() {
     mock.add_notification(status("902", "direct", None, "bo@else.example", "78"));
     let bed = bed(&mock);
     let pulled = run(&bed, &["pull"]);
-    assert_eq!(String::from_utf8_lossy(&pulled.stdout), "northwind: 1 new (2 pages)\n");
+    assert_eq!(
+        String::from_utf8_lossy(&pulled.stdout),
+        "northwind: 1 new (2 pages)\n"
+    );
     let mut conn = rapport::store::open(&bed.db).unwrap();
     let config = rapport::config::load(Some(&bed.config)).unwrap();
     let (mention, kind): (i64, String) = conn
-        .query_row("SELECT id, kind FROM mentions WHERE external_id = '902'", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT id, kind FROM mentions WHERE external_id = '902'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
     assert_eq!(kind, "direct_message");
     rapport::store::actions::apply(
@@ -214,13 +233,18 @@ fn a_reply_end_to_end_pull_queue_send() {
     let replies = mock.replies_to("902");
     assert_eq!(replies.len(), 1);
     assert_eq!(replies[0]["visibility"], "direct");
-    assert_eq!(replies[0]["text_sent"], "@bo@else.example It ships on Friday.");
+    assert_eq!(
+        replies[0]["text_sent"],
+        "@bo@else.example It ships on Friday."
+    );
     let id = replies[0]["id"].as_str().unwrap();
     let conn = rusqlite::Connection::open(&bed.db).unwrap();
     let (state, remote): (String, String) = conn
-        .query_row("SELECT state, remote_id FROM actions WHERE kind = 'reply'", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT state, remote_id FROM actions WHERE kind = 'reply'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
     assert_eq!((state.as_str(), remote.as_str()), ("sent", id));
 }

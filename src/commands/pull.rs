@@ -67,7 +67,10 @@ pub fn chosen<'c>(ctx: &'c Ctx, names: &[String]) -> Result<Vec<&'c Account>> {
                 anyhow::anyhow!(
                     "no account is named {}; configured: {}",
                     crate::domain::sanitize::shown(n),
-                    all.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
+                    all.iter()
+                        .map(|a| a.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             })
         })

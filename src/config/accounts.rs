@@ -284,7 +284,12 @@ mod tests {
         for h in ["127.0.0.1", "127.8.9.10", "::1", "localhost"] {
             assert!(is_loopback(h), "{h}");
         }
-        for h in ["128.0.0.1", "example.com", "localhost.example.com", "10.0.0.1"] {
+        for h in [
+            "128.0.0.1",
+            "example.com",
+            "localhost.example.com",
+            "10.0.0.1",
+        ] {
             assert!(!is_loopback(h), "{h}");
         }
         assert_eq!(split_server("http://[::1]:8080").unwrap().host, "::1");

@@ -91,13 +91,21 @@ impl Sender for AccountRouter {
         }
     }
     fn timeout(&self) -> Duration {
-        self.accounts.iter().map(|a| a.timeout()).max().unwrap_or(Duration::from_secs(60))
+        self.accounts
+            .iter()
+            .map(|a| a.timeout())
+            .max()
+            .unwrap_or(Duration::from_secs(60))
     }
     fn idempotent(&self) -> bool {
         self.accounts.iter().all(|a| a.idempotent())
     }
     fn per_minute(&self) -> u32 {
-        self.accounts.iter().map(|a| a.per_minute()).min().unwrap_or(10)
+        self.accounts
+            .iter()
+            .map(|a| a.per_minute())
+            .min()
+            .unwrap_or(10)
     }
     fn as_router(&mut self) -> Option<&mut AccountRouter> {
         Some(self)

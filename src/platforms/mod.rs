@@ -98,7 +98,9 @@ pub enum PlatformError {
         status: u16,
         text: String,
     },
-    #[error("{host} did not answer in time: check the connection, or raise timeout_secs of the account")]
+    #[error(
+        "{host} did not answer in time: check the connection, or raise timeout_secs of the account"
+    )]
     Timeout { host: String },
     #[error("cannot reach {host} ({reason}): check the server address and the connection")]
     Unreachable {

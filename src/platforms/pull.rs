@@ -36,7 +36,10 @@ impl PullSummary {
             if self.pages == 1 { "" } else { "s" }
         );
         if self.skipped > 0 {
-            line.push_str(&format!(", {} unreadable skipped (see the log)", self.skipped));
+            line.push_str(&format!(
+                ", {} unreadable skipped (see the log)",
+                self.skipped
+            ));
         }
         line
     }
@@ -98,7 +101,12 @@ pub fn pull_account(
                 cursors::remember_key(import.connection(), name, key, external_id(p))?;
             }
         }
-        cursors::set(import.connection(), &account.name, &page.cursor, to_secs(now))?;
+        cursors::set(
+            import.connection(),
+            &account.name,
+            &page.cursor,
+            to_secs(now),
+        )?;
         let counts = import.finish()?;
         summary.added += counts.mentions_added;
         progress(&summary);

@@ -45,7 +45,10 @@ pub fn read(account: &Account, what: &str) -> Result<Secret, PlatformError> {
         },
         Some(SecretSource::Command(cmd)) => {
             let Some((program, args)) = cmd.split_first() else {
-                return fail(format!("account {}: the {what} command is empty", account.name));
+                return fail(format!(
+                    "account {}: the {what} command is empty",
+                    account.name
+                ));
             };
             let shown = sanitize::shown(program);
             let output = Command::new(program)

@@ -26,7 +26,9 @@ pub fn set(conn: &Connection, account: &str, cursor: &str, now: i64) -> Result<(
 /// Whether a message with this global key was pulled already (under any id).
 pub fn known_key(conn: &Connection, platform: &str, key: &str) -> Result<bool> {
     Ok(conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM pulled_keys WHERE platform = ?1 AND key = ?2)")?
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM pulled_keys WHERE platform = ?1 AND key = ?2)",
+        )?
         .query_row(params![platform, key], |r| r.get(0))?)
 }
 

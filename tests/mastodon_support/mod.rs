@@ -125,7 +125,13 @@ impl Mock {
 }
 
 /// A status by `acct` (account id `account_id`).
-pub fn status(id: &str, visibility: &str, reply_to: Option<(&str, &str)>, acct: &str, account_id: &str) -> Value {
+pub fn status(
+    id: &str,
+    visibility: &str,
+    reply_to: Option<(&str, &str)>,
+    acct: &str,
+    account_id: &str,
+) -> Value {
     json!({
         "id": id, "uri": format!("https://other.example/users/{acct}/statuses/{id}"),
         "url": format!("https://other.example/@{acct}/{id}"),
@@ -172,10 +178,12 @@ fn handle(mut request: tiny_http::Request, state: &Arc<Mutex<State>>) {
     };
     let answer = |status: u16, text: String, headers: Vec<(String, String)>| {
         let mut response = tiny_http::Response::from_string(text).with_status_code(status);
-        response.add_header(tiny_http::Header::from_bytes("Content-Type", "application/json").unwrap());
+        response
+            .add_header(tiny_http::Header::from_bytes("Content-Type", "application/json").unwrap());
         response.add_header(tiny_http::Header::from_bytes("X-RateLimit-Remaining", "299").unwrap());
         response.add_header(
-            tiny_http::Header::from_bytes("X-RateLimit-Reset", "2026-11-20T09:20:00.000000Z").unwrap(),
+            tiny_http::Header::from_bytes("X-RateLimit-Reset", "2026-11-20T09:20:00.000000Z")
+                .unwrap(),
         );
         for (k, v) in headers {
             response.add_header(tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).unwrap());
@@ -192,7 +200,11 @@ fn handle(mut request: tiny_http::Request, state: &Arc<Mutex<State>>) {
         return;
     }
     if auth.as_deref() != Some(&format!("Bearer {TOKEN}")) {
-        let (_, r) = answer(401, r#"{"error":"The access token is invalid"}"#.into(), vec![]);
+        let (_, r) = answer(
+            401,
+            r#"{"error":"The access token is invalid"}"#.into(),
+            vec![],
+        );
         let _ = request.respond(r);
         return;
     }

@@ -144,7 +144,11 @@ impl Mastodon {
             .reset
             .as_deref()
             .and_then(|r| chrono::DateTime::parse_from_rfc3339(r.trim()).ok())
-            .map(|at| (at.with_timezone(&chrono::Utc) - now).num_milliseconds().max(0) as u64)
+            .map(|at| {
+                (at.with_timezone(&chrono::Utc) - now)
+                    .num_milliseconds()
+                    .max(0) as u64
+            })
             .map(Duration::from_millis)
             .unwrap_or(Duration::from_secs(5));
         if wait > self.max_wait {
@@ -166,7 +170,12 @@ impl Mastodon {
     }
 
     pub(crate) fn our_id(&self) -> Result<String, PlatformError> {
-        if let Some(id) = self.our_id.lock().unwrap_or_else(|p| p.into_inner()).clone() {
+        if let Some(id) = self
+            .our_id
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+        {
             return Ok(id);
         }
         Ok(self.me()?.0.id)
@@ -237,10 +246,7 @@ impl Platform for Mastodon {
         let cursor = if done {
             caught_up(&state)
         } else {
-            Cursor {
-                max: next,
-                ..state
-            }
+            Cursor { max: next, ..state }
         };
         let mut pulled = Vec::new();
         let mut skipped = 0;

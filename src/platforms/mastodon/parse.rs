@@ -93,8 +93,7 @@ pub fn notifications(items: &[serde_json::Value], ctx: &Context) -> Vec<Result<P
 pub fn kind_of(status: &Status, ctx: &Context) -> MentionKind {
     if status.visibility == "direct" {
         MentionKind::DirectMessage
-    } else if status.in_reply_to_account_id.is_some()
-        && status.in_reply_to_account_id == ctx.our_id
+    } else if status.in_reply_to_account_id.is_some() && status.in_reply_to_account_id == ctx.our_id
     {
         MentionKind::Reply
     } else {
@@ -174,7 +173,8 @@ fn without_anchors(html: &str) -> String {
         out.push_str(&rest[..start]);
         let tag = &rest[start..];
         let lower: String = tag.chars().take(4).collect::<String>().to_ascii_lowercase();
-        let is_anchor = lower.starts_with("<a ") || lower.starts_with("<a>") || lower.starts_with("</a>");
+        let is_anchor =
+            lower.starts_with("<a ") || lower.starts_with("<a>") || lower.starts_with("</a>");
         match (is_anchor, tag.find('>')) {
             (true, Some(end)) => rest = &tag[end + 1..],
             _ => {
@@ -263,7 +263,10 @@ mod tests {
         let mut s = status("public", 1);
         s["in_reply_to_id"] = json!("100");
         s["in_reply_to_account_id"] = json!("1");
-        let out = notifications(&[json!({"id": "5", "type": "mention", "status": s})], &ctx());
+        let out = notifications(
+            &[json!({"id": "5", "type": "mention", "status": s})],
+            &ctx(),
+        );
         let Record::Mention(m) = &out[0].as_ref().unwrap().record else {
             panic!()
         };

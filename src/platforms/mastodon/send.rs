@@ -64,7 +64,12 @@ fn reply(m: &Mastodon, action: &Outgoing, target: &str) -> Delivery {
     }
     let parent = match m.status(target) {
         Ok(p) => p,
-        Err(e) => return failure(e, "the status answered was deleted, or is not visible to this account"),
+        Err(e) => {
+            return failure(
+                e,
+                "the status answered was deleted, or is not visible to this account",
+            )
+        }
     };
     let visibility = match parent.visibility.as_str() {
         v @ ("public" | "unlisted" | "private" | "direct") => v,
@@ -191,8 +196,14 @@ mod tests {
 
     #[test]
     fn the_person_is_mentioned_once() {
-        assert_eq!(with_mention("Back on Friday!", "ana"), "@ana Back on Friday!");
-        assert_eq!(with_mention("@ana back on Friday", "ana"), "@ana back on Friday");
+        assert_eq!(
+            with_mention("Back on Friday!", "ana"),
+            "@ana Back on Friday!"
+        );
+        assert_eq!(
+            with_mention("@ana back on Friday", "ana"),
+            "@ana back on Friday"
+        );
         assert_eq!(
             with_mention("Hi @Ana@other.example, yes", "ana@other.example"),
             "Hi @Ana@other.example, yes"
