@@ -5,6 +5,7 @@
 //! same transaction as the page's records, so a pull killed at any point resumes
 //! without gaps or duplicates.
 
+pub mod bluesky;
 pub mod http;
 pub mod mastodon;
 pub mod pull;
@@ -62,9 +63,7 @@ pub struct Check {
 pub fn connect(account: &Account) -> Result<Box<dyn Platform>, PlatformError> {
     match account.platform {
         LivePlatform::Mastodon => Ok(Box::new(mastodon::Mastodon::new(account))),
-        LivePlatform::Bluesky => Err(PlatformError::Unsupported {
-            what: "pulling from and replying on Bluesky".into(),
-        }),
+        LivePlatform::Bluesky => Ok(Box::new(bluesky::Bluesky::new(account))),
     }
 }
 
