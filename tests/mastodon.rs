@@ -84,6 +84,9 @@ fn pages_back_to_the_cursor_with_and_without_link_headers() {
     }
 }
 
+/// external id, kind, account, parent, followers.
+type Row = (String, String, Option<String>, Option<String>, Option<i64>);
+
 #[test]
 fn records_carry_kind_account_followers_and_thread() {
     let mock = Mock::start();
@@ -100,7 +103,7 @@ fn records_carry_kind_account_followers_and_thread() {
     let config = config(&mock, TOKEN, 5);
     let mut bed = bed();
     pull(&mut bed, &config).unwrap();
-    let rows: Vec<(String, String, Option<String>, Option<String>, Option<i64>)> = bed
+    let rows: Vec<Row> = bed
         .conn
         .prepare(
             "SELECT m.external_id, m.kind, m.account, m.parent_external_id, p.followers

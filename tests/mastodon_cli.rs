@@ -143,7 +143,10 @@ fn the_token_never_reaches_output_logs_or_the_database() {
         run(&bed, &["config"]),
     ];
     // Errors too: a 401, a 500 with the request echoed, a slow answer.
-    for (status, body) in [(401, "bad token"), (500, "Bearer tok-Z3cr3t")] {
+    for (status, body) in [
+        (401, "bad token"),
+        (500, format!("echo: Bearer {TOKEN}").as_str()),
+    ] {
         mock.script(Scripted {
             matches: "GET /api/v1/notifications".into(),
             status,

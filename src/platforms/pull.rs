@@ -69,7 +69,7 @@ pub fn pull_account(
         summary.skipped += page.skipped as u64;
         // The messages the pulled ones answer, when the database lacks them: fetched
         // before the write lock is taken, so no network wait holds it.
-        let in_page: BTreeSet<&str> = page.items.iter().map(|p| external_id(p)).collect();
+        let in_page: BTreeSet<&str> = page.items.iter().map(external_id).collect();
         let mut wanted = BTreeSet::new();
         for p in &page.items {
             if let Record::Mention(m) = &p.record {
