@@ -165,7 +165,7 @@ impl crate::delivery::Sender for AccountSender {
         if platform.is_none() {
             match connect(&self.account) {
                 Ok(p) => *platform = Some(p),
-                Err(e) => return Delivery::Failed(e.to_string()),
+                Err(e) => return Delivery::Failed(format!("account {}: {e}", self.account.name)),
             }
         }
         match platform.as_ref() {

@@ -28,27 +28,19 @@ impl std::fmt::Debug for Secret {
 pub fn read(account: &Account, what: &str) -> Result<Secret, PlatformError> {
     let fail = |m: String| Err(PlatformError::Secret(m));
     match account.secret_source() {
-        None => fail(format!(
-            "account {}: no {what} configured (see rapport config)",
-            account.name
-        )),
+        None => fail(format!("no {what} configured (see rapport config)")),
         Some(SecretSource::Env(var)) => match std::env::var(&var) {
             Ok(v) if !v.trim().is_empty() => Ok(Secret(v.trim().to_string())),
             Ok(_) => fail(format!(
-                "account {}: the environment variable {var} is empty: set it to the {what}",
-                account.name
+                "the environment variable {var} is empty: set it to the {what}"
             )),
             Err(_) => fail(format!(
-                "account {}: the environment variable {var} is not set: export it with the {what}",
-                account.name
+                "the environment variable {var} is not set: export it with the {what}"
             )),
         },
         Some(SecretSource::Command(cmd)) => {
             let Some((program, args)) = cmd.split_first() else {
-                return fail(format!(
-                    "account {}: the {what} command is empty",
-                    account.name
-                ));
+                return fail(format!("the {what} command is empty"));
             };
             let shown = sanitize::shown(program);
             let output = Command::new(program)
@@ -59,26 +51,21 @@ pub fn read(account: &Account, what: &str) -> Result<Secret, PlatformError> {
                 .output()
                 .map_err(|e| {
                     PlatformError::Secret(format!(
-                        "account {}: cannot run the {what} command {shown}: {}",
-                        account.name,
+                        "cannot run the {what} command {shown}: {}",
                         sanitize::message(&e.to_string())
                     ))
                 })?;
             if !output.status.success() {
                 let err = String::from_utf8_lossy(&output.stderr);
                 return fail(format!(
-                    "account {}: the {what} command {shown} failed ({}): {}",
-                    account.name,
+                    "the {what} command {shown} failed ({}): {}",
                     output.status,
                     sanitize::shown(err.trim())
                 ));
             }
             let value = String::from_utf8_lossy(&output.stdout).trim().to_string();
             if value.is_empty() {
-                return fail(format!(
-                    "account {}: the {what} command {shown} printed nothing",
-                    account.name
-                ));
+                return fail(format!("the {what} command {shown} printed nothing"));
             }
             Ok(Secret(value))
         }
