@@ -39,6 +39,12 @@ pub enum Command {
     /// Deliver the queued replies, thanks and likes that are due, then exit (for cron or
     /// a systemd timer): exit 0 when all went out, 1 when one failed or is unknown
     Send,
+    /// Pull new mentions from the live accounts ([[accounts]]): all, or those named;
+    /// exit 0 when every account answered, 1 when one failed
+    Pull(PullArgs),
+    /// List the live accounts and check each: who we are, whether the token is
+    /// accepted, the rate-limit budget left
+    Accounts,
     /// List the outbox: actions not sent yet, and recent sent, failed or unknown ones
     Outbox(OutboxArgs),
     /// Show the configuration
@@ -144,6 +150,13 @@ pub struct ExportArgs {
     /// Only rows created on or after this day (YYYY-MM-DD, local time)
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// Account names (default: every account)
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
 }
 
 #[derive(Debug, Args)]

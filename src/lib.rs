@@ -13,6 +13,7 @@ pub mod domain;
 pub mod gen;
 pub mod ingest;
 pub mod model;
+pub mod platforms;
 pub mod store;
 pub mod tui;
 pub mod ui;

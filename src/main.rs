@@ -18,7 +18,12 @@ fn main() -> ExitCode {
     // `check` says "late" and `send` "not all sent" with 1, so their own failures
     // need another code.
     let failure = match cli.command {
-        Some(rapport::cli::Command::Check | rapport::cli::Command::Send) => ExitCode::from(2),
+        Some(
+            rapport::cli::Command::Check
+            | rapport::cli::Command::Send
+            | rapport::cli::Command::Pull(_)
+            | rapport::cli::Command::Accounts,
+        ) => ExitCode::from(2),
         _ => ExitCode::FAILURE,
     };
     match rapport::commands::run(cli) {

@@ -105,6 +105,47 @@ const CASES: &[(&str, &[&str])] = &[
         "bad_response_kind.toml",
         &["line 2", "response.counts", "dismiss"],
     ),
+    (
+        "account_plain_http.toml",
+        &[
+            "line 4",
+            "accounts[0].server",
+            "http:// for mastodon.social",
+            "use https://",
+        ],
+    ),
+    (
+        "account_token_pasted.toml",
+        &[
+            "line 5",
+            "accounts[0].token_env",
+            "NAME of an environment variable",
+        ],
+    ),
+    (
+        "account_no_secret.toml",
+        &["accounts[0].token_env", "is missing", "token_command"],
+    ),
+    (
+        "account_two_secrets.toml",
+        &["line 6", "accounts[0].token_command", "not both"],
+    ),
+    (
+        "account_bluesky_no_handle.toml",
+        &["accounts[0].handle", "is missing"],
+    ),
+    (
+        "account_duplicate_name.toml",
+        &["accounts[1].name", "names two accounts"],
+    ),
+    (
+        "account_unknown_platform.toml",
+        &["line 3", "unknown variant `myspace`", "mastodon", "bluesky"],
+    ),
+    (
+        "account_password_on_mastodon.toml",
+        &["line 5", "accounts[0].password_env", "not used by mastodon"],
+    ),
 ];
 
 #[test]
@@ -140,4 +181,10 @@ fn a_missing_explicit_file_is_an_error_but_a_missing_default_is_not() {
         err.to_string().contains("/nonexistent/rapport.toml"),
         "{err}"
     );
+}
+
+#[test]
+fn a_token_pasted_where_its_variable_name_goes_is_never_echoed() {
+    let message = error_for("account_token_pasted.toml");
+    assert!(!message.contains("zX9-secret-token-value"), "{message}");
 }

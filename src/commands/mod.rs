@@ -1,5 +1,6 @@
 //! Headless subcommands. Each takes the resolved context and returns the exit code.
 
+pub mod accounts;
 pub mod check;
 pub mod config;
 pub mod demo;
@@ -8,6 +9,7 @@ pub mod gen;
 pub mod import;
 mod import_reader;
 pub mod outbox;
+pub mod pull;
 pub mod send;
 pub mod stats;
 
@@ -60,6 +62,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Export(args)) => export::run(&ctx, &args),
         Some(Command::Send) => send::run(&ctx),
         Some(Command::Outbox(args)) => outbox::run(&ctx, &args),
+        Some(Command::Pull(args)) => pull::run(&ctx, &args),
+        Some(Command::Accounts) => accounts::run(&ctx),
         Some(Command::Completions { shell }) => config::completions(shell),
         None => open_app(&ctx),
     }

@@ -271,6 +271,7 @@ impl Config {
             }
         }
         super::delivery::validate(&self.delivery, &self.senders)?;
+        super::accounts::validate(&self.accounts)?;
         for (key, color) in self.colors.entries() {
             if parse_color(color).is_none() {
                 return Err(Problem::new(

@@ -1,6 +1,7 @@
 //! Configuration: the embedded defaults (config/default.toml), the user's file merged
 //! over them, and `validate()`. Every error names the file, the line and the key.
 
+pub mod accounts;
 pub mod delivery;
 pub mod keys;
 pub mod load;
@@ -40,6 +41,8 @@ pub struct Config {
     pub delivery: delivery::Delivery,
     /// platform (or "default") -> how its actions go out.
     pub senders: BTreeMap<String, delivery::SenderConfig>,
+    /// The brand's accounts on live platforms (`[[accounts]]`).
+    pub accounts: Vec<accounts::Account>,
     /// The key tables of `keys`, built once when the config is read.
     #[serde(skip)]
     pub keymap: keys::Keymap,

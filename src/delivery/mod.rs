@@ -49,6 +49,67 @@ pub trait Sender: Send {
     fn idempotent(&self) -> bool;
     /// At most this many hand-overs per minute to its platform.
     fn per_minute(&self) -> u32;
+    /// The account router, when this is one (to add accounts while building).
+    fn as_router(&mut self) -> Option<&mut AccountRouter> {
+        None
+    }
+}
+
+/// The live accounts of one platform as one sender: each action goes out through
+/// the account it names (the account its mention was pulled for), or through the
+/// only account of the platform when it names none.
+#[derive(Default)]
+pub struct AccountRouter {
+    accounts: Vec<crate::platforms::AccountSender>,
+}
+
+impl AccountRouter {
+    fn pick(&self, action: &Outgoing) -> Result<&crate::platforms::AccountSender, String> {
+        match action.account.as_deref() {
+            Some(name) => self.accounts.iter().find(|a| a.name() == name).ok_or_else(|| {
+                format!(
+                    "no [[accounts]] entry is named {} for {}: add it, or configure [senders.{}]",
+                    crate::domain::sanitize::shown(name),
+                    action.platform,
+                    action.platform
+                )
+            }),
+            None if self.accounts.len() == 1 => Ok(&self.accounts[0]),
+            None => Err(format!(
+                "the action names no account and {} has several: answer it from the app, or configure [senders.{}]",
+                action.platform, action.platform
+            )),
+        }
+    }
+}
+
+impl Sender for AccountRouter {
+    fn deliver(&self, action: &Outgoing) -> Delivery {
+        match self.pick(action) {
+            Ok(a) => a.deliver(action),
+            Err(e) => Delivery::Failed(e),
+        }
+    }
+    fn timeout(&self) -> Duration {
+        self.accounts
+            .iter()
+            .map(|a| a.timeout())
+            .max()
+            .unwrap_or(Duration::from_secs(60))
+    }
+    fn idempotent(&self) -> bool {
+        self.accounts.iter().all(|a| a.idempotent())
+    }
+    fn per_minute(&self) -> u32 {
+        self.accounts
+            .iter()
+            .map(|a| a.per_minute())
+            .min()
+            .unwrap_or(10)
+    }
+    fn as_router(&mut self) -> Option<&mut AccountRouter> {
+        Some(self)
+    }
 }
 
 /// The senders of each platform, built from `[senders]`.
@@ -72,6 +133,21 @@ impl Senders {
                 default = Some(built);
             } else {
                 by_platform.insert(platform.clone(), built);
+            }
+        }
+        // A platform with live accounts and no [senders.PLATFORM] entry goes out
+        // through the account each action was pulled for.
+        for account in &config.accounts {
+            let platform = account.platform.as_str().to_string();
+            if config.senders.contains_key(&platform) {
+                continue;
+            }
+            let sender = crate::platforms::AccountSender::new(account);
+            let router = by_platform
+                .entry(platform)
+                .or_insert_with(|| Box::new(AccountRouter::default()) as Box<dyn Sender>);
+            if let Some(router) = router.as_router() {
+                router.accounts.push(sender);
             }
         }
         Senders {

@@ -222,6 +222,22 @@ const MIGRATIONS: &[&str] = &[
         until      INTEGER NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // v6: live platforms: where each account's pull stopped (saved with the page's records,
+    // so a pull resumes where it stopped), and the global key of each pulled message
+    // (a Mastodon status uri) so one message is imported once by either key.
+    r#"
+    CREATE TABLE cursors (
+        account    TEXT PRIMARY KEY,
+        cursor     TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE TABLE pulled_keys (
+        platform    TEXT NOT NULL,
+        key         TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        PRIMARY KEY (platform, key)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The version this build writes.

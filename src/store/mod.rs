@@ -9,6 +9,7 @@ pub mod actor;
 mod bulk;
 pub mod claims;
 pub mod command;
+pub mod cursors;
 pub mod detail;
 mod duplicates;
 pub mod error;

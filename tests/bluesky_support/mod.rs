@@ -1,0 +1,276 @@
+//! A small Bluesky PDS on 127.0.0.1 for the connector's tests, answering as the
+//! lexicons say: sessions (create, refresh, expiry as 400 ExpiredToken),
+//! listNotifications with an opaque cursor, getProfiles, getPosts, createRecord
+//! (a taken record key is refused) and getRecord.
+
+#![allow(dead_code)]
+
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+pub const PASSWORD: &str = "app-pw-q7r8-s9t0-u1v2";
+pub const OUR_DID: &str = "did:plc:northwind";
+pub const OUR_HANDLE: &str = "northwind.bsky.social";
+
+#[derive(Default)]
+pub struct State {
+    /// Newest first.
+    pub notifications: Vec<Value>,
+    pub posts: HashMap<String, Value>,
+    pub followers: HashMap<String, i64>,
+    /// (collection, rkey) -> record.
+    pub records: HashMap<(String, String), Value>,
+    pub access: Vec<String>,
+    pub refresh: Vec<String>,
+    pub sessions_created: usize,
+    pub refreshed: usize,
+    pub requests: Vec<String>,
+    pub profile_batches: Vec<usize>,
+    pub next: u64,
+    /// Answer the next createRecord with this status after storing the record.
+    pub fail_create_after_storing: Option<u16>,
+}
+
+pub struct Pds {
+    pub url: String,
+    pub state: Arc<Mutex<State>>,
+    server: Arc<tiny_http::Server>,
+}
+
+impl Drop for Pds {
+    fn drop(&mut self) {
+        self.server.unblock();
+    }
+}
+
+impl Pds {
+    pub fn start() -> Pds {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+        let url = format!("http://{}", server.server_addr().to_ip().unwrap());
+        let state = Arc::new(Mutex::new(State::default()));
+        let (s, st) = (server.clone(), state.clone());
+        std::thread::spawn(move || {
+            for request in s.incoming_requests() {
+                let st = st.clone();
+                std::thread::spawn(move || handle(request, &st));
+            }
+        });
+        Pds { url, state, server }
+    }
+
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap()
+    }
+
+    /// Adds `n` notifications with `reason`, newer than all before.
+    pub fn add(&self, n: usize, reason: &str) {
+        let mut st = self.lock();
+        for _ in 0..n {
+            st.next += 1;
+            let i = st.next;
+            let did = format!("did:plc:person{}", i % 40);
+            let uri = format!("at://{did}/app.bsky.feed.post/3kpost{i:06}");
+            let mut record = json!({"$type": "app.bsky.feed.post", "text": format!("@northwind.bsky.social où est ma commande {i}?"),
+                                    "createdAt": "2026-11-20T09:00:00.000Z"});
+            if reason == "reply" {
+                let root = json!({"uri": format!("at://{OUR_DID}/app.bsky.feed.post/3kroot"), "cid": "bafyroot"});
+                let parent = json!({"uri": format!("at://{OUR_DID}/app.bsky.feed.post/3kours{i}"), "cid": "bafyours"});
+                record["reply"] = json!({"root": root, "parent": parent});
+            }
+            let author = json!({"did": did, "handle": format!("person{}.bsky.social", i % 40), "displayName": "P"});
+            st.followers.insert(did.clone(), (i % 40) as i64 * 10);
+            st.posts.insert(uri.clone(), json!({"uri": uri, "cid": format!("bafy{i}"), "author": author, "record": record,
+                                                 "indexedAt": format!("2026-11-20T10:{:02}:{:02}.000Z", (i / 60) % 60, i % 60)}));
+            st.notifications.insert(0, json!({
+                "uri": uri, "cid": format!("bafy{i}"), "reason": reason, "author": author, "record": record,
+                "isRead": false, "indexedAt": format!("2026-11-20T{:02}:{:02}:{:02}.000Z", 10 + i / 3600, (i / 60) % 60, i % 60),
+            }));
+        }
+    }
+
+    pub fn expire_access(&self) {
+        self.lock().access.clear();
+    }
+}
+
+fn query_all(url: &str, name: &str) -> Vec<String> {
+    let Some((_, q)) = url.split_once('?') else {
+        return vec![];
+    };
+    q.split('&')
+        .filter_map(|p| {
+            let (k, v) = p.split_once('=')?;
+            (k == name).then(|| decode(v))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            out.push(
+                u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap(), 16).unwrap(),
+            );
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+fn handle(mut request: tiny_http::Request, state: &Arc<Mutex<State>>) {
+    let method = request.method().to_string();
+    let url = request.url().to_string();
+    let mut body = String::new();
+    let _ = request.as_reader().read_to_string(&mut body);
+    let auth = request
+        .headers()
+        .iter()
+        .find(|h| {
+            h.field
+                .as_str()
+                .as_str()
+                .eq_ignore_ascii_case("authorization")
+        })
+        .map(|h| h.value.as_str().trim_start_matches("Bearer ").to_string());
+    let (status, text) = answer(state, &method, &url, &body, auth.as_deref());
+    let mut response = tiny_http::Response::from_string(text).with_status_code(status);
+    response.add_header(tiny_http::Header::from_bytes("Content-Type", "application/json").unwrap());
+    response.add_header(tiny_http::Header::from_bytes("RateLimit-Remaining", "2999").unwrap());
+    let _ = request.respond(response);
+}
+
+fn answer(
+    state: &Arc<Mutex<State>>,
+    method: &str,
+    url: &str,
+    body: &str,
+    auth: Option<&str>,
+) -> (u16, String) {
+    let path = url.split('?').next().unwrap_or("");
+    let mut st = state.lock().unwrap();
+    st.requests.push(format!("{method} {path}"));
+    let params: Value = serde_json::from_str(body).unwrap_or(json!({}));
+    let new_session = |st: &mut State| {
+        st.next += 1;
+        let (a, r) = (format!("acc-{}", st.next), format!("ref-{}", st.next));
+        st.access.push(a.clone());
+        st.refresh.push(r.clone());
+        json!({"accessJwt": a, "refreshJwt": r, "did": OUR_DID, "handle": OUR_HANDLE}).to_string()
+    };
+    match path {
+        "/xrpc/com.atproto.server.createSession" => {
+            if params["identifier"] == OUR_HANDLE && params["password"] == PASSWORD {
+                st.sessions_created += 1;
+                (200, new_session(&mut st))
+            } else {
+                (401, json!({"error": "AuthenticationRequired", "message": "Invalid identifier or password"}).to_string())
+            }
+        }
+        "/xrpc/com.atproto.server.refreshSession" => {
+            if auth.is_some_and(|a| st.refresh.iter().any(|r| r == a)) {
+                st.refreshed += 1;
+                (200, new_session(&mut st))
+            } else {
+                (
+                    400,
+                    json!({"error": "ExpiredToken", "message": "Token has expired"}).to_string(),
+                )
+            }
+        }
+        _ if !auth.is_some_and(|a| st.access.iter().any(|x| x == a)) => (
+            400,
+            json!({"error": "ExpiredToken", "message": "Token has expired"}).to_string(),
+        ),
+        "/xrpc/com.atproto.server.getSession" => (
+            200,
+            json!({"did": OUR_DID, "handle": OUR_HANDLE}).to_string(),
+        ),
+        "/xrpc/app.bsky.notification.listNotifications" => {
+            let reasons = query_all(url, "reasons");
+            let limit: usize = query_all(url, "limit")
+                .first()
+                .and_then(|l| l.parse().ok())
+                .unwrap_or(50);
+            let start: usize = query_all(url, "cursor")
+                .first()
+                .and_then(|c| c.trim_start_matches("c").parse().ok())
+                .unwrap_or(0);
+            let all: Vec<&Value> = st
+                .notifications
+                .iter()
+                .filter(|n| reasons.is_empty() || reasons.iter().any(|r| n["reason"] == json!(r)))
+                .collect();
+            let page: Vec<Value> = all
+                .iter()
+                .skip(start)
+                .take(limit)
+                .map(|v| (*v).clone())
+                .collect();
+            let mut out = json!({"notifications": page});
+            if start + limit < all.len() {
+                out["cursor"] = json!(format!("c{}", start + limit));
+            }
+            (200, out.to_string())
+        }
+        "/xrpc/app.bsky.actor.getProfiles" => {
+            let actors = query_all(url, "actors");
+            st.profile_batches.push(actors.len());
+            if actors.len() > 25 {
+                return (400, json!({"error": "InvalidRequest", "message": "actors must not have more than 25 elements"}).to_string());
+            }
+            let profiles: Vec<Value> = actors
+                .iter()
+                .map(|a| json!({"did": a, "handle": "x", "followersCount": st.followers.get(a).copied().unwrap_or(0)}))
+                .collect();
+            (200, json!({"profiles": profiles}).to_string())
+        }
+        "/xrpc/app.bsky.feed.getPosts" => {
+            let posts: Vec<Value> = query_all(url, "uris")
+                .iter()
+                .filter_map(|u| st.posts.get(u).cloned())
+                .collect();
+            (200, json!({"posts": posts}).to_string())
+        }
+        "/xrpc/com.atproto.repo.createRecord" => {
+            let collection = params["collection"].as_str().unwrap_or("").to_string();
+            let rkey = params["rkey"].as_str().unwrap_or("").to_string();
+            let key = (collection.clone(), rkey.clone());
+            if st.records.contains_key(&key) {
+                return (
+                    400,
+                    json!({"error": "InvalidRequest", "message": "Record already exists"})
+                        .to_string(),
+                );
+            }
+            let uri = format!("at://{OUR_DID}/{collection}/{rkey}");
+            st.records.insert(
+                key,
+                json!({"uri": uri, "cid": "bafynew", "value": params["record"]}),
+            );
+            if let Some(s) = st.fail_create_after_storing.take() {
+                return (s, json!({"error": "InternalServerError"}).to_string());
+            }
+            (200, json!({"uri": uri, "cid": "bafynew"}).to_string())
+        }
+        "/xrpc/com.atproto.repo.getRecord" => {
+            let c = query_all(url, "collection").pop().unwrap_or_default();
+            let r = query_all(url, "rkey").pop().unwrap_or_default();
+            match st.records.get(&(c, r)) {
+                Some(v) => (200, v.to_string()),
+                None => (
+                    400,
+                    json!({"error": "RecordNotFound", "message": "Could not locate record"})
+                        .to_string(),
+                ),
+            }
+        }
+        _ => (404, json!({"error": "MethodNotImplemented"}).to_string()),
+    }
+}
