@@ -88,6 +88,7 @@ impl App {
         }
         let about = suggest::About {
             signals: d.mention.signals,
+            reading: &d.mention.reason,
             is_bot: d.author.is_bot,
             tagged_power_user: d.author.power_user(),
             followers: d.author.followers,

@@ -1,9 +1,10 @@
 //! The triage order. Each open item is *due* when its response target runs out; what
-//! matters more (a power user, a question, a complaint, negative words) is due earlier
-//! by the minutes configured in [priority], bots much later. Ordering by this `rank`
+//! matters more (a power user, a message read as a question or a complaint, negative
+//! words) is due earlier by the minutes configured in [priority], bots much later. Ordering by this `rank`
 //! (a time) is the same at every moment, so the queue is an index scan, not a sort of
 //! the whole inbox on every key press.
 
+use super::reading::Class;
 use super::{MentionKind, Signals};
 use crate::config::PriorityWeights;
 use chrono::{DateTime, Utc};
@@ -45,11 +46,10 @@ pub fn rank_secs(due: i64, boost: i64, power_user: bool, w: &PriorityWeights) ->
 /// change later: the store adds the power-user weight when it ranks).
 pub fn boost_secs(facts: &Facts<'_>, w: &PriorityWeights) -> i64 {
     let mut minutes = 0;
-    if facts.signals.is_question {
-        minutes += w.question_minutes;
-    }
-    if facts.signals.is_complaint() {
-        minutes += w.complaint_minutes;
+    match facts.signals.class {
+        Class::Question => minutes += w.question_minutes,
+        Class::Complaint => minutes += w.complaint_minutes,
+        _ => {}
     }
     if facts.signals.sentiment < -0.05 {
         minutes += w.negative_sentiment_minutes;
@@ -81,6 +81,7 @@ mod tests {
     fn questions_and_power_users_come_first_bots_last() {
         let c = Config::defaults();
         let calm = Signals {
+            class: Class::Plain,
             is_question: false,
             sentiment: 0.0,
         };
@@ -97,6 +98,7 @@ mod tests {
         let question = rank(
             due,
             &facts(Signals {
+                class: Class::Question,
                 is_question: true,
                 ..calm
             }),

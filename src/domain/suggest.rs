@@ -3,6 +3,7 @@
 //! -> dismiss; an author who meets the power-user rules but is not tagged -> tag them
 //! and reply personally.
 
+use super::reading::Class;
 use super::Signals;
 use crate::config::PowerUserRules;
 
@@ -25,8 +26,10 @@ pub struct Suggestion {
 
 /// What the suggestion depends on.
 #[derive(Debug, Clone, Copy)]
-pub struct About {
+pub struct About<'a> {
     pub signals: Signals,
+    /// Why the message reads as it does (`Reading::reason`), shown as the reason.
+    pub reading: &'a str,
     pub is_bot: bool,
     pub tagged_power_user: bool,
     pub followers: Option<i64>,
@@ -47,7 +50,7 @@ pub fn meets_power_rules(
 }
 
 /// The suggestion for one mention.
-pub fn suggest(a: &About, rules: &PowerUserRules) -> Suggestion {
+pub fn suggest(a: &About<'_>, rules: &PowerUserRules) -> Suggestion {
     let waiting = format!(
         "waiting {}{}",
         super::human::duration(a.waiting_secs),
@@ -78,16 +81,11 @@ pub fn suggest(a: &About, rules: &PowerUserRules) -> Suggestion {
     } else {
         ""
     };
-    let (step, what) = if a.signals.is_question {
-        (Step::Reply, "question")
-    } else if a.signals.is_complaint() {
-        (Step::Reply, "complaint")
-    } else if a.signals.is_praise() {
-        (Step::Thank, "praise")
-    } else if a.tagged_power_user {
-        (Step::Reply, "mention")
-    } else {
-        (Step::Like, "plain mention")
+    let step = match a.signals.class {
+        Class::Complaint | Class::Question => Step::Reply,
+        Class::Praise => Step::Thank,
+        Class::Plain | Class::Spam if a.tagged_power_user => Step::Reply,
+        Class::Plain | Class::Spam => Step::Like,
     };
     let verb = match step {
         Step::Reply => "reply",
@@ -96,7 +94,7 @@ pub fn suggest(a: &About, rules: &PowerUserRules) -> Suggestion {
     };
     Suggestion {
         step,
-        reason: format!("{what}{who}, {waiting}: {verb}"),
+        reason: format!("{}{who}, {waiting}: {verb}", a.reading),
     }
 }
 
@@ -105,11 +103,17 @@ mod tests {
     use super::*;
     use crate::config::Config;
 
-    fn about(sentiment: f64, is_question: bool) -> About {
+    fn about(class: Class) -> About<'static> {
         About {
             signals: Signals {
-                is_question,
-                sentiment,
+                class,
+                is_question: class == Class::Question,
+                sentiment: 0.0,
+            },
+            reading: match class {
+                Class::Question => "question: 'where'",
+                Class::Complaint => "complaint: 'crashes', 'so done'",
+                _ => "plain mention",
             },
             is_bot: false,
             tagged_power_user: false,
@@ -123,15 +127,22 @@ mod tests {
     #[test]
     fn each_kind_of_mention_gets_its_step() {
         let rules = Config::defaults().power_users;
-        let s = suggest(&about(0.0, true), &rules);
+        let s = suggest(&about(Class::Question), &rules);
         assert_eq!(s.step, Step::Reply);
-        assert_eq!(s.reason, "question, waiting 3h, over target: reply");
-        assert_eq!(suggest(&about(-0.6, false), &rules).step, Step::Reply);
-        assert_eq!(suggest(&about(0.7, false), &rules).step, Step::Thank);
-        assert_eq!(suggest(&about(0.0, false), &rules).step, Step::Like);
+        assert_eq!(
+            s.reason,
+            "question: 'where', waiting 3h, over target: reply"
+        );
+        let complaint = suggest(&about(Class::Complaint), &rules);
+        assert_eq!(complaint.step, Step::Reply);
+        assert!(complaint
+            .reason
+            .starts_with("complaint: 'crashes', 'so done'"));
+        assert_eq!(suggest(&about(Class::Praise), &rules).step, Step::Thank);
+        assert_eq!(suggest(&about(Class::Plain), &rules).step, Step::Like);
         let bot = About {
             is_bot: true,
-            ..about(0.0, true)
+            ..about(Class::Question)
         };
         assert_eq!(suggest(&bot, &rules).step, Step::Dismiss);
     }
@@ -141,14 +152,14 @@ mod tests {
         let rules = Config::defaults().power_users;
         let big = About {
             followers: Some(25_000),
-            ..about(0.0, true)
+            ..about(Class::Question)
         };
         let s = suggest(&big, &rules);
         assert_eq!(s.step, Step::TagPowerUser);
         assert!(s.reason.starts_with("25k followers"), "{}", s.reason);
         let talkative = About {
             conversations_30d: 5,
-            ..about(0.0, false)
+            ..about(Class::Plain)
         };
         assert!(suggest(&talkative, &rules)
             .reason
@@ -159,7 +170,7 @@ mod tests {
         };
         assert_eq!(
             suggest(&tagged, &rules).reason,
-            "question from a power user, waiting 3h, over target: reply"
+            "question: 'where' from a power user, waiting 3h, over target: reply"
         );
     }
 }

@@ -19,6 +19,8 @@ pub struct Mention {
     pub snoozed_until: Option<i64>,
     pub first_response_at: Option<i64>,
     pub signals: Signals,
+    /// Why it reads as it does, e.g. `complaint: 'crashes', 'so done'`.
+    pub reason: String,
 }
 
 /// Who wrote it, and our history with them.

@@ -145,7 +145,7 @@ pub fn run(
         StoreCmd::Refresh { crossed_after } => {
             // A read-only file cannot wake anything; the screen still shows the rest.
             if !conn.is_readonly(rusqlite::MAIN_DB)? {
-                inbox::wake_snoozed(conn, now)?;
+                inbox::keep_up(conn, config, now)?;
             }
             let mut warnings = super::warnings::counts(conn, config, now)?;
             warnings.pace = cache.pace(conn, config, now)?;

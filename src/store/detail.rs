@@ -85,7 +85,8 @@ pub fn load(conn: &Connection, id: i64, now: i64) -> Result<Option<Detail>> {
 fn mention(conn: &Connection, id: i64) -> Result<Option<(Mention, i64, Option<String>)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, platform, external_id, kind, account, body, url, created_at, due_at, status,
-                snoozed_until, first_response_at, is_question, sentiment, author_id, parent_external_id
+                snoozed_until, first_response_at, is_question, sentiment, author_id, parent_external_id,
+                class
          FROM mentions WHERE id = ?1",
     )?;
     let found = stmt
@@ -105,16 +106,28 @@ fn mention(conn: &Connection, id: i64) -> Result<Option<(Mention, i64, Option<St
                     snoozed_until: r.get(10)?,
                     first_response_at: r.get(11)?,
                     signals: Signals {
+                        class: r.get(16)?,
                         is_question: r.get(12)?,
                         sentiment: r.get(13)?,
                     },
+                    reason: String::new(),
                 },
                 r.get(14)?,
                 r.get(15)?,
             ))
         })
         .optional()?;
-    Ok(found)
+    // The cues are not stored: the one message shown is read again for its reason,
+    // and the stored class stays the one that ranked it.
+    Ok(found.map(|(mut m, author, parent)| {
+        let reading = crate::domain::reading::read(&m.body);
+        m.reason = if reading.class == m.signals.class {
+            reading.reason()
+        } else {
+            m.signals.class.to_string()
+        };
+        (m, author, parent)
+    }))
 }
 
 /// The card of person `id`.

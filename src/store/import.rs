@@ -167,8 +167,8 @@ impl<'c> Importer<'c> {
             .prepare_cached(
                 "INSERT INTO mentions (platform, external_id, kind, author_id, account, body, url,
                                        parent_external_id, thread_external_id, created_at, imported_at,
-                                       is_question, sentiment, due_at, boost, rank, status, first_response_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+                                       is_question, sentiment, due_at, boost, rank, status, first_response_at, class)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
                  ON CONFLICT (platform, external_id) DO NOTHING",
             )?
             .execute(params![
@@ -189,7 +189,8 @@ impl<'c> Importer<'c> {
                 boost,
                 rank,
                 status,
-                first_response_at
+                first_response_at,
+                signals.class.as_str()
             ])
             .context("saving the mention")?;
         self.counts.mentions_added += added as u64;

@@ -3,7 +3,9 @@
 //! id, which is also the full-text index's rowid. Both page by keyset (the key of the
 //! last row shown), never by OFFSET, so every page costs the same at any depth.
 
+use crate::config::Config;
 use crate::domain::query::Query;
+use crate::domain::reading::Class;
 use crate::domain::target;
 use crate::model::inbox::{Direction, InboxRow, Listing};
 use anyhow::{Context, Result};
@@ -100,8 +102,8 @@ fn filters(q: &Query, now: i64, params: &mut Vec<Value>) -> Vec<&'static str> {
         clauses.push("m.is_question = 1");
     }
     if q.complaint {
-        params.push(Value::Real(crate::domain::COMPLAINT_SENTIMENT));
-        clauses.push("m.sentiment <= ?");
+        params.push(Value::Text(Class::Complaint.as_str().into()));
+        clauses.push("m.class = ?");
     }
     if q.bot {
         clauses.push("p.is_bot = 1");
@@ -166,6 +168,14 @@ fn search_page(
         .collect::<rusqlite::Result<Vec<_>>>()
         .context("searching")?;
     Ok(rows)
+}
+
+/// What a refresh of the screen keeps current in a writable file: snoozed items whose
+/// time has come wake, and mentions read by older reading rules are read again.
+pub fn keep_up(conn: &mut Connection, config: &Config, now: i64) -> Result<()> {
+    wake_snoozed(conn, now)?;
+    super::reread::reread_if_needed(conn, config)?;
+    Ok(())
 }
 
 /// Wakes snoozed items whose time has come; returns how many woke.

@@ -207,6 +207,16 @@ const MIGRATIONS: &[&str] = &[
             WHERE id = NEW.id;
     END;
     "#,
+    // v4: the reading's class of each mention (domain::reading), which decides the
+    // suggestion and the complaint weight. Rows from before are re-read in Rust once
+    // the screen opens the file (store::reread), since SQL cannot read text.
+    r#"
+    ALTER TABLE mentions ADD COLUMN class TEXT NOT NULL DEFAULT 'plain'
+        CHECK (class IN ('complaint','question','praise','plain','spam'));
+    -- A new file has nothing to re-read (store::reread::READING_RULES).
+    INSERT INTO meta (key, value) SELECT 'reading_rules', '1'
+        WHERE NOT EXISTS (SELECT 1 FROM mentions);
+    "#,
 ];
 
 /// The version this build writes.

@@ -20,6 +20,7 @@ pub mod migrations;
 pub mod outbox;
 pub mod people;
 pub mod report;
+pub mod reread;
 pub mod seed;
 pub mod stats;
 mod undo;
