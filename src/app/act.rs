@@ -5,7 +5,7 @@ use super::msg::Effect;
 use super::state::{App, Confirmable, InputPurpose, Pane, PickPurpose, Popup, View};
 use crate::app::action::Action;
 use crate::domain::change::{Outcome, Write};
-use crate::domain::suggest::{self, Step, Suggestion};
+use crate::domain::suggest::{Step, Suggestion};
 use crate::domain::ActionKind;
 use crate::model::inbox::Listing;
 use crate::store::command::StoreCmd;
@@ -82,21 +82,8 @@ impl App {
 
     /// The suggestion for the selected item, once its detail is loaded.
     pub fn suggestion(&self) -> Option<Suggestion> {
-        let d = self.selected_detail()?;
-        if d.mention.status == crate::domain::Status::Done {
-            return None;
-        }
-        let about = suggest::About {
-            signals: d.mention.signals,
-            reading: &d.mention.reason,
-            is_bot: d.author.is_bot,
-            tagged_power_user: d.author.power_user(),
-            followers: d.author.followers,
-            conversations_30d: d.author.conversations_30d,
-            waiting_secs: self.now - d.mention.created_at,
-            over_target: crate::domain::target::is_over(d.mention.due_at, self.now),
-        };
-        Some(suggest::suggest(&about, &self.config.power_users))
+        self.selected_detail()?
+            .suggestion(self.now, &self.config.power_users)
     }
 
     fn inbox_action(&mut self, action: Action) -> Vec<Effect> {
@@ -215,7 +202,13 @@ impl App {
                 });
                 Vec::new()
             }
-            Action::Like => self.write(Write::Like { mention_id: row.id }),
+            Action::Like => match crate::domain::platforms::why_no_like(&row.platform, row.kind) {
+                Some(why) => {
+                    self.say(why);
+                    Vec::new()
+                }
+                None => self.write(Write::Like { mention_id: row.id }),
+            },
             Action::Dismiss => self.write(Write::Dismiss { mention_id: row.id }),
             Action::Snooze => {
                 let tomorrow =

@@ -6,6 +6,7 @@ pub mod figures;
 pub mod human;
 pub mod kinds;
 pub mod pace;
+pub mod platforms;
 pub mod priority;
 pub mod query;
 pub mod reading;

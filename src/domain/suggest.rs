@@ -1,7 +1,8 @@
-//! What to do with a mention, and why, in the operator's words:
-//! question or complaint -> reply; praise -> thank; plain mention -> like; bot or spam
-//! -> dismiss; an author who meets the power-user rules but is not tagged -> tag them
-//! and reply personally.
+//! What to do with a mention, and why, in the operator's words, from its reading:
+//! complaint or question -> reply; praise -> thank; plain mention -> like where the
+//! platform takes likes ([`super::platforms`]), else reply; spam or a bot -> dismiss;
+//! an author who meets the power-user rules but is not tagged -> tag them and reply
+//! personally.
 
 use super::reading::Class;
 use super::Signals;
@@ -30,6 +31,8 @@ pub struct About<'a> {
     pub signals: Signals,
     /// Why the message reads as it does (`Reading::reason`), shown as the reason.
     pub reading: &'a str,
+    /// What the message's platform lets us do with it.
+    pub can: super::platforms::Can,
     pub is_bot: bool,
     pub tagged_power_user: bool,
     pub followers: Option<i64>,
@@ -62,6 +65,12 @@ pub fn suggest(a: &About<'_>, rules: &PowerUserRules) -> Suggestion {
             reason: "looks like a bot or spam: dismiss".into(),
         };
     }
+    if a.signals.class == Class::Spam {
+        return Suggestion {
+            step: Step::Dismiss,
+            reason: format!("{}: dismiss", a.reading),
+        };
+    }
     if !a.tagged_power_user && meets_power_rules(rules, a.followers, a.conversations_30d) {
         let why = match a.followers {
             Some(f) if f >= rules.min_followers => {
@@ -84,17 +93,29 @@ pub fn suggest(a: &About<'_>, rules: &PowerUserRules) -> Suggestion {
     let step = match a.signals.class {
         Class::Complaint | Class::Question => Step::Reply,
         Class::Praise => Step::Thank,
-        Class::Plain | Class::Spam if a.tagged_power_user => Step::Reply,
-        Class::Plain | Class::Spam => Step::Like,
+        _ if a.tagged_power_user || !a.can.like => Step::Reply,
+        _ => Step::Like,
+    };
+    // A platform that takes no reply (none known today) leaves a like or nothing.
+    let step = match step {
+        Step::Reply | Step::Thank if !a.can.reply && a.can.like => Step::Like,
+        Step::Reply | Step::Thank if !a.can.reply => Step::Dismiss,
+        step => step,
     };
     let verb = match step {
         Step::Reply => "reply",
         Step::Thank => "thank",
-        _ => "like",
+        Step::Like => "like",
+        _ => "dismiss",
+    };
+    let cannot_like = if a.signals.class == Class::Plain && !a.can.like {
+        " (no likes here)"
+    } else {
+        ""
     };
     Suggestion {
         step,
-        reason: format!("{}{who}, {waiting}: {verb}", a.reading),
+        reason: format!("{}{who}{cannot_like}, {waiting}: {verb}", a.reading),
     }
 }
 
@@ -113,8 +134,10 @@ mod tests {
             reading: match class {
                 Class::Question => "question: 'where'",
                 Class::Complaint => "complaint: 'crashes', 'so done'",
+                Class::Spam => "spam: 'follow back'",
                 _ => "plain mention",
             },
+            can: crate::domain::platforms::can("twitter", crate::domain::MentionKind::Mention),
             is_bot: false,
             tagged_power_user: false,
             followers: Some(120),
@@ -145,6 +168,39 @@ mod tests {
             ..about(Class::Question)
         };
         assert_eq!(suggest(&bot, &rules).step, Step::Dismiss);
+        let spam = suggest(&about(Class::Spam), &rules);
+        assert_eq!(
+            (spam.step, spam.reason.as_str()),
+            (Step::Dismiss, "spam: 'follow back': dismiss")
+        );
+    }
+
+    #[test]
+    fn a_plain_text_message_is_answered_since_it_cannot_be_liked() {
+        let rules = Config::defaults().power_users;
+        let sms = About {
+            can: crate::domain::platforms::can("sms", crate::domain::MentionKind::Sms),
+            ..about(Class::Plain)
+        };
+        let s = suggest(&sms, &rules);
+        assert_eq!(s.step, Step::Reply);
+        assert_eq!(
+            s.reason,
+            "plain mention (no likes here), waiting 3h, over target: reply"
+        );
+        let praise = About {
+            signals: about(Class::Praise).signals,
+            ..sms
+        };
+        assert_eq!(suggest(&praise, &rules).step, Step::Thank);
+        let nothing = About {
+            can: crate::domain::platforms::Can {
+                reply: false,
+                like: true,
+            },
+            ..about(Class::Complaint)
+        };
+        assert_eq!(suggest(&nothing, &rules).step, Step::Like);
     }
 
     #[test]
