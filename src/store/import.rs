@@ -161,7 +161,7 @@ impl<'c> Importer<'c> {
             m.created_at,
         );
         let boost = priority::boost_secs(&facts, &self.config.priority);
-        let rank = to_secs(priority::rank(due, &facts, &self.config.priority));
+        let rank = priority::rank(due, &facts, &self.config.priority, self.now);
         let added = self
             .tx
             .prepare_cached(

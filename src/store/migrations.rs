@@ -217,6 +217,15 @@ const MIGRATIONS: &[&str] = &[
     INSERT INTO meta (key, value) SELECT 'reading_rules', '1'
         WHERE NOT EXISTS (SELECT 1 FROM mentions);
     "#,
+    // v5: the open items not yet in the stale band of the queue (domain::priority:
+    // rank below STALE_FROM), by due time: each refresh moves those that turned
+    // stale since the last one with a range scan of this small index, however long
+    // the backlog. The constant must match inbox::MOVE_STALE word for word, or
+    // SQLite will not use the index.
+    r#"
+    CREATE INDEX mentions_fresh_due ON mentions (due_at)
+        WHERE status = 'open' AND rank < 500000000000;
+    "#,
 ];
 
 /// The version this build writes.

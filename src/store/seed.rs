@@ -67,6 +67,8 @@ pub fn relationships(conn: &mut Connection, config: &Config, now: i64) -> Result
         )?;
         for id in talkative.iter().take(5) {
             seeded.tagged += tag.execute(params![id, "power_user", now])? as u64;
+            // Their items move up as if tagged on the screen.
+            super::actions::rerank(&tx, config, *id, true)?;
         }
         for id in &famous {
             seeded.tagged += tag.execute(params![id, "vip", now])? as u64;
