@@ -18,6 +18,19 @@ pub enum Step {
     TagPowerUser,
 }
 
+impl Step {
+    /// The step's name in scripts (`rapport queue --json`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Reply => "reply",
+            Step::Thank => "thank",
+            Step::Like => "like",
+            Step::Dismiss => "dismiss",
+            Step::TagPowerUser => "tag_power_user",
+        }
+    }
+}
+
 /// A step and the reason shown beside it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suggestion {
