@@ -115,6 +115,18 @@ fn the_twcs_sample_imported_is_mostly_answered() {
         );
     }
     let reply = tally("twcs_sample.csv inbound, imported", &steps);
+    // The account of each tweet is a brand that answers in the file, spelled as it
+    // spells itself (not the first @handle: customers and other brands are named too).
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let accounts = count("SELECT COUNT(DISTINCT account) FROM mentions");
+    let brands = count("SELECT COUNT(DISTINCT account) FROM actions");
+    let unnamed = count("SELECT COUNT(*) FROM mentions WHERE account IS NULL");
+    println!("accounts {accounts}, brands answering {brands}, tweets without one {unnamed}");
+    assert_eq!(accounts, brands);
+    assert!(unnamed <= 1);
+    let escaped =
+        count("SELECT COUNT(*) FROM mentions WHERE body LIKE '%&amp;%' OR body LIKE '%&gt;%'");
+    assert_eq!(escaped, 0, "entities are decoded");
     assert!(steps.len() > 30);
     // Reached 0.857 (42 of 49: 6 likes, 1 thank).
     assert!(reply >= 0.84, "inbound suggested a reply: {reply:.3}");

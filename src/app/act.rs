@@ -221,7 +221,8 @@ impl App {
                             "tomorrow, {}",
                             crate::domain::human::local_time(
                                 self.config.working_hours.time_zone.0,
-                                tomorrow
+                                tomorrow,
+                                self.now
                             )
                         ),
                         "a time you type…".into(),
@@ -323,8 +324,11 @@ impl App {
                 self.refresh_all()
             }
             Outcome::Duplicate { handle, body, at } => {
-                let when =
-                    crate::domain::human::local_time(self.config.working_hours.time_zone.0, at);
+                let when = crate::domain::human::local_time(
+                    self.config.working_hours.time_zone.0,
+                    at,
+                    self.now,
+                );
                 let body = crate::domain::sanitize::one_line(&body);
                 self.popup = Some(Popup::Confirm {
                     text: format!(

@@ -70,9 +70,24 @@ pub fn why_no_like(platform: &str, kind: MentionKind) -> Option<String> {
     Some(format!("{what} cannot be liked; reply instead"))
 }
 
+/// The @handles a message names, in order, without the `@` and trailing punctuation
+/// ("@Delta!" names "Delta").
+pub fn handles(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
+        .filter_map(|w| w.strip_prefix('@'))
+        .map(|h| h.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '_'))
+        .filter(|h| !h.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn handles_in_a_message() {
+        let named: Vec<&str> = handles("@115712 hi @Delta! (cc @AA_Help), @ alone").collect();
+        assert_eq!(named, ["115712", "Delta", "AA_Help"]);
+    }
 
     #[test]
     fn likes_only_where_the_platform_takes_them() {

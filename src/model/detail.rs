@@ -39,7 +39,8 @@ pub struct Card {
     pub engagement: Engagement,
     pub notes: String,
     pub tags: Vec<String>,
-    /// Our last action toward them (reply, thank, like, note...), not undone.
+    /// The last thing we sent them (a reply, a thank or a like), not undone; tags,
+    /// notes and stage changes are not contact.
     pub last_contact: Option<i64>,
     /// Mentions they wrote, ever and in the last 30 days.
     pub conversations: i64,

@@ -130,16 +130,19 @@ fn mention(conn: &Connection, id: i64) -> Result<Option<(Mention, i64, Option<St
     }))
 }
 
+/// The card's query. Last contact is the last thing we sent them
+/// (people::CONTACT_KINDS), not a tag, a note or a stage change.
+pub(super) const CARD: &str =
+    "SELECT id, platform, handle, display_name, followers, is_bot, buyer_stage, engagement, notes,
+        (SELECT MAX(created_at) FROM actions a WHERE a.person_id = people.id AND a.undone_at IS NULL
+            AND a.state IN ('queued', 'sent') AND a.kind IN ('reply', 'thank', 'like')),
+        (SELECT COUNT(*) FROM mentions m WHERE m.author_id = people.id),
+        (SELECT COUNT(*) FROM mentions m WHERE m.author_id = people.id AND m.created_at >= ?2)
+     FROM people WHERE id = ?1";
+
 /// The card of person `id`.
 pub fn card(conn: &Connection, id: i64, now: i64) -> Result<Option<Card>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, platform, handle, display_name, followers, is_bot, buyer_stage, engagement, notes,
-            (SELECT MAX(created_at) FROM actions a WHERE a.person_id = people.id AND a.undone_at IS NULL
-                AND a.state IN ('queued', 'sent')),
-            (SELECT COUNT(*) FROM mentions m WHERE m.author_id = people.id),
-            (SELECT COUNT(*) FROM mentions m WHERE m.author_id = people.id AND m.created_at >= ?2)
-         FROM people WHERE id = ?1",
-    )?;
+    let mut stmt = conn.prepare_cached(CARD)?;
     let card = stmt
         .query_row(rusqlite::params![id, now - 30 * 86_400], |r| {
             Ok(Card {

@@ -319,6 +319,7 @@ impl<'c> Importer<'c> {
             [],
         )?;
         tx.execute("DELETE FROM import_answered", [])?;
+        fill_accounts(&tx, self.first_mention_id)?;
         if let Some(set) = set_aside {
             bulk::restore(&tx, set)?;
         }
@@ -340,6 +341,49 @@ impl<'c> Importer<'c> {
         tx.commit().context("committing the import")?;
         Ok(counts)
     }
+}
+
+/// The account of each mention of this import (from `first_mention_id` on) that came
+/// without one and was not answered: the brand whose reply it answers, else the first
+/// @handle in its text of a brand that answers somewhere on its platform. A tweet names
+/// customers and other brands too, so a handle counts only once its owner has answered.
+fn fill_accounts(tx: &Connection, first_mention_id: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE mentions SET account = (SELECT a.account FROM actions a
+                                        WHERE a.platform = mentions.platform
+                                          AND a.external_id = mentions.parent_external_id)
+         WHERE id >= ?1 AND account IS NULL AND parent_external_id IS NOT NULL",
+        [first_mention_id],
+    )
+    .context("naming the account of replies to our replies")?;
+    let unnamed: Vec<(i64, String, String)> = tx
+        .prepare("SELECT id, platform, body FROM mentions WHERE id >= ?1 AND account IS NULL")?
+        .query_map([first_mention_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if unnamed.is_empty() {
+        return Ok(());
+    }
+    // (platform, lowercase handle) -> the brand's own spelling.
+    let mut brands: HashMap<(String, String), String> = HashMap::new();
+    let mut known = tx.prepare(
+        "SELECT DISTINCT platform, account FROM actions
+         WHERE account IS NOT NULL AND platform IS NOT NULL AND kind = 'reply'",
+    )?;
+    for row in known.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (platform, account) = row?;
+        brands.insert((platform, account.to_lowercase()), account);
+    }
+    let mut set = tx.prepare_cached("UPDATE mentions SET account = ?2 WHERE id = ?1")?;
+    for (id, platform, body) in unnamed {
+        let brand = crate::domain::platforms::handles(&body)
+            .find_map(|h| brands.get(&(platform.clone(), h.to_lowercase())));
+        if let Some(brand) = brand {
+            set.execute(params![id, brand])?;
+        }
+    }
+    Ok(())
 }
 
 /// The configured response kinds as ",reply,thank," for an `instr` test in SQL.
@@ -417,5 +461,48 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM people", [], |r| r.get(0))
             .unwrap();
         assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn a_tweet_is_addressed_to_the_brand_that_answers_not_the_first_handle() {
+        let text = format!(
+            "{}\n\
+             1,105834,True,Wed Oct 11 06:55:44 +0000 2017,@Delta @AppleSupport it broke,2,\n\
+             2,AppleSupport,False,Wed Oct 11 07:05:44 +0000 2017,@105834 sorry,3,1\n\
+             3,105834,True,Wed Oct 11 07:15:44 +0000 2017,@Delta @AppleSupport still broken,,2\n\
+             4,115712,True,Wed Oct 11 08:15:44 +0000 2017,@105834 @delta hi @applesupport,,\n\
+             5,115713,True,Wed Oct 11 08:15:44 +0000 2017,@Delta where are you,,\n",
+            crate::ingest::detect::TWCS_HEADER
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::store::open(&dir.path().join("r.db")).unwrap();
+        let config = Config::defaults();
+        let mut import = Importer::begin(&mut conn, &config, Utc::now()).unwrap();
+        for item in
+            crate::ingest::twcs::Reader::new(std::io::Cursor::new(text.into_bytes())).unwrap()
+        {
+            if let Ok(crate::ingest::Parsed::Record(r)) = item.unwrap().parsed {
+                import.add(&r).unwrap();
+            }
+        }
+        import.finish().unwrap();
+        let accounts: Vec<(String, Option<String>)> = conn
+            .prepare("SELECT external_id, account FROM mentions ORDER BY external_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let apple = Some("AppleSupport".to_string());
+        assert_eq!(
+            accounts,
+            [
+                ("1".into(), apple.clone()),
+                ("3".into(), apple.clone()),
+                ("4".into(), apple),
+                // Delta never answers in the file: not one of our accounts.
+                ("5".into(), None),
+            ]
+        );
     }
 }
