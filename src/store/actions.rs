@@ -31,6 +31,8 @@ pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) ->
                 }
             }
             close(&tx, config, &target, *kind, body.trim(), "done", None, now)?;
+            let action_id = tx.last_insert_rowid();
+            super::conversation::close_earlier(&tx, config, *mention_id, *kind, action_id, now)?;
             Outcome::Applied(Done::Queued {
                 kind: *kind,
                 handle: target.handle,

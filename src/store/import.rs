@@ -162,13 +162,21 @@ impl<'c> Importer<'c> {
         );
         let boost = priority::boost_secs(&facts, &self.config.priority);
         let rank = priority::rank(due, &facts, &self.config.priority, self.now);
+        let conversation = super::conversation::key_of(
+            &self.tx,
+            &m.platform,
+            &m.external_id,
+            m.parent_external_id.as_deref(),
+            m.thread_external_id.as_deref(),
+        )?;
         let added = self
             .tx
             .prepare_cached(
                 "INSERT INTO mentions (platform, external_id, kind, author_id, account, body, url,
                                        parent_external_id, thread_external_id, created_at, imported_at,
-                                       is_question, sentiment, due_at, boost, rank, status, first_response_at, class)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+                                       is_question, sentiment, due_at, boost, rank, status, first_response_at, class,
+                                       conversation)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
                  ON CONFLICT (platform, external_id) DO NOTHING",
             )?
             .execute(params![
@@ -190,7 +198,8 @@ impl<'c> Importer<'c> {
                 rank,
                 status,
                 first_response_at,
-                signals.class.as_str()
+                signals.class.as_str(),
+                conversation
             ])
             .context("saving the mention")?;
         self.counts.mentions_added += added as u64;

@@ -226,6 +226,21 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX mentions_fresh_due ON mentions (due_at)
         WHERE status = 'open' AND rank < 500000000000;
     "#,
+    // v6: conversations. A person's messages in one thread are one conversation,
+    // keyed by the external id of the thread's first message (store::conversation);
+    // replying to the newest closes the earlier ones. Rows from before get the key
+    // from what they point at: their thread, the message our reply answered, their
+    // parent, or themselves.
+    r#"
+    ALTER TABLE mentions ADD COLUMN conversation TEXT;
+    UPDATE mentions SET conversation = COALESCE(
+        thread_external_id,
+        (SELECT a.in_reply_to FROM actions a
+         WHERE a.platform = mentions.platform AND a.external_id = mentions.parent_external_id),
+        parent_external_id,
+        external_id);
+    CREATE INDEX mentions_conversation ON mentions (author_id, conversation, created_at);
+    "#,
 ];
 
 /// The version this build writes.

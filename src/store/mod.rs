@@ -8,6 +8,7 @@ pub mod actions;
 pub mod actor;
 mod bulk;
 pub mod command;
+pub mod conversation;
 pub mod detail;
 mod duplicates;
 pub mod error;

@@ -50,6 +50,7 @@ pub fn undo(conn: &mut Connection, config: &Config, now: i64) -> Result<Option<U
             ],
         )?;
     }
+    super::conversation::reopen(&tx, &detail)?;
     if let (Some(p), Some(before)) = (person_id, detail.get("person")) {
         if let Some(notes) = before.get("notes").and_then(Value::as_str) {
             tx.execute(
