@@ -132,7 +132,9 @@ fn on_twcs_a_reply_to_the_brand_shows_the_tweet_and_the_brand_reply_it_answers()
         "{}\n\
          1,105834,True,Wed Oct 11 06:55:44 +0000 2017,@AppleSupport my phone broke,2,\n\
          2,AppleSupport,False,Wed Oct 11 07:05:44 +0000 2017,@105834 which model?,3,1\n\
-         3,105834,True,Wed Oct 11 07:15:44 +0000 2017,@AppleSupport an 8,,2\n",
+         3,105834,True,Wed Oct 11 07:15:44 +0000 2017,@AppleSupport an 8,,2\n\
+         4,105834,True,Wed Oct 11 07:16:44 +0000 2017,@AppleSupport an 8 plus sorry,5,3\n\
+         5,AppleSupport,False,Wed Oct 11 07:25:44 +0000 2017,@105834 thanks we will DM,,4\n",
         rapport::ingest::detect::TWCS_HEADER
     );
     let dir = tempfile::tempdir().unwrap();
@@ -154,6 +156,23 @@ fn on_twcs_a_reply_to_the_brand_shows_the_tweet_and_the_brand_reply_it_answers()
             (false, "@AppleSupport my phone broke"),
             (true, "@105834 which model?"),
             (false, "@AppleSupport an 8"),
+            (false, "@AppleSupport an 8 plus sorry"),
+            (true, "@105834 thanks we will DM"),
         ]
+    );
+    // The brand answered the newest message: the earlier one is answered with it.
+    assert_eq!(status(&conn, "3"), "done");
+    let answered: i64 = conn
+        .query_row(
+            "SELECT first_response_at FROM mentions WHERE external_id = '3'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        Some(answered),
+        chrono::DateTime::parse_from_rfc3339("2017-10-11T07:25:44Z")
+            .ok()
+            .map(|t| t.timestamp())
     );
 }

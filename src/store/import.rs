@@ -327,11 +327,29 @@ impl<'c> Importer<'c> {
                                                                AND b.account IS NOT NULL)))",
             [],
         )?;
-        tx.execute("DELETE FROM import_answered", [])?;
-        fill_accounts(&tx, self.first_mention_id)?;
         if let Some(set) = set_aside {
             bulk::restore(&tx, set)?;
         }
+        // A reply to a person's newest message answers their earlier ones in the same
+        // conversation too, as on the screen (store::conversation). After the indexes
+        // are back: the join reads mentions_conversation.
+        tx.execute(
+            "UPDATE mentions SET status = 'done', snoozed_until = NULL,
+                 first_response_at = COALESCE(mentions.first_response_at, c.first)
+             FROM (SELECT e.id AS id, MIN(r.first) AS first
+                   FROM import_answered r
+                   JOIN mentions n ON n.id = r.id
+                   JOIN mentions e ON e.author_id = n.author_id AND e.conversation = n.conversation
+                                  AND e.platform = n.platform
+                   WHERE r.first IS NOT NULL AND e.id != n.id AND e.status != 'done'
+                     AND e.created_at <= n.created_at
+                   GROUP BY e.id) AS c
+             WHERE mentions.id = c.id",
+            [],
+        )
+        .context("closing the conversations answered by this import")?;
+        tx.execute("DELETE FROM import_answered", [])?;
+        fill_accounts(&tx, self.first_mention_id)?;
         tx.execute(
             "INSERT INTO mentions_fts (rowid, body, handle)
              SELECT m.id, m.body, p.handle FROM mentions m JOIN people p ON p.id = m.author_id
