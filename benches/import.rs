@@ -39,7 +39,7 @@ fn main() -> anyhow::Result<()> {
         size as f64 / 1e6
     );
 
-    // VADER alone, on one thread, for scale.
+    // The reading alone, on one thread, for scale.
     let sample: Vec<String> = Generator::new(gen_options(count.min(100_000), now))
         .filter_map(|r| match r {
             Record::Mention(m) => Some(m.body),

@@ -34,6 +34,9 @@ pub enum Command {
     /// Exit 1 and list the items over target when anything is late or the reply pace
     /// dropped; exit 0 otherwise (for cron or a status bar)
     Check,
+    /// Print the open items in the order of the screen's queue, each with its suggested
+    /// step and why
+    Queue(QueueArgs),
     /// Export mentions, people or actions as CSV or NDJSON
     Export(ExportArgs),
     /// Deliver the queued replies, thanks and likes that are due, then exit (for cron or
@@ -113,6 +116,19 @@ pub struct StatsArgs {
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
     /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct QueueArgs {
+    /// How many items to print, from the top of the queue
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// Print every open item (overrides --limit)
+    #[arg(long)]
+    pub all: bool,
+    /// Print JSON (one array) instead of text
     #[arg(long)]
     pub json: bool,
 }

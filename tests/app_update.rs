@@ -101,6 +101,40 @@ fn like_and_dismiss_close_the_item_and_move_on() {
 }
 
 #[test]
+fn a_text_message_is_not_liked_and_its_suggestion_is_a_reply() {
+    let mut app = fixtures::app((120, 40));
+    app.update(key('j'));
+    app.update(key('j'));
+    let sms = fixtures::rows()[2].clone();
+    assert_eq!(app.inbox.selected().unwrap().id, sms.id);
+    app.update(Msg::Loaded(Reply::Detail {
+        id: sms.id,
+        detail: Some(Box::new(fixtures::detail(&sms))),
+    }));
+    assert!(
+        writes(&app.update(key('l'))).is_empty(),
+        "nothing is written"
+    );
+    assert_eq!(
+        app.notice.as_ref().unwrap().text,
+        "an SMS cannot be liked; reply instead"
+    );
+    assert_eq!(app.inbox.selected().unwrap().id, sms.id, "the item stays");
+    let s = app.suggestion().unwrap();
+    assert_eq!(
+        s.step,
+        rapport::domain::suggest::Step::Reply,
+        "{}",
+        s.reason
+    );
+    app.update(code(KeyCode::Enter));
+    assert_eq!(
+        app.compose.as_ref().expect("compose opened").kind,
+        ActionKind::Reply
+    );
+}
+
+#[test]
 fn enter_takes_the_suggestion() {
     let mut app = fixtures::app((120, 40));
     // Item 1 is a question: the suggestion is to reply, so Enter opens the compose pane.

@@ -6,7 +6,6 @@
 //! `cargo test --release --test reading_eval -- --ignored --nocapture` the speed.
 
 use rapport::domain::reading::{read, Class};
-use rapport::domain::signals;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -234,19 +233,6 @@ fn thread_cpu_secs() -> f64 {
 fn speed() {
     let Some(dir) = data_dir() else { return };
     let texts: Vec<String> = complaints(&dir).into_iter().map(|(t, _)| t).collect();
-    // VADER, which reading replaces, timed alongside: on a shared machine the ratio
-    // says more than either figure.
-    let vader_rounds = 20;
-    let cpu_started = thread_cpu_secs();
-    let mut negative = 0usize;
-    for _ in 0..vader_rounds {
-        for t in &texts {
-            negative += usize::from(signals::read(std::hint::black_box(t)).sentiment < 0.0);
-        }
-    }
-    let vader_rate = (vader_rounds * texts.len()) as f64 / (thread_cpu_secs() - cpu_started);
-    println!("VADER signals: {vader_rate:.0} bodies/s CPU ({negative} negative)");
-
     let rounds = 300;
     let started = Instant::now();
     let cpu_started = thread_cpu_secs();
@@ -265,5 +251,4 @@ fn speed() {
         n as f64 / secs,
         n as f64 / cpu
     );
-    println!("reading is {:.1}x VADER", n as f64 / cpu / vader_rate);
 }

@@ -5,7 +5,7 @@ use super::msg::Effect;
 use super::state::{App, Confirmable, InputPurpose, Pane, PickPurpose, Popup, View};
 use crate::app::action::Action;
 use crate::domain::change::{Done, Outcome, Write};
-use crate::domain::suggest::{self, Step, Suggestion};
+use crate::domain::suggest::{Step, Suggestion};
 use crate::domain::ActionKind;
 use crate::model::inbox::Listing;
 use crate::store::command::StoreCmd;
@@ -85,20 +85,8 @@ impl App {
 
     /// The suggestion for the selected item, once its detail is loaded.
     pub fn suggestion(&self) -> Option<Suggestion> {
-        let d = self.selected_detail()?;
-        if d.mention.status == crate::domain::Status::Done {
-            return None;
-        }
-        let about = suggest::About {
-            signals: d.mention.signals,
-            is_bot: d.author.is_bot,
-            tagged_power_user: d.author.power_user(),
-            followers: d.author.followers,
-            conversations_30d: d.author.conversations_30d,
-            waiting_secs: self.now - d.mention.created_at,
-            over_target: crate::domain::target::is_over(d.mention.due_at, self.now),
-        };
-        Some(suggest::suggest(&about, &self.config.power_users))
+        self.selected_detail()?
+            .suggestion(self.now, &self.config.power_users)
     }
 
     fn inbox_action(&mut self, action: Action) -> Vec<Effect> {
@@ -233,7 +221,13 @@ impl App {
                 });
                 Vec::new()
             }
-            Action::Like => self.write(Write::Like { mention_id: row.id }),
+            Action::Like => match crate::domain::platforms::why_no_like(&row.platform, row.kind) {
+                Some(why) => {
+                    self.say(why);
+                    Vec::new()
+                }
+                None => self.write(Write::Like { mention_id: row.id }),
+            },
             Action::Dismiss => self.write(Write::Dismiss { mention_id: row.id }),
             Action::Snooze => {
                 let tomorrow =
@@ -246,7 +240,8 @@ impl App {
                             "tomorrow, {}",
                             crate::domain::human::local_time(
                                 self.config.working_hours.time_zone.0,
-                                tomorrow
+                                tomorrow,
+                                self.now
                             )
                         ),
                         "a time you type…".into(),
@@ -443,8 +438,11 @@ impl App {
             }
             Outcome::AnsweredElsewhere { kind, at } => {
                 self.reopen_sending();
-                let when =
-                    crate::domain::human::local_time(self.config.working_hours.time_zone.0, at);
+                let when = crate::domain::human::local_time(
+                    self.config.working_hours.time_zone.0,
+                    at,
+                    self.now,
+                );
                 self.popup = Some(Popup::Confirm {
                     text: format!(
                         "This item was answered already, elsewhere ({kind}, {when}).\n\nSend yours too? y sends; n, Esc or Enter keeps your text in the pane."
@@ -455,8 +453,11 @@ impl App {
             }
             Outcome::Duplicate { handle, body, at } => {
                 self.reopen_sending();
-                let when =
-                    crate::domain::human::local_time(self.config.working_hours.time_zone.0, at);
+                let when = crate::domain::human::local_time(
+                    self.config.working_hours.time_zone.0,
+                    at,
+                    self.now,
+                );
                 let body = crate::domain::sanitize::one_line(&body);
                 self.popup = Some(Popup::Confirm {
                     text: format!(

@@ -191,7 +191,7 @@ impl App {
                         text: crate::domain::human::revert(
                             row.kind,
                             &row.handle,
-                            &crate::domain::human::local_time(zone, row.at),
+                            &crate::domain::human::local_time(zone, row.at, self.now),
                             &row.body,
                         ),
                         yes: Confirmable::Revert(row.id),

@@ -300,7 +300,7 @@ impl App {
                         crate::domain::human::history_line(
                             r.kind,
                             &r.handle,
-                            &crate::domain::human::local_time(zone, r.at),
+                            &crate::domain::human::local_time(zone, r.at, self.now),
                             r.state,
                             &r.body,
                         )

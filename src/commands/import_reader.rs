@@ -1,4 +1,4 @@
-//! The reader thread of an import: parses, reads each mention's signals (VADER is the
+//! The reader thread of an import: parses, reads each mention's signals (the reading is the
 //! costly part), and pairs mentions with our replies that follow them closely, so the
 //! writer stores an answered mention once, already answered, instead of inserting it
 //! and rewriting it when the reply is linked.

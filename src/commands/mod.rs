@@ -10,6 +10,7 @@ pub mod import;
 mod import_reader;
 pub mod outbox;
 pub mod pull;
+pub mod queue;
 pub mod send;
 pub mod stats;
 
@@ -59,6 +60,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Demo(args)) => demo::run(&ctx, &args),
         Some(Command::Stats(args)) => stats::run(&ctx, &args),
         Some(Command::Check) => check::run(&ctx),
+        Some(Command::Queue(args)) => queue::run(&ctx, &args),
         Some(Command::Export(args)) => export::run(&ctx, &args),
         Some(Command::Send) => send::run(&ctx),
         Some(Command::Outbox(args)) => outbox::run(&ctx, &args),

@@ -202,6 +202,13 @@ impl Config {
         ] {
             within(key, v, -MINUTES_IN_A_YEAR, MINUTES_IN_A_YEAR, "minutes")?;
         }
+        within(
+            "priority.stale_after_hours",
+            p.stale_after_hours,
+            1,
+            10 * 365 * 24,
+            "hours",
+        )?;
         if !(0.0..1.0).contains(&self.pace.drop_share) {
             return Err(Problem::new(
                 "pace.drop_share",

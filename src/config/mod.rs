@@ -107,6 +107,9 @@ pub struct PriorityWeights {
     pub complaint_minutes: i64,
     pub negative_sentiment_minutes: i64,
     pub bot_minutes: i64,
+    /// Items over target by more than this many hours go behind everything that can
+    /// still be answered in time (the stale backlog).
+    pub stale_after_hours: i64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 use super::change::{Done, Undone};
 use super::warnings::PaceWarning;
 use super::{ActionKind, ActionState};
-use chrono::{TimeZone, Utc};
+use chrono::{Datelike, TimeZone, Utc};
 
 /// The status-bar line for a written change.
 pub fn done(d: &Done) -> String {
@@ -135,11 +135,20 @@ pub fn count(n: i64) -> String {
     }
 }
 
-/// A time in the operator's zone, e.g. "Tue 24 Nov 14:05".
-pub fn local_time(zone: chrono_tz::Tz, at: i64) -> String {
-    match Utc.timestamp_opt(at, 0).single() {
-        Some(t) => t.with_timezone(&zone).format("%a %d %b %H:%M").to_string(),
-        None => "?".into(),
+/// A time in the operator's zone, e.g. "Tue 24 Nov 14:05"; a time in another year
+/// than `now`'s shows the year instead of the hour, "Wed 09 May 2018".
+pub fn local_time(zone: chrono_tz::Tz, at: i64, now: i64) -> String {
+    let (Some(t), Some(n)) = (
+        Utc.timestamp_opt(at, 0).single(),
+        Utc.timestamp_opt(now, 0).single(),
+    ) else {
+        return "?".into();
+    };
+    let (t, n) = (t.with_timezone(&zone), n.with_timezone(&zone));
+    if t.year() == n.year() {
+        t.format("%a %d %b %H:%M").to_string()
+    } else {
+        t.format("%a %d %b %Y").to_string()
     }
 }
 
@@ -174,5 +183,24 @@ mod tests {
         assert_eq!(count(9_999), "9999");
         assert_eq!(count(25_400), "25k");
         assert_eq!(count(2_500_000), "2.5M");
+    }
+
+    #[test]
+    fn a_date_of_another_year_shows_the_year() {
+        let zone = chrono_tz::Europe::London;
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 24, 15, 0, 0)
+            .unwrap()
+            .timestamp();
+        let today = Utc
+            .with_ymd_and_hms(2026, 11, 24, 14, 5, 0)
+            .unwrap()
+            .timestamp();
+        assert_eq!(local_time(zone, today, now), "Tue 24 Nov 14:05");
+        let old = Utc
+            .with_ymd_and_hms(2018, 5, 9, 10, 0, 0)
+            .unwrap()
+            .timestamp();
+        assert_eq!(local_time(zone, old, now), "Wed 09 May 2018");
     }
 }

@@ -7,6 +7,7 @@ pub mod human;
 pub mod kinds;
 pub mod length;
 pub mod pace;
+pub mod platforms;
 pub mod priority;
 pub mod query;
 pub mod reading;
@@ -75,25 +76,24 @@ pub enum Record {
     OurReply(OurReply),
 }
 
-/// Signals computed once, at import, from a mention's text.
+/// Signals computed once, at import, from a mention's text (see [`reading`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Signals {
+    /// What the message is: it decides the suggestion and the complaint weight.
+    pub class: reading::Class,
     pub is_question: bool,
-    /// VADER compound score, from -1 (negative) to 1 (positive).
+    /// Tone from -1 (negative) to 1 (positive).
     pub sentiment: f64,
 }
 
-/// The tone at or below which a message reads as a complaint (SQL binds it too).
-pub const COMPLAINT_SENTIMENT: f64 = -0.3;
-
 impl Signals {
-    /// A complaint: clearly negative words.
+    /// A complaint: the reading found something gone wrong for the writer.
     pub fn is_complaint(&self) -> bool {
-        self.sentiment <= COMPLAINT_SENTIMENT
+        self.class == reading::Class::Complaint
     }
 
-    /// Praise: clearly positive words and no question.
+    /// Praise: clear positive words and no problem.
     pub fn is_praise(&self) -> bool {
-        self.sentiment >= 0.4 && !self.is_question
+        self.class == reading::Class::Praise
     }
 }

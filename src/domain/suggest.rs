@@ -1,8 +1,10 @@
-//! What to do with a mention, and why, in the operator's words:
-//! question or complaint -> reply; praise -> thank; plain mention -> like; bot or spam
-//! -> dismiss; an author who meets the power-user rules but is not tagged -> tag them
-//! and reply personally.
+//! What to do with a mention, and why, in the operator's words, from its reading:
+//! complaint or question -> reply; praise -> thank; plain mention -> like where the
+//! platform takes likes ([`super::platforms`]), else reply; spam or a bot -> dismiss;
+//! an author who meets the power-user rules but is not tagged -> tag them and reply
+//! personally.
 
+use super::reading::Class;
 use super::Signals;
 use crate::config::PowerUserRules;
 
@@ -16,6 +18,19 @@ pub enum Step {
     TagPowerUser,
 }
 
+impl Step {
+    /// The step's name in scripts (`rapport queue --json`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Reply => "reply",
+            Step::Thank => "thank",
+            Step::Like => "like",
+            Step::Dismiss => "dismiss",
+            Step::TagPowerUser => "tag_power_user",
+        }
+    }
+}
+
 /// A step and the reason shown beside it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suggestion {
@@ -25,8 +40,12 @@ pub struct Suggestion {
 
 /// What the suggestion depends on.
 #[derive(Debug, Clone, Copy)]
-pub struct About {
+pub struct About<'a> {
     pub signals: Signals,
+    /// Why the message reads as it does (`Reading::reason`), shown as the reason.
+    pub reading: &'a str,
+    /// What the message's platform lets us do with it.
+    pub can: super::platforms::Can,
     pub is_bot: bool,
     pub tagged_power_user: bool,
     pub followers: Option<i64>,
@@ -47,7 +66,7 @@ pub fn meets_power_rules(
 }
 
 /// The suggestion for one mention.
-pub fn suggest(a: &About, rules: &PowerUserRules) -> Suggestion {
+pub fn suggest(a: &About<'_>, rules: &PowerUserRules) -> Suggestion {
     let waiting = format!(
         "waiting {}{}",
         super::human::duration(a.waiting_secs),
@@ -57,6 +76,12 @@ pub fn suggest(a: &About, rules: &PowerUserRules) -> Suggestion {
         return Suggestion {
             step: Step::Dismiss,
             reason: "looks like a bot or spam: dismiss".into(),
+        };
+    }
+    if a.signals.class == Class::Spam {
+        return Suggestion {
+            step: Step::Dismiss,
+            reason: format!("{}: dismiss", a.reading),
         };
     }
     if !a.tagged_power_user && meets_power_rules(rules, a.followers, a.conversations_30d) {
@@ -78,25 +103,32 @@ pub fn suggest(a: &About, rules: &PowerUserRules) -> Suggestion {
     } else {
         ""
     };
-    let (step, what) = if a.signals.is_question {
-        (Step::Reply, "question")
-    } else if a.signals.is_complaint() {
-        (Step::Reply, "complaint")
-    } else if a.signals.is_praise() {
-        (Step::Thank, "praise")
-    } else if a.tagged_power_user {
-        (Step::Reply, "mention")
-    } else {
-        (Step::Like, "plain mention")
+    let step = match a.signals.class {
+        Class::Complaint | Class::Question => Step::Reply,
+        Class::Praise => Step::Thank,
+        _ if a.tagged_power_user || !a.can.like => Step::Reply,
+        _ => Step::Like,
+    };
+    // A platform that takes no reply (none known today) leaves a like or nothing.
+    let step = match step {
+        Step::Reply | Step::Thank if !a.can.reply && a.can.like => Step::Like,
+        Step::Reply | Step::Thank if !a.can.reply => Step::Dismiss,
+        step => step,
     };
     let verb = match step {
         Step::Reply => "reply",
         Step::Thank => "thank",
-        _ => "like",
+        Step::Like => "like",
+        _ => "dismiss",
+    };
+    let cannot_like = if a.signals.class == Class::Plain && !a.can.like {
+        " (no likes here)"
+    } else {
+        ""
     };
     Suggestion {
         step,
-        reason: format!("{what}{who}, {waiting}: {verb}"),
+        reason: format!("{}{who}{cannot_like}, {waiting}: {verb}", a.reading),
     }
 }
 
@@ -105,12 +137,20 @@ mod tests {
     use super::*;
     use crate::config::Config;
 
-    fn about(sentiment: f64, is_question: bool) -> About {
+    fn about(class: Class) -> About<'static> {
         About {
             signals: Signals {
-                is_question,
-                sentiment,
+                class,
+                is_question: class == Class::Question,
+                sentiment: 0.0,
             },
+            reading: match class {
+                Class::Question => "question: 'where'",
+                Class::Complaint => "complaint: 'crashes', 'so done'",
+                Class::Spam => "spam: 'follow back'",
+                _ => "plain mention",
+            },
+            can: crate::domain::platforms::can("twitter", crate::domain::MentionKind::Mention),
             is_bot: false,
             tagged_power_user: false,
             followers: Some(120),
@@ -123,17 +163,57 @@ mod tests {
     #[test]
     fn each_kind_of_mention_gets_its_step() {
         let rules = Config::defaults().power_users;
-        let s = suggest(&about(0.0, true), &rules);
+        let s = suggest(&about(Class::Question), &rules);
         assert_eq!(s.step, Step::Reply);
-        assert_eq!(s.reason, "question, waiting 3h, over target: reply");
-        assert_eq!(suggest(&about(-0.6, false), &rules).step, Step::Reply);
-        assert_eq!(suggest(&about(0.7, false), &rules).step, Step::Thank);
-        assert_eq!(suggest(&about(0.0, false), &rules).step, Step::Like);
+        assert_eq!(
+            s.reason,
+            "question: 'where', waiting 3h, over target: reply"
+        );
+        let complaint = suggest(&about(Class::Complaint), &rules);
+        assert_eq!(complaint.step, Step::Reply);
+        assert!(complaint
+            .reason
+            .starts_with("complaint: 'crashes', 'so done'"));
+        assert_eq!(suggest(&about(Class::Praise), &rules).step, Step::Thank);
+        assert_eq!(suggest(&about(Class::Plain), &rules).step, Step::Like);
         let bot = About {
             is_bot: true,
-            ..about(0.0, true)
+            ..about(Class::Question)
         };
         assert_eq!(suggest(&bot, &rules).step, Step::Dismiss);
+        let spam = suggest(&about(Class::Spam), &rules);
+        assert_eq!(
+            (spam.step, spam.reason.as_str()),
+            (Step::Dismiss, "spam: 'follow back': dismiss")
+        );
+    }
+
+    #[test]
+    fn a_plain_text_message_is_answered_since_it_cannot_be_liked() {
+        let rules = Config::defaults().power_users;
+        let sms = About {
+            can: crate::domain::platforms::can("sms", crate::domain::MentionKind::Sms),
+            ..about(Class::Plain)
+        };
+        let s = suggest(&sms, &rules);
+        assert_eq!(s.step, Step::Reply);
+        assert_eq!(
+            s.reason,
+            "plain mention (no likes here), waiting 3h, over target: reply"
+        );
+        let praise = About {
+            signals: about(Class::Praise).signals,
+            ..sms
+        };
+        assert_eq!(suggest(&praise, &rules).step, Step::Thank);
+        let nothing = About {
+            can: crate::domain::platforms::Can {
+                reply: false,
+                like: true,
+            },
+            ..about(Class::Complaint)
+        };
+        assert_eq!(suggest(&nothing, &rules).step, Step::Like);
     }
 
     #[test]
@@ -141,14 +221,14 @@ mod tests {
         let rules = Config::defaults().power_users;
         let big = About {
             followers: Some(25_000),
-            ..about(0.0, true)
+            ..about(Class::Question)
         };
         let s = suggest(&big, &rules);
         assert_eq!(s.step, Step::TagPowerUser);
         assert!(s.reason.starts_with("25k followers"), "{}", s.reason);
         let talkative = About {
             conversations_30d: 5,
-            ..about(0.0, false)
+            ..about(Class::Plain)
         };
         assert!(suggest(&talkative, &rules)
             .reason
@@ -159,7 +239,7 @@ mod tests {
         };
         assert_eq!(
             suggest(&tagged, &rules).reason,
-            "question from a power user, waiting 3h, over target: reply"
+            "question: 'where' from a power user, waiting 3h, over target: reply"
         );
     }
 }

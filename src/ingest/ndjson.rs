@@ -120,8 +120,34 @@ impl<R: std::io::BufRead> Iterator for Reader<R> {
     }
 }
 
+/// How a format writes message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    /// Plain text, or HTML from help desks and review sites (turned into plain text
+    /// when it has real tags).
+    PlainOrHtml,
+    /// Plain text with `&`, `<` and `>` written as HTML entities (`&amp;`, `&gt;:(`),
+    /// as Twitter's exports do. Decoded exactly once, and never read as HTML: a
+    /// customer who typed `<p>` meant those three characters.
+    Entities,
+}
+
+impl Text {
+    fn body(self, raw: &str) -> String {
+        match self {
+            Text::PlainOrHtml => sanitize::clean(&super::html::to_plain(raw)),
+            Text::Entities => sanitize::clean(&html_escape::decode_html_entities(raw)),
+        }
+    }
+}
+
 /// Checks and cleans a parsed line into a domain record.
 pub fn to_record(line: Line) -> Result<Record, String> {
+    to_record_of(line, Text::PlainOrHtml)
+}
+
+/// [`to_record`] for a format whose text is written as `text` says.
+pub fn to_record_of(line: Line, text: Text) -> Result<Record, String> {
     Ok(match line {
         Line::Mention(m) => {
             let platform = platform_name(&m.platform)?;
@@ -142,7 +168,7 @@ pub fn to_record(line: Line) -> Result<Record, String> {
                     is_bot: a.is_bot,
                 },
                 account: m.account.map(|a| sanitize::one_line(&a)),
-                body: sanitize::clean(&super::html::to_plain(&m.body)),
+                body: text.body(&m.body),
                 url: m.url.map(|u| sanitize::one_line(&u)),
                 parent_external_id: optional_id("parent_id", m.parent_id)?,
                 thread_external_id: optional_id("thread_id", m.thread_id)?,
@@ -155,7 +181,7 @@ pub fn to_record(line: Line) -> Result<Record, String> {
             external_id: id("external_id", &r.external_id)?,
             account: r.account.map(|a| sanitize::one_line(&a)),
             in_reply_to: id("in_reply_to", &r.in_reply_to)?,
-            body: sanitize::clean(&super::html::to_plain(&r.body)),
+            body: text.body(&r.body),
             sent_at: parse_time("sent_at", &r.sent_at)?,
         }),
     })

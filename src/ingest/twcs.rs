@@ -4,9 +4,14 @@
 //!
 //! Inbound rows (customers) are mentions on "twitter": a `reply` when they answer a
 //! tweet, else a `mention`; the author id is both id and handle (the data set is
-//! anonymized); the account is the first non-numeric @handle in the text. Outbound rows
-//! (the brand) are replies we sent, answering `in_response_to_tweet_id`; a brand tweet
-//! answering nothing is not a reply and is ignored. References to tweets outside the
+//! anonymized). Outbound rows (the brand) are replies we sent, answering
+//! `in_response_to_tweet_id`; a brand tweet answering nothing is not a reply and is
+//! ignored. Texts are written with HTML entities (`&amp;`, `&gt;:(`), decoded once.
+//!
+//! The account a customer wrote to is not taken from the text here: a tweet names
+//! other customers and brands too (`@AppleSupport @Delta`). The import fills it in
+//! from the conversation (store::import): the brand that answers it, else the brand
+//! it answers, else the first @handle of a brand that answers somewhere. References to tweets outside the
 //! file are normal: the data set is a slice.
 
 use super::ndjson::{self, AuthorLine, Line, MentionLine, ReplyLine};
@@ -85,7 +90,7 @@ impl<R: std::io::Read> Reader<R> {
                 url: None,
                 parent_id: in_response_to.map(str::to_string),
                 thread_id: None,
-                account: first_brand_handle(text),
+                account: None,
             }),
             "false" => match in_response_to {
                 None => return Ok(Parsed::Ignored),
@@ -105,7 +110,7 @@ impl<R: std::io::Read> Reader<R> {
                 ))
             }
         };
-        ndjson::to_record(line).map(Parsed::Record)
+        ndjson::to_record_of(line, ndjson::Text::Entities).map(Parsed::Record)
     }
 }
 
@@ -119,15 +124,6 @@ fn parse_time(raw: &str) -> Result<String, String> {
                 crate::domain::sanitize::shown(raw)
             )
         })
-}
-
-/// The first @handle that is not an anonymized (numeric) customer id.
-fn first_brand_handle(text: &str) -> Option<String> {
-    text.split(|c: char| c.is_whitespace() || c == ',')
-        .filter_map(|w| w.strip_prefix('@'))
-        .map(|h| h.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '_'))
-        .find(|h| !h.is_empty() && !h.chars().all(|c| c.is_ascii_digit()))
-        .map(str::to_string)
 }
 
 impl<R: std::io::Read> Iterator for Reader<R> {
@@ -161,19 +157,29 @@ mod tests {
         let Ok(Parsed::Record(Record::Mention(m))) = &items[0].parsed else {
             panic!("{:?}", items[0])
         };
-        assert_eq!(
-            (m.kind, m.account.as_deref()),
-            (MentionKind::Mention, Some("AppleSupport"))
-        );
+        assert_eq!((m.kind, m.account.as_deref()), (MentionKind::Mention, None));
         assert_eq!(m.created_at.to_rfc3339(), "2017-10-11T06:55:44+00:00");
         let Ok(Parsed::Record(Record::OurReply(r))) = &items[1].parsed else {
             panic!("{:?}", items[1])
         };
         assert_eq!(r.in_reply_to, "1");
         assert_eq!(items[2].parsed, Ok(Parsed::Ignored));
-        assert_eq!(
-            first_brand_handle("@115712 hi @Delta!"),
-            Some("Delta".into())
+    }
+
+    #[test]
+    fn entities_are_decoded_once_and_never_read_as_html() {
+        let text = format!(
+            "{}
+1,105834,True,Wed Oct 11 06:55:44 +0000 2017,\"@Delta late again &gt;:( &amp; rude, &amp;amp; &lt;p&gt;\",,\n",
+            super::super::detect::TWCS_HEADER
         );
+        let items: Vec<Item> = Reader::new(std::io::Cursor::new(text.into_bytes()))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let Ok(Parsed::Record(Record::Mention(m))) = &items[0].parsed else {
+            panic!("{:?}", items[0])
+        };
+        assert_eq!(m.body, "@Delta late again >:( & rude, &amp; <p>");
     }
 }

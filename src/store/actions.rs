@@ -34,6 +34,8 @@ pub fn apply(conn: &mut Connection, config: &Config, write: &Write, now: i64) ->
                 }
             }
             close(&tx, config, &target, *kind, body.trim(), "done", None, now)?;
+            let reply_id = tx.last_insert_rowid();
+            super::conversation::close_earlier(&tx, config, *mention_id, *kind, reply_id, now)?;
             Done::Queued {
                 kind: *kind,
                 handle: target.handle,
@@ -329,19 +331,23 @@ pub(super) fn rerank(
     power_user: bool,
 ) -> Result<()> {
     let mut items = conn.prepare_cached(
-        "SELECT id, due_at, boost FROM mentions WHERE author_id = ?1 AND status != 'done'",
+        "SELECT id, due_at, boost, rank FROM mentions WHERE author_id = ?1 AND status != 'done'",
     )?;
     let mut set = conn.prepare_cached("UPDATE mentions SET rank = ?2 WHERE id = ?1")?;
     let rows = items
         .query_map([person_id], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?))
+            Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?
-        .collect::<rusqlite::Result<Vec<(i64, i64, i64)>>>()?;
-    for (id, due, boost) in rows {
-        set.execute(params![
-            id,
-            priority::rank_secs(due, boost, power_user, &config.priority)
-        ])?;
+        .collect::<rusqlite::Result<Vec<(i64, i64, i64, i64)>>>()?;
+    for (id, due, boost, rank) in rows {
+        let fresh = priority::rank_secs(due, boost, power_user, &config.priority);
+        // A stale item stays in the stale band (domain::priority).
+        let rank = if rank >= priority::STALE_FROM {
+            priority::stale_rank(fresh)
+        } else {
+            fresh
+        };
+        set.execute(params![id, rank])?;
     }
     Ok(())
 }

@@ -239,7 +239,7 @@ pub fn run(
             // next refresh: it must not fail the refresh, or look like a lost change.
             if !conn.is_readonly(rusqlite::MAIN_DB)? {
                 // Not worth waiting for: the screen's own queries queue behind it.
-                without_waiting(conn, |c| inbox::wake_snoozed(c, now))?;
+                without_waiting(conn, |c| inbox::keep_up(c, config, now))?;
             }
             let mut warnings = super::warnings::counts(conn, config, now)?;
             warnings.pace = cache.pace(conn, config, now)?;

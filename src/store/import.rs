@@ -161,14 +161,22 @@ impl<'c> Importer<'c> {
             m.created_at,
         );
         let boost = priority::boost_secs(&facts, &self.config.priority);
-        let rank = to_secs(priority::rank(due, &facts, &self.config.priority));
+        let rank = priority::rank(due, &facts, &self.config.priority, self.now);
+        let conversation = super::conversation::key_of(
+            &self.tx,
+            &m.platform,
+            &m.external_id,
+            m.parent_external_id.as_deref(),
+            m.thread_external_id.as_deref(),
+        )?;
         let added = self
             .tx
             .prepare_cached(
                 "INSERT INTO mentions (platform, external_id, kind, author_id, account, body, url,
                                        parent_external_id, thread_external_id, created_at, imported_at,
-                                       is_question, sentiment, due_at, boost, rank, status, first_response_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+                                       is_question, sentiment, due_at, boost, rank, status, first_response_at, class,
+                                       conversation)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
                  ON CONFLICT (platform, external_id) DO NOTHING",
             )?
             .execute(params![
@@ -189,7 +197,9 @@ impl<'c> Importer<'c> {
                 boost,
                 rank,
                 status,
-                first_response_at
+                first_response_at,
+                signals.class.as_str(),
+                conversation
             ])
             .context("saving the mention")?;
         self.counts.mentions_added += added as u64;
@@ -317,10 +327,29 @@ impl<'c> Importer<'c> {
                                                                AND b.account IS NOT NULL)))",
             [],
         )?;
-        tx.execute("DELETE FROM import_answered", [])?;
         if let Some(set) = set_aside {
             bulk::restore(&tx, set)?;
         }
+        // A reply to a person's newest message answers their earlier ones in the same
+        // conversation too, as on the screen (store::conversation). After the indexes
+        // are back: the join reads mentions_conversation.
+        tx.execute(
+            "UPDATE mentions SET status = 'done', snoozed_until = NULL,
+                 first_response_at = COALESCE(mentions.first_response_at, c.first)
+             FROM (SELECT e.id AS id, MIN(r.first) AS first
+                   FROM import_answered r
+                   JOIN mentions n ON n.id = r.id
+                   JOIN mentions e ON e.author_id = n.author_id AND e.conversation = n.conversation
+                                  AND e.platform = n.platform
+                   WHERE r.first IS NOT NULL AND e.id != n.id AND e.status != 'done'
+                     AND e.created_at <= n.created_at
+                   GROUP BY e.id) AS c
+             WHERE mentions.id = c.id",
+            [],
+        )
+        .context("closing the conversations answered by this import")?;
+        tx.execute("DELETE FROM import_answered", [])?;
+        fill_accounts(&tx, self.first_mention_id)?;
         tx.execute(
             "INSERT INTO mentions_fts (rowid, body, handle)
              SELECT m.id, m.body, p.handle FROM mentions m JOIN people p ON p.id = m.author_id
@@ -339,6 +368,49 @@ impl<'c> Importer<'c> {
         tx.commit().context("committing the import")?;
         Ok(counts)
     }
+}
+
+/// The account of each mention of this import (from `first_mention_id` on) that came
+/// without one and was not answered: the brand whose reply it answers, else the first
+/// @handle in its text of a brand that answers somewhere on its platform. A tweet names
+/// customers and other brands too, so a handle counts only once its owner has answered.
+fn fill_accounts(tx: &Connection, first_mention_id: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE mentions SET account = (SELECT a.account FROM actions a
+                                        WHERE a.platform = mentions.platform
+                                          AND a.external_id = mentions.parent_external_id)
+         WHERE id >= ?1 AND account IS NULL AND parent_external_id IS NOT NULL",
+        [first_mention_id],
+    )
+    .context("naming the account of replies to our replies")?;
+    let unnamed: Vec<(i64, String, String)> = tx
+        .prepare("SELECT id, platform, body FROM mentions WHERE id >= ?1 AND account IS NULL")?
+        .query_map([first_mention_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if unnamed.is_empty() {
+        return Ok(());
+    }
+    // (platform, lowercase handle) -> the brand's own spelling.
+    let mut brands: HashMap<(String, String), String> = HashMap::new();
+    let mut known = tx.prepare(
+        "SELECT DISTINCT platform, account FROM actions
+         WHERE account IS NOT NULL AND platform IS NOT NULL AND kind = 'reply'",
+    )?;
+    for row in known.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (platform, account) = row?;
+        brands.insert((platform, account.to_lowercase()), account);
+    }
+    let mut set = tx.prepare_cached("UPDATE mentions SET account = ?2 WHERE id = ?1")?;
+    for (id, platform, body) in unnamed {
+        let brand = crate::domain::platforms::handles(&body)
+            .find_map(|h| brands.get(&(platform.clone(), h.to_lowercase())));
+        if let Some(brand) = brand {
+            set.execute(params![id, brand])?;
+        }
+    }
+    Ok(())
 }
 
 /// The configured response kinds as ",reply,thank," for an `instr` test in SQL.
@@ -416,5 +488,48 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM people", [], |r| r.get(0))
             .unwrap();
         assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn a_tweet_is_addressed_to_the_brand_that_answers_not_the_first_handle() {
+        let text = format!(
+            "{}\n\
+             1,105834,True,Wed Oct 11 06:55:44 +0000 2017,@Delta @AppleSupport it broke,2,\n\
+             2,AppleSupport,False,Wed Oct 11 07:05:44 +0000 2017,@105834 sorry,3,1\n\
+             3,105834,True,Wed Oct 11 07:15:44 +0000 2017,@Delta @AppleSupport still broken,,2\n\
+             4,115712,True,Wed Oct 11 08:15:44 +0000 2017,@105834 @delta hi @applesupport,,\n\
+             5,115713,True,Wed Oct 11 08:15:44 +0000 2017,@Delta where are you,,\n",
+            crate::ingest::detect::TWCS_HEADER
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::store::open(&dir.path().join("r.db")).unwrap();
+        let config = Config::defaults();
+        let mut import = Importer::begin(&mut conn, &config, Utc::now()).unwrap();
+        for item in
+            crate::ingest::twcs::Reader::new(std::io::Cursor::new(text.into_bytes())).unwrap()
+        {
+            if let Ok(crate::ingest::Parsed::Record(r)) = item.unwrap().parsed {
+                import.add(&r).unwrap();
+            }
+        }
+        import.finish().unwrap();
+        let accounts: Vec<(String, Option<String>)> = conn
+            .prepare("SELECT external_id, account FROM mentions ORDER BY external_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let apple = Some("AppleSupport".to_string());
+        assert_eq!(
+            accounts,
+            [
+                ("1".into(), apple.clone()),
+                ("3".into(), apple.clone()),
+                ("4".into(), apple),
+                // Delta never answers in the file: not one of our accounts.
+                ("5".into(), None),
+            ]
+        );
     }
 }

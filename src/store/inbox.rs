@@ -3,7 +3,10 @@
 //! id, which is also the full-text index's rowid. Both page by keyset (the key of the
 //! last row shown), never by OFFSET, so every page costs the same at any depth.
 
+use crate::config::Config;
+use crate::domain::priority;
 use crate::domain::query::Query;
+use crate::domain::reading::Class;
 use crate::domain::target;
 use crate::model::inbox::{Direction, InboxRow, Listing};
 use anyhow::{Context, Result};
@@ -100,8 +103,8 @@ fn filters(q: &Query, now: i64, params: &mut Vec<Value>) -> Vec<&'static str> {
         clauses.push("m.is_question = 1");
     }
     if q.complaint {
-        params.push(Value::Real(crate::domain::COMPLAINT_SENTIMENT));
-        clauses.push("m.sentiment <= ?");
+        params.push(Value::Text(Class::Complaint.as_str().into()));
+        clauses.push("m.class = ?");
     }
     if q.bot {
         clauses.push("p.is_bot = 1");
@@ -168,6 +171,38 @@ fn search_page(
     Ok(rows)
 }
 
+/// What a refresh keeps current in a writable file: snoozed items whose time has come
+/// wake, mentions read by older reading rules are read again, and open items that
+/// turned stale move behind everything still answerable in time.
+pub fn keep_up(conn: &mut Connection, config: &Config, now: i64) -> Result<()> {
+    wake_snoozed(conn, now)?;
+    super::reread::reread_if_needed(conn, config)?;
+    move_stale(conn, config, now)?;
+    Ok(())
+}
+
+/// The update behind [`move_stale`]. Its constants are `priority::STALE_FROM` and
+/// `STALE_OFFSET` written out, as the partial index mentions_fresh_due (migration v5)
+/// says them: SQLite uses a partial index only for the same terms, not for parameters
+/// (and without statistics it would rather walk mentions_queue's whole open band).
+const MOVE_STALE: &str =
+    "UPDATE mentions INDEXED BY mentions_fresh_due SET rank = rank + 1000000000000
+     WHERE status = 'open' AND rank < 500000000000 AND due_at < ?1";
+
+/// Moves the open items that are stale at `now` (and not yet ranked so) into the stale
+/// band of the queue; returns how many moved. It reads only the index of open items
+/// still in the answerable band whose due time has passed the stale line, so it costs
+/// nothing when nothing turned stale, and it also catches items that came back
+/// (woken, undone) after their time.
+pub fn move_stale(conn: &Connection, config: &Config, now: i64) -> Result<usize> {
+    let before = priority::stale_if_due_before(now, &config.priority);
+    let moved = conn
+        .prepare_cached(MOVE_STALE)?
+        .execute([before])
+        .context("moving stale items behind the answerable ones")?;
+    Ok(moved)
+}
+
 /// Wakes snoozed items whose time has come; returns how many woke.
 pub fn wake_snoozed(conn: &Connection, now: i64) -> Result<usize> {
     let n = conn
@@ -183,4 +218,29 @@ pub fn wake_snoozed(conn: &Connection, now: i64) -> Result<usize> {
 pub fn snoozed_count(conn: &Connection) -> Result<i64> {
     let mut stmt = conn.prepare_cached("SELECT COUNT(*) FROM mentions WHERE status = 'snoozed'")?;
     Ok(stmt.query_row([], |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::priority::{STALE_FROM, STALE_OFFSET};
+
+    #[test]
+    fn moving_stale_items_reads_the_small_index_with_the_domains_constants() {
+        assert!(MOVE_STALE.contains(&format!("rank + {STALE_OFFSET}")));
+        assert!(MOVE_STALE.contains(&format!("rank < {STALE_FROM}")));
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::store::open(&dir.path().join("r.db")).unwrap();
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {MOVE_STALE}"))
+            .unwrap()
+            .query_map([0], |r| r.get(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(
+            plan.iter().any(|p| p.contains("mentions_fresh_due")),
+            "{plan:?}"
+        );
+    }
 }

@@ -238,6 +238,40 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (platform, key)
     ) WITHOUT ROWID;
     "#,
+    // v7: the reading's class of each mention (domain::reading), which decides the
+    // suggestion and the complaint weight. Rows from before are re-read in Rust once
+    // the screen opens the file (store::reread), since SQL cannot read text.
+    r#"
+    ALTER TABLE mentions ADD COLUMN class TEXT NOT NULL DEFAULT 'plain'
+        CHECK (class IN ('complaint','question','praise','plain','spam'));
+    -- A new file has nothing to re-read (store::reread::READING_RULES).
+    INSERT INTO meta (key, value) SELECT 'reading_rules', '1'
+        WHERE NOT EXISTS (SELECT 1 FROM mentions);
+    "#,
+    // v8: the open items not yet in the stale band of the queue (domain::priority:
+    // rank below STALE_FROM), by due time: each refresh moves those that turned
+    // stale since the last one with a range scan of this small index, however long
+    // the backlog. The constant must match inbox::MOVE_STALE word for word, or
+    // SQLite will not use the index.
+    r#"
+    CREATE INDEX mentions_fresh_due ON mentions (due_at)
+        WHERE status = 'open' AND rank < 500000000000;
+    "#,
+    // v9: conversations. A person's messages in one thread are one conversation,
+    // keyed by the external id of the thread's first message (store::conversation);
+    // replying to the newest closes the earlier ones. Rows from before get the key
+    // from what they point at: their thread, the message our reply answered, their
+    // parent, or themselves.
+    r#"
+    ALTER TABLE mentions ADD COLUMN conversation TEXT;
+    UPDATE mentions SET conversation = COALESCE(
+        thread_external_id,
+        (SELECT a.in_reply_to FROM actions a
+         WHERE a.platform = mentions.platform AND a.external_id = mentions.parent_external_id),
+        parent_external_id,
+        external_id);
+    CREATE INDEX mentions_conversation ON mentions (author_id, conversation, created_at);
+    "#,
 ];
 
 /// The version this build writes.

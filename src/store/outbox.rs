@@ -197,11 +197,7 @@ pub fn finish(
                 )?
                 .execute(params![action_id, worker, now, remote_id, url])?;
             if changed == 1 && answers {
-                conn.prepare_cached(
-                    "UPDATE mentions SET first_response_at = COALESCE(first_response_at, ?2)
-                     WHERE id = (SELECT mention_id FROM actions WHERE id = ?1)",
-                )?
-                .execute(params![action_id, now])?;
+                answered(conn, action_id, now)?;
             }
             changed
         }
@@ -297,6 +293,20 @@ pub fn cancel(conn: &Connection, action_id: i64, now: i64) -> Result<bool> {
     Ok(changed == 1)
 }
 
+/// The messages an action answers, answered at `now` (unless answered before): its
+/// mention, and the earlier messages of the conversation it closed with it.
+fn answered(conn: &Connection, action_id: i64, now: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE mentions SET first_response_at = COALESCE(first_response_at, ?2)
+         WHERE id = (SELECT mention_id FROM actions WHERE id = ?1)
+            OR id IN (SELECT json_extract(c.value, '$.id')
+                      FROM actions a, json_each(a.detail, '$.conversation') c
+                      WHERE a.id = ?1)",
+    )?
+    .execute(params![action_id, now])?;
+    Ok(())
+}
+
 /// Records that the operator posted a queued action by hand (a manual sender): it is
 /// sent now, and answers its mention when `answers`. Returns whether it did.
 pub fn mark_posted(conn: &mut Connection, action_id: i64, answers: bool, now: i64) -> Result<bool> {
@@ -308,11 +318,7 @@ pub fn mark_posted(conn: &mut Connection, action_id: i64, answers: bool, now: i6
         params![action_id, now],
     )?;
     if changed == 1 && answers {
-        tx.execute(
-            "UPDATE mentions SET first_response_at = COALESCE(first_response_at, ?2)
-             WHERE id = (SELECT mention_id FROM actions WHERE id = ?1)",
-            params![action_id, now],
-        )?;
+        answered(&tx, action_id, now)?;
     }
     tx.commit()?;
     Ok(changed == 1)

@@ -11,7 +11,12 @@ const PERSON_COLUMNS: &str = "p.id, p.platform, p.handle, p.followers,
     EXISTS (SELECT 1 FROM tags t WHERE t.person_id = p.id AND t.tag = 'power_user'),
     p.buyer_stage, p.last_seen,
     (SELECT MAX(a.created_at) FROM actions a WHERE a.person_id = p.id AND a.undone_at IS NULL
-        AND a.state IN ('queued', 'sent'))";
+        AND a.state IN ('queued', 'sent') AND a.kind IN ('reply', 'thank', 'like'))";
+
+/// The actions that count as contact, as SQL: what we sent them (a reply, a thank, a
+/// like), not a tag, a note or a stage. The list is `ActionKind::goes_out` written
+/// out (a test holds them together) so that it can sit in the column list.
+pub const CONTACT_KINDS: &str = "('reply', 'thank', 'like')";
 
 /// A page of people, most recently seen first, after `from` (last_seen, id). Each
 /// filter reads its own index in that order (people_seen, tags_tag, people_stage), so
@@ -63,7 +68,8 @@ pub fn page(
                 "SELECT {PERSON_COLUMNS} FROM people p INDEXED BY people_seen
                  WHERE (p.last_seen, p.id) {cmp} (?1, ?2)
                    AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.person_id = p.id AND a.created_at >= ?4
-                                   AND a.undone_at IS NULL AND a.state IN ('queued', 'sent'))
+                                   AND a.undone_at IS NULL AND a.state IN ('queued', 'sent')
+                                   AND a.kind IN ('reply', 'thank', 'like'))
                  ORDER BY p.last_seen {order}, p.id {order} LIMIT ?3"
             )
         }
@@ -115,4 +121,89 @@ pub fn history(conn: &Connection, id: i64, limit: usize) -> Result<Vec<Event>> {
         .collect::<rusqlite::Result<Vec<_>>>()
         .context("reading a person's history")?;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ActionKind;
+
+    #[test]
+    fn contact_is_what_goes_out_and_every_query_says_so() {
+        let kinds: Vec<String> = ActionKind::ALL
+            .iter()
+            .filter(|k| k.goes_out())
+            .map(|k| format!("'{}'", k.as_str()))
+            .collect();
+        assert_eq!(CONTACT_KINDS, format!("({})", kinds.join(", ")));
+        assert!(PERSON_COLUMNS.contains(&format!("a.kind IN {CONTACT_KINDS}")));
+        assert!(super::super::detail::CARD.contains(&format!("a.kind IN {CONTACT_KINDS}")));
+    }
+
+    #[test]
+    fn a_note_or_a_tag_is_not_contact_a_like_is() {
+        use crate::domain::change::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::store::open(&dir.path().join("r.db")).unwrap();
+        let config = crate::config::Config::defaults();
+        let now = chrono::Utc::now().timestamp();
+        let mut import =
+            crate::store::import::Importer::begin(&mut conn, &config, chrono::Utc::now()).unwrap();
+        let line = r#"{"platform":"twitter","external_id":"m1","kind":"mention","created_at":"2026-11-20T10:00:00Z","body":"hi","author":{"id":"7","handle":"sam"}}"#;
+        import
+            .add(&crate::ingest::ndjson::parse_line(line).unwrap().unwrap())
+            .unwrap();
+        import.finish().unwrap();
+        let (mention, person): (i64, i64) = conn
+            .query_row("SELECT id, author_id FROM mentions", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        let last = |conn: &Connection| {
+            let card = super::super::detail::card(conn, person, now)
+                .unwrap()
+                .unwrap();
+            let row = page(
+                conn,
+                PeopleFilter::All,
+                None,
+                Direction::Forward,
+                5,
+                now,
+                30,
+            )
+            .unwrap();
+            let quiet = page(
+                conn,
+                PeopleFilter::NotContacted,
+                None,
+                Direction::Forward,
+                5,
+                now,
+                30,
+            )
+            .unwrap();
+            (card.last_contact, row[0].last_contact, quiet.len())
+        };
+        for write in [
+            Write::Note {
+                person_id: person,
+                text: "likes oat milk".into(),
+            },
+            Write::TogglePowerUser { person_id: person },
+        ] {
+            super::super::actions::apply(&mut conn, &config, &write, now).unwrap();
+        }
+        assert_eq!(last(&conn), (None, None, 1));
+        super::super::actions::apply(
+            &mut conn,
+            &config,
+            &Write::Like {
+                mention_id: mention,
+            },
+            now + 5,
+        )
+        .unwrap();
+        assert_eq!(last(&conn), (Some(now + 5), Some(now + 5), 0));
+    }
 }

@@ -67,6 +67,8 @@ pub fn relationships(conn: &mut Connection, config: &Config, now: i64) -> Result
         )?;
         for id in talkative.iter().take(5) {
             seeded.tagged += tag.execute(params![id, "power_user", now])? as u64;
+            // Their items move up as if tagged on the screen.
+            super::actions::rerank(&tx, config, *id, true)?;
         }
         for id in &famous {
             seeded.tagged += tag.execute(params![id, "vip", now])? as u64;
@@ -141,12 +143,12 @@ fn mentions(conn: &Connection, pick: Pick, limit: i64) -> Result<Vec<Target>> {
     let sql = match pick {
         Pick::AnsweredPraise => {
             "SELECT id, author_id, platform, created_at FROM mentions
-             WHERE status = 'done' AND sentiment >= 0.4 AND is_question = 0
+             WHERE status = 'done' AND class = 'praise'
              ORDER BY (id * 7919) % 1009, id LIMIT ?1"
         }
         Pick::OpenPraise => {
             "SELECT id, author_id, platform, created_at FROM mentions
-             WHERE status = 'open' AND sentiment >= 0.4 AND is_question = 0
+             WHERE status = 'open' AND class = 'praise'
              ORDER BY (id * 7919) % 1009, id LIMIT ?1"
         }
         Pick::OpenSpam => {

@@ -78,6 +78,7 @@ pub fn undo(conn: &mut Connection, config: &Config, id: i64, now: i64) -> Result
             ],
         )?;
     }
+    super::conversation::reopen(&tx, &detail)?;
     if let (Some(p), Some(before)) = (person_id, detail.get("person")) {
         if let Some(notes) = before.get("notes").and_then(Value::as_str) {
             tx.execute(

@@ -2,6 +2,7 @@
 //! reads straight into its type, and a value no rapport wrote is reported as corrupt
 //! (naming the column's type and the value) instead of silently becoming a default.
 
+use crate::domain::reading::Class;
 use crate::domain::{ActionKind, ActionState, BuyerStage, Engagement, MentionKind, Status};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
@@ -32,6 +33,22 @@ sql_word!(
     MentionKind,
     Status
 );
+
+impl FromSql for Class {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let word = value.as_str()?;
+        Class::parse(word).ok_or_else(|| {
+            FromSqlError::Other(format!("{word:?} is not a class of message").into())
+        })
+    }
+}
+
+/// The value stored under `key` in the meta table, if any.
+pub fn meta_value(conn: &rusqlite::Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()
+}
 
 #[cfg(test)]
 mod tests {

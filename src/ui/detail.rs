@@ -30,7 +30,7 @@ fn due_text(app: &App, d: &Detail) -> String {
         crate::domain::Status::Snoozed => format!(
             "snoozed until {}",
             m.snoozed_until
-                .map(|t| local_time(&app.config, t))
+                .map(|t| local_time(&app.config, t, app.now))
                 .unwrap_or_default()
         ),
         crate::domain::Status::Open if crate::domain::target::is_over(m.due_at, app.now) => {
@@ -82,7 +82,7 @@ pub fn card_lines<'a>(app: &App, theme: &Theme, c: &Card) -> Vec<Line<'a>> {
         Span::raw(match c.last_contact {
             Some(t) => format!(
                 "{} ({} ago)",
-                local_time(&app.config, t),
+                local_time(&app.config, t, app.now),
                 human::duration(app.now - t)
             ),
             None => "never".into(),
@@ -153,7 +153,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
         Span::styled(format!("{} · {} · ", m.platform, m.kind), theme.muted),
         Span::raw(format!(
             "{} ({} ago) · ",
-            local_time(&app.config, m.created_at),
+            local_time(&app.config, m.created_at, app.now),
             human::duration(app.now - m.created_at)
         )),
         Span::styled(
@@ -200,7 +200,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
                 format!(
                     "{} · {}{}",
                     sanitize::one_line(&who),
-                    local_time(&app.config, item.at),
+                    local_time(&app.config, item.at, app.now),
                     if item.current { "  ◀" } else { "" }
                 ),
                 style,

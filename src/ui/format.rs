@@ -6,9 +6,10 @@ use crate::domain::{human, sanitize};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-/// A time in the working-hours zone (see [`human::local_time`]).
-pub fn local_time(config: &Config, at: i64) -> String {
-    human::local_time(config.working_hours.time_zone.0, at)
+/// A time in the working-hours zone, with the year when it is not `now`'s (see
+/// [`human::local_time`]).
+pub fn local_time(config: &Config, at: i64, now: i64) -> String {
+    human::local_time(config.working_hours.time_zone.0, at, now)
 }
 
 /// The columns `text` takes on screen, measured per grapheme cluster as the

@@ -97,7 +97,10 @@ pub fn draw_person(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             ("them", ratatui::style::Style::default())
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("{} ", local_time(&app.config, e.at)), theme.muted),
+            Span::styled(
+                format!("{} ", local_time(&app.config, e.at, app.now)),
+                theme.muted,
+            ),
             Span::styled(format!("{who} {} ({}) ", e.what, e.state), style),
         ]));
         if !e.text.is_empty() {

@@ -4,6 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rapport::app::{App, Effect, Msg};
 use rapport::config::keys::Keymap;
 use rapport::config::Config;
+use rapport::domain::reading::Class;
 use rapport::domain::warnings::{PaceWarning, Warnings};
 use rapport::domain::{BuyerStage, Engagement, MentionKind, Signals, Status};
 use rapport::model::detail::{Card, Detail, Mention, ThreadItem};
@@ -77,8 +78,22 @@ pub fn detail(r: &InboxRow) -> Detail {
             snoozed_until: None,
             first_response_at: None,
             signals: Signals {
+                class: if r.preview.contains('?') {
+                    Class::Question
+                } else if r.id == 2 {
+                    Class::Praise
+                } else {
+                    Class::Plain
+                },
                 is_question: r.preview.contains('?'),
                 sentiment: if r.id == 2 { 0.8 } else { 0.0 },
+            },
+            reason: if r.preview.contains('?') {
+                "question: '?'".into()
+            } else if r.id == 2 {
+                "praise: 'love'".into()
+            } else {
+                "plain mention".into()
             },
         },
         author: Card {
