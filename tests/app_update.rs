@@ -635,3 +635,20 @@ fn a_queued_reply_is_taken_back_to_edit() {
     assert_eq!(app.compose.as_ref().unwrap().body(), "Back on Friday!");
     assert_eq!(app.view, View::Inbox);
 }
+
+/// `=` cycles the open items' order: priority, newest first, oldest first.
+#[test]
+fn the_order_key_cycles_priority_newest_oldest() {
+    let mut app = fixtures::app((120, 40));
+    for expected in [
+        Listing::ByTime { newest_first: true },
+        Listing::ByTime {
+            newest_first: false,
+        },
+        Listing::Queue,
+    ] {
+        let request = page_request(&app.update(key('='))).expect("a page of the new order");
+        assert_eq!(request.listing, expected);
+        assert!(request.from.is_none() && request.replace);
+    }
+}

@@ -70,6 +70,53 @@ fn keyset_pages_walk_the_queue_in_order_both_ways() {
     assert_eq!(ids(&before), all[all.len() - 100..all.len() - 50]);
 }
 
+/// The open items by time (the `=` key), newest or oldest first, page by key in both
+/// directions exactly as ORDER BY says.
+#[test]
+fn open_items_by_time_page_in_order_both_ways() {
+    let (_dir, conn, _) = demo(1500);
+    for newest_first in [true, false] {
+        let order = if newest_first { "DESC" } else { "ASC" };
+        let all: Vec<i64> = conn
+            .prepare(&format!(
+                "SELECT id FROM mentions WHERE status = 'open' ORDER BY created_at {order}, id {order}"
+            ))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let listing = Listing::ByTime { newest_first };
+        let mut walked = Vec::new();
+        let mut from = None;
+        loop {
+            let page = inbox::page(&conn, &listing, from, Direction::Forward, 40, NOW).unwrap();
+            if page.is_empty() {
+                break;
+            }
+            from = page.last().map(|r| (r.created_at, r.id));
+            walked.extend(ids(&page));
+        }
+        assert_eq!(walked, all, "newest first: {newest_first}");
+        let last = inbox::page(&conn, &listing, None, Direction::Backward, 40, NOW).unwrap();
+        assert_eq!(
+            ids(&last),
+            all[all.len() - 40..],
+            "newest first: {newest_first}"
+        );
+        let before = inbox::page(
+            &conn,
+            &listing,
+            Some((last[0].created_at, last[0].id)),
+            Direction::Backward,
+            40,
+            NOW,
+        )
+        .unwrap();
+        assert_eq!(ids(&before), all[all.len() - 80..all.len() - 40]);
+    }
+}
+
 #[test]
 fn people_pages_walk_everyone_in_order_both_ways() {
     use rapport::model::people::PeopleFilter;

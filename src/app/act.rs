@@ -137,6 +137,22 @@ impl App {
                 });
                 Vec::new()
             }
+            Action::Order => {
+                let next = match &self.inbox.listing {
+                    // From a search, back to the open items in priority order.
+                    Listing::Search(_) => Listing::Queue,
+                    other => other.next_order(),
+                };
+                let said = match &next {
+                    Listing::ByTime { newest_first: true } => "open items, newest first",
+                    Listing::ByTime {
+                        newest_first: false,
+                    } => "open items, oldest first",
+                    _ => "open items by priority: due now or just over first, then the backlog",
+                };
+                self.say(said);
+                vec![Effect::Store(StoreCmd::Page(self.inbox.show(next)))]
+            }
             Action::Filter => {
                 self.popup = Some(Popup::Pick {
                     title: "filter".into(),

@@ -56,6 +56,7 @@ actions! {
     History = "history": "every window's recent actions: pick one to revert",
     Search = "search": "search: words, \"phrases\", from:, platform:, is:, status:",
     Filter = "filter": "filter presets",
+    Order = "order": "order the open items: by priority, newest first, oldest first",
     SwitchPane = "switch_pane": "move focus between list and detail",
     Down = "down": "next row",
     Up = "up": "previous row",

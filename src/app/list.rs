@@ -25,12 +25,17 @@ impl Order for Listing {
     fn key(&self, row: &InboxRow) -> (i64, i64) {
         match self {
             Listing::Queue => (row.rank, row.id),
+            Listing::ByTime { .. } => (row.created_at, row.id),
             Listing::Search(_) => (row.id, 0),
         }
     }
     fn key_before(&self, row: &InboxRow) -> (i64, i64) {
         match self {
             Listing::Queue => (row.rank, row.id - 1),
+            Listing::ByTime {
+                newest_first: false,
+            } => (row.created_at, row.id - 1),
+            Listing::ByTime { newest_first: true } => (row.created_at, row.id + 1),
             Listing::Search(_) => (row.id + 1, 0),
         }
     }

@@ -1,4 +1,4 @@
-//! The search language: words, "phrases", from:handle, platform:x, kind:sms,
+//! The search language: words, "phrases", from:handle, platform:x, account:ours, kind:sms,
 //! is:question|complaint|power|over|bot, status:open|snoozed|done. Parsed here into
 //! plain values; the store turns them into SQL.
 
@@ -11,6 +11,8 @@ pub struct Query {
     pub terms: Vec<String>,
     pub from: Option<String>,
     pub platform: Option<String>,
+    /// One of our accounts (the one a mention was addressed to).
+    pub account: Option<String>,
     pub kind: Option<MentionKind>,
     pub status: Option<Status>,
     pub question: bool,
@@ -33,7 +35,7 @@ impl Query {
                 continue;
             }
             let Some((field, value)) = t.split_once(':').filter(|(f, v)| {
-                !v.is_empty() && ["from", "platform", "kind", "is", "status"].contains(f)
+                !v.is_empty() && ["from", "platform", "account", "kind", "is", "status"].contains(f)
             }) else {
                 q.terms.push(t);
                 continue;
@@ -42,6 +44,7 @@ impl Query {
             match field {
                 "from" => q.from = Some(value.trim_start_matches('@').to_string()),
                 "platform" => q.platform = Some(value),
+                "account" => q.account = Some(value.trim_start_matches('@').to_string()),
                 "kind" => {
                     q.kind = Some(value.parse().map_err(|_| {
                         format!(

@@ -28,8 +28,23 @@ pub enum Listing {
     /// Open items, best first.
     #[default]
     Queue,
+    /// Open items by when they were written: newest first, or oldest first.
+    ByTime { newest_first: bool },
     /// A search, newest first.
     Search(Query),
+}
+
+impl Listing {
+    /// The next order of the open items: priority, newest, oldest, priority...
+    pub fn next_order(&self) -> Listing {
+        match self {
+            Listing::Queue => Listing::ByTime { newest_first: true },
+            Listing::ByTime { newest_first: true } => Listing::ByTime {
+                newest_first: false,
+            },
+            _ => Listing::Queue,
+        }
+    }
 }
 
 /// Which way to page from a row.

@@ -47,6 +47,7 @@ pub fn page(
 ) -> Result<Vec<InboxRow>> {
     let mut rows = match listing {
         Listing::Queue => queue_page(conn, from, dir, limit)?,
+        Listing::ByTime { newest_first } => by_time_page(conn, *newest_first, from, dir, limit)?,
         Listing::Search(q) => search_page(conn, q, from.map(|k| k.0), dir, limit, now)?,
     };
     if dir == Direction::Backward {
@@ -80,6 +81,43 @@ fn queue_page(
     Ok(rows)
 }
 
+/// Open items by (created_at, id), newest or oldest first, on the partial index of
+/// open items (`mentions_open_created`; its rowid is the id), by keyset.
+fn by_time_page(
+    conn: &Connection,
+    newest_first: bool,
+    from: Option<(i64, i64)>,
+    dir: Direction,
+    limit: usize,
+) -> Result<Vec<InboxRow>> {
+    // Ascending when reading oldest first forward, or newest first backward.
+    let ascending = newest_first == (dir == Direction::Backward);
+    let (start, sql) = if ascending {
+        (
+            (i64::MIN, i64::MIN),
+            "WHERE m.status = 'open' AND (m.created_at, m.id) > (?1, ?2)
+             ORDER BY m.created_at, m.id LIMIT ?3",
+        )
+    } else {
+        (
+            (i64::MAX, i64::MAX),
+            "WHERE m.status = 'open' AND (m.created_at, m.id) < (?1, ?2)
+             ORDER BY m.created_at DESC, m.id DESC LIMIT ?3",
+        )
+    };
+    let key = from.unwrap_or(start);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM mentions m INDEXED BY mentions_open_created
+         JOIN people p ON p.id = m.author_id {sql}"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map(rusqlite::params![key.0, key.1, limit as i64], row)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .context("reading the open items by time")?;
+    Ok(rows)
+}
+
 /// The WHERE clauses and parameters of a query's filters (fixed SQL, values bound).
 fn filters(q: &Query, now: i64, params: &mut Vec<Value>) -> Vec<&'static str> {
     let mut clauses = Vec::new();
@@ -90,6 +128,10 @@ fn filters(q: &Query, now: i64, params: &mut Vec<Value>) -> Vec<&'static str> {
     if let Some(platform) = &q.platform {
         params.push(Value::Text(platform.clone()));
         clauses.push("m.platform = ? COLLATE NOCASE");
+    }
+    if let Some(account) = &q.account {
+        params.push(Value::Text(account.clone()));
+        clauses.push("m.account = ? COLLATE NOCASE");
     }
     if let Some(kind) = q.kind {
         params.push(Value::Text(kind.as_str().into()));

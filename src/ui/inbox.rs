@@ -74,6 +74,12 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
             " inbox · {} open · {} done this session ",
             app.warnings.open, app.done_this_session
         ),
+        Listing::ByTime { newest_first } => format!(
+            " inbox · {} open · {} first · {} done this session ",
+            app.warnings.open,
+            if *newest_first { "newest" } else { "oldest" },
+            app.done_this_session
+        ),
         Listing::Search(_) => format!(
             " results · {}{} · Esc: back to the queue ",
             w.rows.len(),
