@@ -344,19 +344,24 @@ impl App {
             && write.mention_id() == self.inbox.selected().map(|r| r.id);
         let mut effects = vec![Effect::Store(StoreCmd::Write(write))];
         if closes {
-            let before = self.inbox.selected().map(|r| r.id);
-            self.inbox.remove_selected();
-            self.done_this_session += 1;
-            if let Some(id) = self
-                .inbox
-                .selected()
-                .map(|r| r.id)
-                .filter(|id| Some(*id) != before)
-            {
-                effects.push(Effect::Store(StoreCmd::Detail(id)));
-            }
+            effects.extend(self.close_selected());
         }
         effects
+    }
+
+    /// Takes the selected item out of the list at once (it is done), and loads the
+    /// detail of the one that takes its place.
+    fn close_selected(&mut self) -> Vec<Effect> {
+        let before = self.inbox.selected().map(|r| r.id);
+        self.inbox.remove_selected();
+        self.done_this_session += 1;
+        self.inbox
+            .selected()
+            .map(|r| r.id)
+            .filter(|id| Some(*id) != before)
+            .map(|id| Effect::Store(StoreCmd::Detail(id)))
+            .into_iter()
+            .collect()
     }
 
     /// Opens the compose pane on an item, claiming it so other windows know.
@@ -404,24 +409,13 @@ impl App {
             force,
         };
         let release = Effect::Store(StoreCmd::Release(c.mention_id));
-        if self.inbox.selected().map(|r| r.id) == Some(c.mention_id) {
-            let before = Some(c.mention_id);
-            self.inbox.remove_selected();
-            self.done_this_session += 1;
-            self.sending = Some(c);
-            let mut effects = vec![Effect::Store(StoreCmd::Write(write)), release];
-            if let Some(id) = self
-                .inbox
-                .selected()
-                .map(|r| r.id)
-                .filter(|id| Some(*id) != before)
-            {
-                effects.push(Effect::Store(StoreCmd::Detail(id)));
-            }
-            return effects;
-        }
+        let selected = self.inbox.selected().map(|r| r.id) == Some(c.mention_id);
         self.sending = Some(c);
-        vec![Effect::Store(StoreCmd::Write(write)), release]
+        let mut effects = vec![Effect::Store(StoreCmd::Write(write)), release];
+        if selected {
+            effects.extend(self.close_selected());
+        }
+        effects
     }
 
     /// A sent reply was not written: its text goes back into the pane.
