@@ -45,6 +45,15 @@ impl App {
 
     /// What the status bar says of the outbox, or nothing when all is quiet.
     pub fn outbox_summary(&self) -> Option<String> {
+        self.outbox_words(false)
+    }
+
+    /// The same in a few characters, for a narrow status bar.
+    pub fn outbox_summary_short(&self) -> Option<String> {
+        self.outbox_words(true)
+    }
+
+    fn outbox_words(&self, short: bool) -> Option<String> {
         let s = &self.outbox.state;
         let sending: u64 = s.waiting.iter().map(|w| w.sending).sum();
         let mut parts = Vec::new();
@@ -56,6 +65,18 @@ impl App {
         }
         if s.unknown > 0 {
             parts.push(format!("{} unknown", s.unknown));
+        }
+        let unsent: u64 = s
+            .waiting
+            .iter()
+            .filter(|w| !self.has_sender(&w.platform) || self.posted_by_hand(&w.platform))
+            .map(|w| w.due + w.later)
+            .sum();
+        if short {
+            if unsent > 0 {
+                parts.push(format!("{unsent} unsent"));
+            }
+            return (!parts.is_empty()).then(|| parts.join(" · "));
         }
         for w in s.waiting.iter().filter(|w| w.due + w.later > 0) {
             if !self.has_sender(&w.platform) {

@@ -88,7 +88,12 @@ fn figures<'a>(app: &App, theme: &Theme, compact: bool) -> Line<'a> {
         };
         spans.push(Span::styled(text, theme.warning));
     }
-    if let Some(outbox) = app.outbox_summary() {
+    let outbox = if compact {
+        app.outbox_summary_short()
+    } else {
+        app.outbox_summary()
+    };
+    if let Some(outbox) = outbox {
         spans.push(sep());
         let trouble = app.outbox.state.failed + app.outbox.state.unknown > 0;
         spans.push(Span::styled(
