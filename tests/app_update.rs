@@ -652,3 +652,29 @@ fn the_order_key_cycles_priority_newest_oldest() {
         assert!(request.from.is_none() && request.replace);
     }
 }
+
+/// What a background pull brought is said, and shown.
+#[test]
+fn a_pull_announces_what_came() {
+    let mut app = fixtures::app((120, 40));
+    let effects = app.update(Msg::Pulled(vec![
+        ("northwind".into(), Ok(4)),
+        ("northwind-bsky".into(), Ok(0)),
+    ]));
+    assert_eq!(app.notice.as_ref().unwrap().text, "4 new from northwind");
+    assert!(page_request(&effects).is_some(), "the list reloads");
+    let effects = app.update(Msg::Pulled(vec![(
+        "northwind".into(),
+        Err("the token was rejected (401)".into()),
+    )]));
+    assert!(effects.is_empty());
+    assert!(app
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("the token was rejected"));
+    // Without accounts, R says how to add one.
+    app.update(key('R'));
+    assert!(app.notice.as_ref().unwrap().text.contains("[[accounts]]"));
+}

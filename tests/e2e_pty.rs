@@ -2,6 +2,7 @@
 //! one, quit; then check the database rows and that the terminal was given back.
 
 mod common;
+mod mastodon_support;
 
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
 use rusqlite::Connection;
@@ -29,6 +30,11 @@ impl Session {
 
     /// Starts rapport through `prefix` (e.g. a program that changes the user).
     fn start_with(dir: &Path, db: &Path, prefix: &[&str]) -> Session {
+        Session::start_full(dir, db, prefix, &[])
+    }
+
+    /// Starts rapport through `prefix`, with these environment variables too.
+    fn start_full(dir: &Path, db: &Path, prefix: &[&str], envs: &[(&str, &str)]) -> Session {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -49,6 +55,9 @@ impl Session {
         cmd.arg("--db");
         cmd.arg(db);
         cmd.cwd(dir);
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
         cmd.env("XDG_DATA_HOME", dir.join("data"));
         cmd.env("XDG_STATE_HOME", dir.join("state"));
         cmd.env("XDG_CONFIG_HOME", dir.join("config"));
@@ -555,4 +564,37 @@ fn two_windows_on_one_inbox_do_not_undo_or_answer_over_each_other() {
         .map(Result::unwrap)
         .collect();
     assert_eq!(bodies, ["Sent while the file was busy.", "From window A."]);
+}
+
+/// Live accounts are pulled in the background while the app is open: new mentions
+/// from a (local) Mastodon server appear with a notice, and `R` pulls at once.
+#[test]
+fn the_app_pulls_live_accounts_in_the_background() {
+    let mock = mastodon_support::Mock::start();
+    mock.add_mentions(4);
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let config_dir = dir.path().join("config/rapport");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    std::fs::write(
+        config_dir.join("config.toml"),
+        format!(
+            "[[accounts]]\nname = \"northwind\"\nplatform = \"mastodon\"\nserver = \"{}\"\ntoken_env = \"RAPPORT_TEST_MASTODON_TOKEN\"\ntimeout_secs = 5\n",
+            mock.url
+        ),
+    )
+    .unwrap();
+    let envs = [("RAPPORT_TEST_MASTODON_TOKEN", mastodon_support::TOKEN)];
+    let mut s = Session::start_full(dir.path(), &db, &[], &envs);
+    s.wait_for("4 new from northwind");
+    mock.add_mentions(2);
+    s.send("R");
+    s.wait_for("2 new from northwind");
+    s.send("q");
+    assert!(s.wait_exit().success());
+    let pulled = common::count(
+        &db,
+        "SELECT COUNT(*) FROM mentions WHERE platform = 'mastodon'",
+    );
+    assert_eq!(pulled, 6);
 }

@@ -44,6 +44,14 @@ impl App {
                 return Vec::new();
             }
             Action::History => return vec![Effect::Store(StoreCmd::History)],
+            Action::Pull => {
+                if self.config.accounts.is_empty() {
+                    self.say("no live accounts: add [[accounts]] to the config (see the README)");
+                    return Vec::new();
+                }
+                self.say("pulling…");
+                return vec![Effect::PullNow];
+            }
             Action::Outbox => return self.open_outbox(),
             Action::Stats => {
                 self.view = View::Stats;

@@ -57,6 +57,7 @@ actions! {
     Search = "search": "search: words, \"phrases\", from:, platform:, is:, status:",
     Filter = "filter": "filter presets",
     Order = "order": "order the open items: by priority, newest first, oldest first",
+    Pull = "pull": "pull new mentions from the live accounts now",
     SwitchPane = "switch_pane": "move focus between list and detail",
     Down = "down": "next row",
     Up = "up": "previous row",

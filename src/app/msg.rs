@@ -23,6 +23,8 @@ pub enum Msg {
     Terminate,
     /// What the delivery thread did.
     Delivery(crate::model::outbox::News),
+    /// What a pull of the live accounts brought: per account, new mentions or why not.
+    Pulled(Vec<(String, Result<u64, String>)>),
 }
 
 /// The mouse events the app uses.
@@ -41,6 +43,8 @@ pub enum Effect {
     OpenEditor(String),
     /// Tell the delivery thread to look at the outbox now.
     Deliver,
+    /// Pull the live accounts now.
+    PullNow,
     /// Put this text on the system clipboard (or the terminal's, by OSC 52).
     Clipboard(String),
     /// Open this address in the browser.

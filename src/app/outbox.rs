@@ -133,6 +133,31 @@ impl App {
         effects
     }
 
+    /// What a pull brought: new mentions are announced and shown; a failing account
+    /// is said (once a pull: the thread pulls again later).
+    pub(crate) fn on_pulled(&mut self, results: Vec<(String, Result<u64, String>)>) -> Vec<Effect> {
+        let new: Vec<String> = results
+            .iter()
+            .filter_map(|(name, r)| match r {
+                Ok(n) if *n > 0 => Some(format!("{n} new from {name}")),
+                _ => None,
+            })
+            .collect();
+        let failed: Vec<String> = results
+            .iter()
+            .filter_map(|(name, r)| r.as_ref().err().map(|e| format!("{name}: {e}")))
+            .collect();
+        if !failed.is_empty() {
+            self.warn(format!("pulling failed: {}", failed.join("; ")));
+        } else if !new.is_empty() {
+            self.say(new.join(", "));
+        }
+        if new.is_empty() {
+            return Vec::new();
+        }
+        self.refresh_all()
+    }
+
     /// Keys in the outbox view.
     pub(crate) fn outbox_action(&mut self, action: Action) -> Vec<Effect> {
         let len = self.outbox.rows.len();

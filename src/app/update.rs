@@ -36,6 +36,7 @@ impl App {
             Msg::Tick(now) => self.on_tick(now),
             Msg::Loaded(loaded) => self.on_loaded(loaded),
             Msg::Delivery(news) => self.on_delivery(news),
+            Msg::Pulled(results) => self.on_pulled(results),
             Msg::Terminate => {
                 self.quitting = true;
                 vec![Effect::Quit]

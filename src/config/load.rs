@@ -243,6 +243,13 @@ impl Config {
             "days",
         )?;
         within(
+            "pull.every_secs",
+            i64::try_from(self.pull.every_secs).unwrap_or(i64::MAX),
+            10,
+            86_400,
+            "seconds",
+        )?;
+        within(
             "power_users.min_followers",
             self.power_users.min_followers,
             0,

@@ -43,6 +43,8 @@ pub struct Config {
     pub senders: BTreeMap<String, delivery::SenderConfig>,
     /// The brand's accounts on live platforms (`[[accounts]]`).
     pub accounts: Vec<accounts::Account>,
+    /// How often the app pulls them.
+    pub pull: PullRules,
     /// The key tables of `keys`, built once when the config is read.
     #[serde(skip)]
     pub keymap: keys::Keymap,
@@ -149,6 +151,14 @@ pub struct Alerts {
 pub struct DuplicateGuard {
     pub window_days: i64,
     pub similarity: f64,
+}
+
+/// `[pull]`: the app's background pull of the live accounts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PullRules {
+    /// Seconds between two pulls while the app is open.
+    pub every_secs: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@ mod delivery;
 pub mod editor;
 mod handoff;
 pub mod input;
+mod pull;
 pub mod terminal;
 
 use crate::app::{App, Effect, Msg};
@@ -65,6 +66,10 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
         .then(|| delivery::start(db, config, &msg_tx))
         .flatten();
     let mut handoff = handoff::Handoff::default();
+    // Live accounts are pulled on their own thread; not into a read-only file.
+    let puller = (!read_only)
+        .then(|| pull::start(db, config, &msg_tx))
+        .flatten();
     let mut effects = app.start();
     let mut next_tick = Instant::now() + TICK;
     'outer: loop {
@@ -76,6 +81,11 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
                     }
                 }
                 Effect::Quit => break 'outer,
+                Effect::PullNow => {
+                    if let Some(p) = &puller {
+                        p.pull_now();
+                    }
+                }
                 Effect::Deliver => {
                     if let Some(d) = &delivery {
                         d.wake();
