@@ -442,6 +442,7 @@ fn crossing_items_are_announced_with_the_bell_and_command_when_configured() {
         platform: "instagram".into(),
         kind: rapport::domain::MentionKind::Comment,
         due_at: NOW,
+        preview: "is the cold brew back?".into(),
     };
     let effects = app.update(Msg::Loaded(Reply::Refreshed {
         snoozed: 0,

@@ -57,6 +57,8 @@ fn exits_1_and_lists_what_is_late() {
         text.contains("@person_late") && text.contains("direct_message"),
         "{text}"
     );
+    // What the message says, its first words.
+    assert!(text.contains("@person_late: hello?"), "{text}");
     assert!(!text.contains("person_fine"), "{text}");
 }
 

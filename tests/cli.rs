@@ -62,3 +62,19 @@ fn completions_are_printed() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("rapport"));
 }
+
+/// Only import, demo and pull create a database: the screen on a missing file says
+/// how to fill one instead of opening an empty inbox.
+#[test]
+fn a_mistyped_db_is_not_created() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("typo.db");
+    let out = rapport(&["--db", db.to_str().unwrap()], home.path());
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no database at") && err.contains("rapport import"),
+        "{err}"
+    );
+    assert!(!db.exists());
+}

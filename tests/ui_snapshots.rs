@@ -35,6 +35,16 @@ fn inbox_with_detail() {
     check("inbox", fixtures::app);
 }
 
+/// Without colour, over-target and due-soon rows carry a mark (! and ~).
+#[test]
+fn no_color_rows_are_marked() {
+    check("no_color", |size| {
+        let mut app = fixtures::app(size);
+        app.no_color = true;
+        app
+    });
+}
+
 #[test]
 fn hostile_text_is_drawn_safely() {
     check("hostile", |size| {
@@ -216,6 +226,7 @@ fn an_item_crossing_its_target_is_announced() {
                 platform: "instagram".into(),
                 kind: rapport::domain::MentionKind::Comment,
                 due_at: NOW,
+                preview: "is the cold brew back?".into(),
             }],
             outbox: Default::default(),
         }));

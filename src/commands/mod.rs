@@ -84,6 +84,14 @@ fn quiet_broken_pipe() {
 
 /// Opens the inbox screen on `ctx.db`.
 pub fn open_app(ctx: &Ctx) -> Result<ExitCode> {
+    // Only import, demo and pull create a database: a mistyped --db must not open a
+    // new, empty inbox as if it were the real one.
+    if !ctx.db.exists() {
+        anyhow::bail!(
+            "no database at {}: import mentions first (rapport import FILE), pull your accounts (rapport pull), try the demo (rapport demo), or check --db",
+            ctx.db.display()
+        );
+    }
     crate::tui::run(&ctx.db, &ctx.config)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -25,7 +25,11 @@ pub fn done(d: &Done) -> String {
             handle,
             stage,
             engagement,
-        } => format!("@{handle}: {stage}, prefers {engagement}"),
+        } => format!(
+            "@{handle}: {}, prefers {}",
+            stage.as_str().replace('_', " "),
+            engagement.as_str().replace('_', " ")
+        ),
         Done::NoteAdded { handle } => format!("note added to @{handle}"),
     }
 }
@@ -41,6 +45,17 @@ pub fn review(kind: ActionKind, to: &str, platform: &str, body: &str, undo_secs:
             format!("{undo_secs} s")
         }
     )
+}
+
+/// The first `n` words of a message, cleaned, with "…" when there is more.
+pub fn first_words(text: &str, n: usize) -> String {
+    let clean = super::sanitize::one_line(text);
+    let mut words = clean.split(' ');
+    let mut out: Vec<&str> = words.by_ref().take(n).collect();
+    if words.next().is_some() {
+        out.push("…");
+    }
+    out.join(" ")
 }
 
 /// Which moment the response figures time: said beside them.

@@ -23,6 +23,8 @@ pub struct Warnings {
     pub median_target_today_secs: Option<f64>,
     /// Set when replies slowed down.
     pub pace: Option<PaceWarning>,
+    /// The database holds no mention at all (a new file): say how to fill it.
+    pub nothing_imported: bool,
 }
 
 /// Why the reply pace is worrying.

@@ -64,4 +64,6 @@ pub struct Crossed {
     pub platform: String,
     pub kind: MentionKind,
     pub due_at: i64,
+    /// The start of what they wrote (at most 60 characters).
+    pub preview: String,
 }

@@ -87,6 +87,10 @@ pub fn counts(conn: &Connection, config: &Config, now: i64) -> Result<Warnings> 
         median_response_today_secs: median_response,
         median_target_today_secs: median_target,
         pace: None,
+        nothing_imported: open == 0
+            && !conn
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM mentions)")?
+                .query_row([], |r| r.get::<_, bool>(0))?,
     })
 }
 
@@ -163,6 +167,7 @@ fn crossed_row(r: &Row<'_>) -> rusqlite::Result<Crossed> {
         platform: r.get(2)?,
         kind: r.get(3)?,
         due_at: r.get(4)?,
+        preview: r.get(5)?,
     })
 }
 
@@ -170,7 +175,7 @@ fn crossed_row(r: &Row<'_>) -> rusqlite::Result<Crossed> {
 /// first (at most 50).
 pub fn crossed(conn: &Connection, after: i64, now: i64) -> Result<Vec<Crossed>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT m.id, p.handle, m.platform, m.kind, m.due_at
+        "SELECT m.id, p.handle, m.platform, m.kind, m.due_at, substr(m.body, 1, 60)
          FROM mentions m INDEXED BY mentions_open_due JOIN people p ON p.id = m.author_id
          WHERE m.status = 'open' AND m.due_at > ?1 AND m.due_at <= ?2 ORDER BY m.due_at LIMIT 50",
     )?;
@@ -186,7 +191,7 @@ pub fn crossed(conn: &Connection, after: i64, now: i64) -> Result<Vec<Crossed>> 
 /// The open items over target, most overdue first (for `rapport check`).
 pub fn over_target(conn: &Connection, now: i64, limit: usize) -> Result<Vec<Crossed>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT m.id, p.handle, m.platform, m.kind, m.due_at
+        "SELECT m.id, p.handle, m.platform, m.kind, m.due_at, substr(m.body, 1, 60)
          FROM mentions m INDEXED BY mentions_open_due JOIN people p ON p.id = m.author_id
          WHERE m.status = 'open' AND m.due_at <= ?1 ORDER BY m.due_at LIMIT ?2",
     )?;

@@ -41,8 +41,20 @@ fn row_line<'a>(app: &App, theme: &Theme, r: &InboxRow, width: usize) -> Line<'a
     } else {
         theme.muted
     };
+    // Without colour, a mark carries what the colour would: ! over target, ~ due soon.
+    let mark = match (app.no_color, r.status == Status::Open) {
+        (true, true) => {
+            use crate::domain::target::{standing, Standing};
+            match standing(r.due_at, app.now, app.config.pace.due_soon_minutes * 60) {
+                Standing::Over => '!',
+                Standing::DueSoon => '~',
+                Standing::Within => ' ',
+            }
+        }
+        _ => ' ',
+    };
     let mut spans = vec![
-        Span::styled(format!("{wait:>6} "), wait_style),
+        Span::styled(format!("{wait:>6}{mark}"), wait_style),
         Span::styled(format!("{:<5} ", platform_short(&r.platform)), theme.muted),
     ];
     let mut markers = String::new();
@@ -98,6 +110,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
     if w.rows.is_empty() {
         let text = if !w.loaded {
             "loading…".to_string()
+        } else if w.listing == Listing::Queue && app.warnings.nothing_imported {
+            "Nothing here yet. Import mentions (rapport import FILE), pull your accounts (rapport pull, or R here with [[accounts]] in the config), or try rapport demo."
+                .to_string()
         } else if w.listing == Listing::Queue {
             "Inbox zero: nothing waits for an answer. Import more with `rapport import FILE`."
                 .to_string()

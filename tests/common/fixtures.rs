@@ -176,6 +176,7 @@ pub fn warnings() -> Warnings {
             prior_28_per_day: 9.5,
             drop: 1.0 - 4.0 / 9.5,
         }),
+        nothing_imported: false,
     }
 }
 
