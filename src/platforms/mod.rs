@@ -188,3 +188,20 @@ impl crate::delivery::Sender for AccountSender {
         self.account.per_minute.unwrap_or(10)
     }
 }
+
+/// The notifications of a page that could be read, and how many could not (each
+/// logged): one unreadable item never stops a pull.
+pub(crate) fn readable(parsed: Vec<Result<Pulled, String>>, account: &str) -> (Vec<Pulled>, usize) {
+    let mut pulled = Vec::new();
+    let mut skipped = 0;
+    for item in parsed {
+        match item {
+            Ok(p) => pulled.push(p),
+            Err(e) => {
+                skipped += 1;
+                tracing::warn!(account = %account, "skipped a notification: {e}");
+            }
+        }
+    }
+    (pulled, skipped)
+}

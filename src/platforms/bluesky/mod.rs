@@ -237,17 +237,8 @@ impl Platform for Bluesky {
             account: self.account.name.clone(),
             followers: self.followers(&dids)?,
         };
-        let mut pulled = Vec::new();
-        let mut skipped = 0;
-        for item in parse::notifications(&fresh, &ctx) {
-            match item {
-                Ok(p) => pulled.push(p),
-                Err(e) => {
-                    skipped += 1;
-                    tracing::warn!(account = %self.account.name, "skipped a notification: {e}");
-                }
-            }
-        }
+        let (pulled, skipped) =
+            super::readable(parse::notifications(&fresh, &ctx), &self.account.name);
         let cursor = if done {
             caught_up(&state)
         } else {

@@ -259,17 +259,8 @@ impl Platform for Mastodon {
         } else {
             Cursor { max: next, ..state }
         };
-        let mut pulled = Vec::new();
-        let mut skipped = 0;
-        for item in parse::notifications(&items, &ctx) {
-            match item {
-                Ok(p) => pulled.push(p),
-                Err(e) => {
-                    skipped += 1;
-                    tracing::warn!(account = %self.account.name, "skipped a notification: {e}");
-                }
-            }
-        }
+        let (pulled, skipped) =
+            super::readable(parse::notifications(&items, &ctx), &self.account.name);
         Ok(Page {
             items: pulled,
             skipped,
