@@ -679,3 +679,18 @@ fn a_pull_announces_what_came() {
     app.update(key('R'));
     assert!(app.notice.as_ref().unwrap().text.contains("[[accounts]]"));
 }
+
+/// A live account is a sender for its platform: the outbox does not call its replies
+/// stuck for want of a `[senders]` entry.
+#[test]
+fn a_live_account_is_a_sender_for_its_platform() {
+    let mut app = fixtures::app((120, 40));
+    assert!(!app.has_sender("mastodon"));
+    app.config = rapport::config::load_str(
+        "[[accounts]]\nname = \"northwind\"\nplatform = \"mastodon\"\nserver = \"https://social.example\"\ntoken_env = \"RAPPORT_MASTODON_TOKEN\"\n",
+        "test.toml",
+    )
+    .unwrap();
+    assert!(app.has_sender("mastodon"));
+    assert!(!app.has_sender("twitter"));
+}

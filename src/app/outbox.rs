@@ -29,9 +29,16 @@ impl OutboxView {
 }
 
 impl App {
-    /// Whether actions on `platform` have somewhere to go.
+    /// Whether actions on `platform` have somewhere to go: a `[senders]` entry, or a
+    /// live account of that platform (its replies go out through it).
     pub fn has_sender(&self, platform: &str) -> bool {
-        self.config.senders.contains_key(platform) || self.config.senders.contains_key("default")
+        self.config.senders.contains_key(platform)
+            || self.config.senders.contains_key("default")
+            || self
+                .config
+                .accounts
+                .iter()
+                .any(|a| a.platform.as_str() == platform)
     }
 
     /// Whether the operator posts actions on `platform` by hand.

@@ -44,8 +44,10 @@ pub fn start(db: &Path, config: &Config, tx: &Sender<Msg>) -> Option<Puller> {
 
 fn run(db: PathBuf, config: Config, asked: Receiver<()>, tx: Sender<Msg>) {
     let every = Duration::from_secs(config.pull.every_secs.max(1));
+    // One connection for the thread's life, opened again only after a failure.
+    let mut conn = None;
     loop {
-        let said = pull_all(&db, &config);
+        let said = pull_all(&db, &config, &mut conn);
         if tx.send(Msg::Pulled(said)).is_err() {
             return; // The app is gone.
         }
@@ -57,10 +59,19 @@ fn run(db: PathBuf, config: Config, asked: Receiver<()>, tx: Sender<Msg>) {
 }
 
 /// One pull of every account: a line for each that brought something or failed.
-fn pull_all(db: &Path, config: &Config) -> Vec<(String, Result<u64, String>)> {
-    let mut conn = match crate::store::open(db) {
-        Ok(c) => c,
-        Err(e) => return vec![("pull".into(), Err(format!("{e:#}")))],
+fn pull_all(
+    db: &Path,
+    config: &Config,
+    conn: &mut Option<crate::store::Connection>,
+) -> Vec<(String, Result<u64, String>)> {
+    if conn.is_none() {
+        match crate::store::open(db) {
+            Ok(c) => *conn = Some(c),
+            Err(e) => return vec![("pull".into(), Err(format!("{e:#}")))],
+        }
+    }
+    let Some(conn) = conn.as_mut() else {
+        return Vec::new();
     };
     let mut said = Vec::new();
     for account in &config.accounts {
@@ -68,7 +79,7 @@ fn pull_all(db: &Path, config: &Config) -> Vec<(String, Result<u64, String>)> {
             .map_err(anyhow::Error::from)
             .and_then(|mut platform| {
                 crate::platforms::pull_account(
-                    &mut conn,
+                    conn,
                     config,
                     account,
                     platform.as_mut(),
