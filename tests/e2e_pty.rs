@@ -598,3 +598,39 @@ fn the_app_pulls_live_accounts_in_the_background() {
     );
     assert_eq!(pulled, 6);
 }
+
+/// Where the server streams, a streamed mention is pulled at once: with an hour
+/// between polls, the new mentions show within moments of the event.
+#[test]
+fn a_streamed_mention_shows_without_waiting_for_the_next_poll() {
+    let mock = mastodon_support::Mock::start();
+    let sse = mastodon_support::stream::SseServer::start();
+    mock.lock().streaming = Some(sse.ws_url.clone());
+    mock.add_mentions(3);
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let config_dir = dir.path().join("config/rapport");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    std::fs::write(
+        config_dir.join("config.toml"),
+        format!(
+            "[pull]\nevery_secs = 3600\n[[accounts]]\nname = \"northwind\"\nplatform = \"mastodon\"\nserver = \"{}\"\ntoken_env = \"RAPPORT_TEST_MASTODON_TOKEN\"\ntimeout_secs = 5\n",
+            mock.url
+        ),
+    )
+    .unwrap();
+    let envs = [("RAPPORT_TEST_MASTODON_TOKEN", mastodon_support::TOKEN)];
+    let mut s = Session::start_full(dir.path(), &db, &[], &envs);
+    s.wait_for("3 new from northwind");
+    sse.wait_opened(1);
+    mock.add_mentions(2);
+    sse.send_mention("1");
+    s.wait_for("2 new from northwind");
+    s.send("q");
+    assert!(s.wait_exit().success());
+    let pulled = common::count(
+        &db,
+        "SELECT COUNT(*) FROM mentions WHERE platform = 'mastodon'",
+    );
+    assert_eq!(pulled, 5);
+}

@@ -151,32 +151,141 @@ impl Client {
     }
 
     fn transport(&self, e: ureq::Error) -> PlatformError {
-        let host = self.host.clone();
-        match e {
-            ureq::Error::Timeout(_) => PlatformError::Timeout { host },
-            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
-                PlatformError::Timeout { host }
-            }
-            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
-                PlatformError::Unreachable {
-                    host,
-                    reason: "connection refused".into(),
-                    sent: false,
-                }
-            }
-            ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => {
-                PlatformError::Unreachable {
-                    host,
-                    reason: sanitize::message(&e.to_string()),
-                    sent: false,
-                }
-            }
-            other => PlatformError::Unreachable {
-                host,
-                reason: sanitize::message(&other.to_string()),
-                sent: true,
-            },
+        transport(&self.host, e)
+    }
+}
+
+fn transport(host: &str, e: ureq::Error) -> PlatformError {
+    let host = host.to_string();
+    match e {
+        ureq::Error::Timeout(_) => PlatformError::Timeout { host },
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
+            PlatformError::Timeout { host }
         }
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            PlatformError::Unreachable {
+                host,
+                reason: "connection refused".into(),
+                sent: false,
+            }
+        }
+        ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => PlatformError::Unreachable {
+            host,
+            reason: sanitize::message(&e.to_string()),
+            sent: false,
+        },
+        other => PlatformError::Unreachable {
+            host,
+            reason: sanitize::message(&other.to_string()),
+            sent: true,
+        },
+    }
+}
+
+/// An event stream opened by [`StreamClient::open`], or the answer of a server that
+/// would not open one (any status, or a 200 that is not `text/event-stream`).
+pub enum Opened {
+    Stream(Box<dyn std::io::BufRead + Send>),
+    Refused(Answer),
+}
+
+/// A client for one long-lived event stream (Server-Sent Events). Unlike [`Client`]
+/// it has no limit on the whole body, only on silence: a read that waits longer
+/// than `silence` fails with `ErrorKind::TimedOut`, so a stream whose heartbeats
+/// stopped is noticed rather than waited on forever.
+pub struct StreamClient {
+    agent: ureq::Agent,
+    host: String,
+}
+
+impl StreamClient {
+    pub fn new(host: &str, timeout: Duration, silence: Duration) -> StreamClient {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_connect(Some(timeout))
+            .timeout_recv_response(Some(timeout))
+            .timeout_send_request(Some(timeout))
+            .timeout_recv_body(None)
+            .timeout_per_read(Some(silence))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .user_agent(concat!("rapport/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into();
+        StreamClient {
+            agent,
+            host: host.to_string(),
+        }
+    }
+
+    /// GET `url` (a whole URL: a server may stream from another host) as an event stream.
+    pub fn open(&self, url: &str, auth: &str) -> Result<Opened, PlatformError> {
+        let response = self
+            .agent
+            .get(url)
+            .header("Authorization", auth)
+            .header("Accept", "text/event-stream")
+            .header("Cache-Control", "no-cache")
+            .call()
+            .map_err(|e| transport(&self.host, e))?;
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if status == 200 && content_type.starts_with("text/event-stream") {
+            let body = response.into_body().into_reader();
+            return Ok(Opened::Stream(Box::new(std::io::BufReader::new(
+                SilenceAsTimeout(body),
+            ))));
+        }
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let retry_after = header("retry-after");
+        let mut body = response.into_body();
+        // A short look at what came instead: an error's JSON, or a page that is not a stream.
+        let text = body
+            .with_config()
+            .limit(64 * 1024)
+            .read_to_string()
+            .unwrap_or_default();
+        Ok(Opened::Refused(Answer {
+            status,
+            body: if status == 200 {
+                format!("content type {}", sanitize::one_line(&content_type))
+            } else {
+                text
+            },
+            link: None,
+            retry_after,
+            remaining: None,
+            reset: None,
+        }))
+    }
+}
+
+/// The stream's body, its read timeout reported as `ErrorKind::TimedOut`.
+struct SilenceAsTimeout<R>(R);
+
+impl<R: std::io::Read> std::io::Read for SilenceAsTimeout<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::TimedOut {
+                return e;
+            }
+            match ureq::Error::from(e) {
+                ureq::Error::Timeout(t) => {
+                    std::io::Error::new(std::io::ErrorKind::TimedOut, t.to_string())
+                }
+                other => other.into_io(),
+            }
+        })
     }
 }
 

@@ -10,7 +10,9 @@ pub mod http;
 pub mod mastodon;
 pub mod pull;
 pub mod secret;
+pub mod sse;
 
+pub use mastodon::stream::{Heard, Timing};
 pub use pull::{pull_account, PullProgress, PullSummary};
 
 use crate::config::accounts::{Account, LivePlatform};
@@ -64,6 +66,21 @@ pub fn connect(account: &Account) -> Result<Box<dyn Platform>, PlatformError> {
     match account.platform {
         LivePlatform::Mastodon => Ok(Box::new(mastodon::Mastodon::new(account))),
         LivePlatform::Bluesky => Ok(Box::new(bluesky::Bluesky::new(account))),
+    }
+}
+
+/// Whether the account's platform offers a stream of new mentions (Mastodon's
+/// user stream); Bluesky's firehose is not a per-account stream, so it is polled.
+pub fn has_stream(account: &Account) -> bool {
+    matches!(account.platform, LivePlatform::Mastodon)
+}
+
+/// Follows the account's stream (see [`has_stream`]) until `tell` returns false,
+/// reopening it after failures; returns at once for a platform without one.
+pub fn watch(account: &Account, timing: &Timing, tell: &mut dyn FnMut(Heard) -> bool) {
+    match account.platform {
+        LivePlatform::Mastodon => mastodon::stream::watch(account, timing, tell),
+        LivePlatform::Bluesky => {}
     }
 }
 

@@ -6,7 +6,7 @@ mod delivery;
 pub mod editor;
 mod handoff;
 pub mod input;
-mod pull;
+pub mod pull;
 pub mod terminal;
 
 use crate::app::{App, Effect, Msg};

@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod stream;
+
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -42,6 +44,8 @@ pub struct State {
     /// Delay every notifications page by this much.
     pub page_delay: Duration,
     pub next_id: u64,
+    /// The streaming URL `/api/v2/instance` advertises (`ws://…`); None: no instance.
+    pub streaming: Option<String>,
 }
 
 pub struct Mock {
@@ -197,6 +201,14 @@ fn handle(mut request: tiny_http::Request, state: &Arc<Mutex<State>>) {
         std::thread::sleep(s.delay);
         let (_, response) = answer(s.status, s.body.clone(), s.headers.clone());
         let _ = request.respond(response);
+        return;
+    }
+    let streaming = state.lock().unwrap().streaming.clone();
+    if let (Some(ws), "/api/v2/instance") = (streaming, url.as_str()) {
+        // Public, like the real one: no token needed.
+        let instance = json!({"domain": "m.example", "configuration": {"urls": {"streaming": ws}}});
+        let (_, r) = answer(200, instance.to_string(), vec![]);
+        let _ = request.respond(r);
         return;
     }
     if auth.as_deref() != Some(&format!("Bearer {TOKEN}")) {

@@ -9,6 +9,7 @@
 
 pub mod parse;
 pub mod send;
+pub mod stream;
 
 use super::http::{self, Answer, Client};
 use super::secret::{self, Secret};
