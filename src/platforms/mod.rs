@@ -78,9 +78,8 @@ pub fn has_stream(account: &Account) -> bool {
 /// Follows the account's stream (see [`has_stream`]) until `tell` returns false,
 /// reopening it after failures; returns at once for a platform without one.
 pub fn watch(account: &Account, timing: &Timing, tell: &mut dyn FnMut(Heard) -> bool) {
-    match account.platform {
-        LivePlatform::Mastodon => mastodon::stream::watch(account, timing, tell),
-        LivePlatform::Bluesky => {}
+    if has_stream(account) {
+        mastodon::stream::watch(account, timing, tell);
     }
 }
 

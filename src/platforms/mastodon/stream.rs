@@ -59,6 +59,8 @@ pub fn watch(account: &Account, timing: &Timing, tell: &mut dyn FnMut(Heard) -> 
     let m = Mastodon::new(account);
     let mut pause = timing.first_retry;
     loop {
+        // A server that asks for a longer pause (429 with Retry-After) gets it.
+        let mut asked = Duration::ZERO;
         let reason = match open(&m, timing) {
             Ok(stream) => {
                 if !tell(Heard::Live) {
@@ -76,13 +78,22 @@ pub fn watch(account: &Account, timing: &Timing, tell: &mut dyn FnMut(Heard) -> 
                     }
                 }
             }
-            Err(e) => e.to_string(),
+            Err(e) => {
+                if let PlatformError::RateLimited {
+                    retry_after: Some(wait),
+                    ..
+                } = &e
+                {
+                    asked = *wait;
+                }
+                e.to_string()
+            }
         };
         tracing::info!(account = %account.name, "the stream is down: {reason}");
         if !tell(Heard::Down(reason)) {
             return;
         }
-        std::thread::sleep(pause);
+        std::thread::sleep(pause.max(asked));
         pause = (pause * 2).min(timing.longest_retry);
     }
 }
