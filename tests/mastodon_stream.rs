@@ -252,3 +252,63 @@ fn with_the_stream_refused_polling_still_brings_the_mentions() {
         std::thread::sleep(Duration::from_millis(10));
     }
 }
+
+#[test]
+fn pulls_of_a_streamed_account_do_not_put_off_the_others_poll() {
+    let (busy, sse) = streaming_mock();
+    let quiet = Mock::start();
+    let text = format!(
+        r#"
+[[accounts]]
+name = "busy"
+platform = "mastodon"
+server = "{}"
+token_command = ["echo", "{TOKEN}"]
+[[accounts]]
+name = "quiet"
+platform = "mastodon"
+server = "{}"
+token_command = ["echo", "{TOKEN}"]
+"#,
+        busy.url, quiet.url
+    );
+    let mut config = rapport::config::load_str(&text, "test.toml").unwrap();
+    config.pull.every_secs = 1;
+    let app = app(&config, quick(30));
+    // The first poll of both, then a mention only the next poll of the quiet one brings.
+    match app.msgs.recv_timeout(Duration::from_secs(30)).unwrap() {
+        Msg::Pulled(results) => assert_eq!(results.len(), 2),
+        _ => panic!("expected the first poll"),
+    }
+    sse.wait_opened(1);
+    quiet.add_mentions(1);
+    // The busy account's stream rings faster than the poll comes round.
+    let ringing = Arc::new(AtomicBool::new(true));
+    let bell = {
+        let ringing = ringing.clone();
+        std::thread::spawn(move || {
+            while ringing.load(Ordering::Relaxed) {
+                sse.send_mention("again");
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        })
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let mut quiet_got = 0;
+    while quiet_got == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the quiet account was never polled"
+        );
+        if let Ok(Msg::Pulled(results)) = app.msgs.recv_timeout(Duration::from_secs(1)) {
+            for (name, result) in results {
+                if name == "quiet" {
+                    quiet_got += result.unwrap();
+                }
+            }
+        }
+    }
+    ringing.store(false, Ordering::Relaxed);
+    bell.join().unwrap();
+    assert_eq!(quiet_got, 1);
+}

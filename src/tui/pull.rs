@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What the pull thread is asked to pull: every account, or one by name.
 type Wanted = Option<String>;
@@ -40,6 +40,8 @@ impl Puller {
 impl Drop for Puller {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
+        // Wake the pull thread so it sees the stop (the watchers hold senders too).
+        let _ = self.now.send(None);
     }
 }
 
@@ -56,9 +58,10 @@ pub fn start_with(db: &Path, config: &Config, tx: &Sender<Msg>, timing: Timing) 
     let (now, asked) = crossbeam_channel::unbounded::<Wanted>();
     let stop = Arc::new(AtomicBool::new(false));
     let (db, pull_config, to_app) = (db.to_path_buf(), config.clone(), tx.clone());
-    let started = std::thread::Builder::new()
-        .name("pull".into())
-        .spawn(move || run(db, pull_config, asked, to_app));
+    let started = std::thread::Builder::new().name("pull".into()).spawn({
+        let stop = stop.clone();
+        move || run(db, pull_config, asked, to_app, &stop)
+    });
     if let Err(e) = started {
         let _ = tx.send(Msg::Delivery(News::Trouble(format!(
             "the pull thread did not start ({e}); `rapport pull` still works"
@@ -90,21 +93,31 @@ pub fn start_with(db: &Path, config: &Config, tx: &Sender<Msg>, timing: Timing) 
     Some(Puller { now, stop })
 }
 
-fn run(db: PathBuf, config: Config, asked: Receiver<Wanted>, tx: Sender<Msg>) {
+fn run(db: PathBuf, config: Config, asked: Receiver<Wanted>, tx: Sender<Msg>, stop: &AtomicBool) {
     let every = Duration::from_secs(config.pull.every_secs.max(1));
     // One connection for the thread's life, opened again only after a failure.
     let mut conn = None;
     let mut only: Option<BTreeSet<String>> = None;
+    let mut next_poll = Instant::now();
     loop {
         let said = pull_all(&db, &config, &mut conn, only.as_ref());
         if tx.send(Msg::Pulled(said)).is_err() {
             return; // The app is gone.
         }
-        let first = match asked.recv_timeout(every) {
+        // The poll of every account keeps its own rhythm: pulls of one streamed
+        // account in between must not put off the others' turn.
+        if only.is_none() {
+            next_poll = Instant::now() + every;
+        }
+        let wait = next_poll.saturating_duration_since(Instant::now());
+        let first = match asked.recv_timeout(wait) {
             Ok(wanted) => wanted,
             Err(RecvTimeoutError::Timeout) => None,
             Err(RecvTimeoutError::Disconnected) => return,
         };
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
         // Everything asked meanwhile is served by one pass: a burst of streamed
         // mentions is one pull, and any request for all accounts covers the rest.
         let mut names = BTreeSet::new();
