@@ -27,6 +27,15 @@ impl Answer {
         (200..300).contains(&self.status)
     }
 
+    /// The answer with `secret` cut out of its body, for a server that echoes what
+    /// it was sent: an error quoting the body must not carry a token or a password.
+    pub fn redact(&mut self, secret: &str) {
+        let secret = secret.trim();
+        if secret.len() >= 4 && self.body.contains(secret) {
+            self.body = self.body.replace(secret, "…");
+        }
+    }
+
     /// The server's text, safe to quote in a message.
     pub fn quoted(&self) -> String {
         // Mastodon and XRPC errors are JSON with "error"/"message"; quote just that.
@@ -91,7 +100,7 @@ impl Client {
         if let Some(a) = auth {
             req = req.header("Authorization", a);
         }
-        self.answer(req.call())
+        self.answer(req.call(), auth)
     }
 
     /// POST `path` with a JSON body and optional extra headers.
@@ -112,12 +121,13 @@ impl Client {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        self.answer(req.send(body.to_string()))
+        self.answer(req.send(body.to_string()), auth)
     }
 
     fn answer(
         &self,
         result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+        auth: Option<&str>,
     ) -> Result<Answer, PlatformError> {
         let mut response = result.map_err(|e| self.transport(e))?;
         let header = |name: &str| {
@@ -140,14 +150,21 @@ impl Client {
             .limit(MAX_BODY)
             .read_to_string()
             .map_err(|e| self.transport(e))?;
-        Ok(Answer {
+        let mut answer = Answer {
             status,
             body,
             link,
             retry_after,
             remaining,
             reset,
-        })
+        };
+        if !answer.ok() {
+            // The credentials we sent, should the server echo them in its error.
+            if let Some(a) = auth {
+                answer.redact(a.trim_start_matches("Bearer "));
+            }
+        }
+        Ok(answer)
     }
 
     fn transport(&self, e: ureq::Error) -> PlatformError {
