@@ -409,3 +409,40 @@ fn a_reply_end_to_end_threads_mentions_by_bytes_and_survives_a_timeout_once() {
     assert_eq!(remote, post["uri"].as_str().unwrap());
     assert!(remote.starts_with(&format!("at://{OUR_DID}/app.bsky.feed.post/")));
 }
+
+#[test]
+fn a_spent_budget_is_waited_out_with_a_message_instead_of_a_429() {
+    let pds = Pds::start();
+    pds.add(150, "mention");
+    // Four requests left in this window, which ends a second or two after the
+    // fourth: its answer says none is left, so the fifth must wait for the reset.
+    pds.lock().budget = Some(bluesky_support::Budget {
+        limit: 4,
+        left: 4,
+        reset: chrono::Utc::now().timestamp() + 3600,
+        refill: 3000,
+        ends_after_spent: Some(2),
+    });
+    let bed = bed(&pds, 5);
+    let out = run(&bed, &["pull"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "northwind-bsky: 150 new (2 pages)\n"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let host = pds.url.trim_start_matches("http://");
+    assert!(
+        stderr.contains("northwind-bsky: waiting ")
+            && stderr.contains(&format!(" s for {host}'s rate limit")),
+        "{stderr}"
+    );
+    let log = pds.lock().log.clone();
+    assert!(log.iter().all(|l| l.ends_with(" 200")), "{log:?}");
+    // createSession, a page, two batches of followers, then (after the wait) the next.
+    assert_eq!(log.len(), 7, "{log:?}");
+    assert_eq!(
+        log[4],
+        "GET /xrpc/app.bsky.notification.listNotifications 200"
+    );
+}

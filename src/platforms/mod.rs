@@ -47,6 +47,8 @@ pub trait Platform: Send {
     fn check(&mut self) -> Result<Check, PlatformError>;
     /// Delivers a reply, thank-you or like.
     fn deliver(&self, action: &Outgoing) -> Delivery;
+    /// Who hears that a request waits for the server's rate limit.
+    fn on_wait(&mut self, _notice: http::Notice) {}
 }
 
 /// What `rapport accounts` shows of an account that answers.

@@ -58,6 +58,9 @@ pub struct Budget {
     pub reset: i64,
     /// The window after `reset` holds this many.
     pub refill: i64,
+    /// When the last request is spent, the window ends this many seconds later
+    /// (so a slow machine cannot reach the reset before spending the budget).
+    pub ends_after_spent: Option<i64>,
 }
 
 /// A scripted answer for the next request whose "METHOD /path" starts with `matches`.
@@ -228,6 +231,11 @@ fn handle(mut request: tiny_http::Request, state: &Arc<Mutex<State>>) {
             }
             let over = b.left <= 0;
             b.left = (b.left - 1).max(0);
+            if b.left == 0 && !over {
+                if let Some(w) = b.ends_after_spent {
+                    b.reset = now + w;
+                }
+            }
             (b.limit, b.left, b.reset, over)
         });
         let delay = if path == "/xrpc/app.bsky.notification.listNotifications" {

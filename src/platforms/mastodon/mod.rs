@@ -22,7 +22,7 @@ use std::time::Duration;
 /// Notifications per page (80 is the most Mastodon 4.1+ gives).
 pub const PAGE: usize = 80;
 /// The longest a pull waits for a rate limit by itself; longer, it stops and says so.
-const MAX_WAIT: Duration = Duration::from_secs(60);
+const MAX_WAIT: Duration = http::MAX_WAIT;
 
 const TOKEN_HINT: &str = "create a new one under Preferences → Development → New application (scopes read:notifications read:statuses write:statuses write:favourites) and put it where token_env or token_command says";
 const SCOPE_HINT: &str = "the token lacks a scope: create one with read:notifications read:statuses write:statuses write:favourites under Preferences → Development";
@@ -85,9 +85,8 @@ impl Mastodon {
                     continue;
                 }
             }
-            let answer = self.checked(answer)?;
-            self.pace(&answer)?;
-            return Ok(answer);
+            // (A spent budget is waited out by the client before the next request.)
+            return self.checked(answer);
         }
     }
 
@@ -133,33 +132,6 @@ impl Mastodon {
                 text: text(&answer),
             }),
         }
-    }
-
-    /// When the budget is spent, waits for its reset (if soon) before the next call.
-    fn pace(&self, answer: &Answer) -> Result<(), PlatformError> {
-        if answer.remaining.is_none_or(|r| r > 0) {
-            return Ok(());
-        }
-        let now = chrono::Utc::now();
-        let wait = answer
-            .reset
-            .as_deref()
-            .and_then(|r| chrono::DateTime::parse_from_rfc3339(r.trim()).ok())
-            .map(|at| {
-                (at.with_timezone(&chrono::Utc) - now)
-                    .num_milliseconds()
-                    .max(0) as u64
-            })
-            .map(Duration::from_millis)
-            .unwrap_or(Duration::from_secs(5));
-        if wait > self.max_wait {
-            return Err(PlatformError::RateLimited {
-                host: self.client.host.clone(),
-                retry_after: Some(wait),
-            });
-        }
-        std::thread::sleep(wait);
-        Ok(())
     }
 
     /// Our account on the server (`verify_credentials`), remembered.
@@ -293,6 +265,10 @@ impl Platform for Mastodon {
 
     fn deliver(&self, action: &Outgoing) -> Delivery {
         send::deliver(self, action)
+    }
+
+    fn on_wait(&mut self, notice: http::Notice) {
+        self.client.on_wait(notice);
     }
 }
 
