@@ -159,8 +159,8 @@ fn the_token_never_reaches_output_logs_or_the_database() {
     let config = rapport::config::load(Some(&bed.config)).unwrap();
     let mention: i64 = conn
         .query_row(
-            "SELECT id FROM mentions WHERE external_id = '901'",
-            [],
+            "SELECT id FROM mentions WHERE external_id = ?1",
+            [format!("901@{}", mock.url.trim_start_matches("http://"))],
             |r| r.get(0),
         )
         .unwrap();
@@ -205,8 +205,8 @@ fn a_reply_end_to_end_pull_queue_send() {
     let config = rapport::config::load(Some(&bed.config)).unwrap();
     let (mention, kind): (i64, String) = conn
         .query_row(
-            "SELECT id, kind FROM mentions WHERE external_id = '902'",
-            [],
+            "SELECT id, kind FROM mentions WHERE external_id = ?1",
+            [format!("902@{}", mock.url.trim_start_matches("http://"))],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
@@ -249,5 +249,9 @@ fn a_reply_end_to_end_pull_queue_send() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!((state.as_str(), remote.as_str()), ("sent", id));
+    let host = mock.url.trim_start_matches("http://");
+    assert_eq!(
+        (state.as_str(), remote.as_str()),
+        ("sent", format!("{id}@{host}").as_str())
+    );
 }

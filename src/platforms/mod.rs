@@ -49,6 +49,12 @@ pub trait Platform: Send {
     fn deliver(&self, action: &Outgoing) -> Delivery;
     /// Who hears that a request waits for the server's rate limit.
     fn on_wait(&mut self, _notice: http::Notice) {}
+    /// The server whose name the stored ids carry, when ids are only unique on
+    /// their server (Mastodon: `1234@mastodon.social`); None when they are global
+    /// (Bluesky's at:// uris).
+    fn id_host(&self) -> Option<String> {
+        None
+    }
 }
 
 /// What `rapport accounts` shows of an account that answers.

@@ -7,6 +7,7 @@
 //! the next `since`) and `max` (where the next page starts). Each page's records
 //! and the cursor after it are saved together, so a pull resumes where it stopped.
 
+pub mod ids;
 pub mod parse;
 pub mod send;
 
@@ -235,6 +236,10 @@ impl Platform for Mastodon {
         let ctx = self.context()?;
         let mut out = Vec::new();
         for id in ids {
+            // Only ids of this server can be asked of it.
+            let Ok(id) = self::ids::local(id, &self.client.host) else {
+                continue;
+            };
             let status = match self.status(id) {
                 Ok(s) => s,
                 // Deleted or not visible to us: the thread simply starts later.
@@ -269,6 +274,10 @@ impl Platform for Mastodon {
 
     fn on_wait(&mut self, notice: http::Notice) {
         self.client.on_wait(notice);
+    }
+
+    fn id_host(&self) -> Option<String> {
+        Some(self.client.host.to_ascii_lowercase())
     }
 }
 
