@@ -6,7 +6,8 @@
 //! is left (`X-RateLimit-Remaining: 0` from Mastodon, `RateLimit-Remaining: 0` from
 //! Bluesky), the client's next request waits for the announced reset instead of
 //! spending itself on a 429; a reset further than [`MAX_WAIT`] away fails at once
-//! with `RateLimited`, sending nothing.
+//! with `RateLimited`, sending nothing. The account's budget is the one its
+//! authenticated requests report; a login's own limit is not it.
 
 use super::PlatformError;
 use crate::domain::sanitize;
@@ -252,7 +253,11 @@ impl Client {
             remaining,
             reset,
         };
-        self.note_budget(&answer);
+        // A login (no credentials yet) has a budget of its own (Bluesky's
+        // createSession: 30 per 5 minutes), which says nothing of the others'.
+        if auth.is_some() {
+            self.note_budget(&answer);
+        }
         if !answer.ok() {
             // The credentials we sent, should the server echo them in its error.
             if let Some(a) = auth {
@@ -429,9 +434,10 @@ mod tests {
             client.on_wait(Arc::new(move |m: &str| {
                 h.lock().unwrap().push(m.to_string())
             }));
-            assert_eq!(client.get("/a", None).unwrap().remaining, Some(0));
-            assert_eq!(client.get("/b", None).unwrap().status, 200, "{header}");
-            assert_eq!(client.get("/c", None).unwrap().status, 200, "{header}");
+            let auth = Some("Bearer tok-1");
+            assert_eq!(client.get("/a", auth).unwrap().remaining, Some(0));
+            assert_eq!(client.get("/b", auth).unwrap().status, 200, "{header}");
+            assert_eq!(client.get("/c", auth).unwrap().status, 200, "{header}");
             assert_eq!(*log.lock().unwrap(), vec![200, 200, 200], "{header}");
             let heard = heard.lock().unwrap();
             assert_eq!(heard.len(), 1, "{header}: {heard:?}");
@@ -451,8 +457,8 @@ mod tests {
             (later.timestamp().to_string(), later)
         });
         let client = Client::new(&url, "bsky.example", Duration::from_secs(5));
-        client.get("/a", None).unwrap();
-        let e = client.get("/b", None).unwrap_err();
+        client.get("/a", Some("Bearer tok-1")).unwrap();
+        let e = client.get("/b", Some("Bearer tok-1")).unwrap_err();
         assert!(
             matches!(e, PlatformError::RateLimited { retry_after: Some(d), .. } if d > Duration::from_secs(3000)),
             "{e:?}"
@@ -462,6 +468,23 @@ mod tests {
             "{e}"
         );
         assert_eq!(log.lock().unwrap().len(), 1, "nothing was sent");
+    }
+
+    #[test]
+    fn a_logins_own_limit_is_not_the_accounts_budget() {
+        let (url, log) = budget_server("RateLimit-Remaining", |now| {
+            let later = now + chrono::Duration::hours(1);
+            (later.timestamp().to_string(), later)
+        });
+        let client = Client::new(&url, "bsky.example", Duration::from_secs(5));
+        // createSession: no credentials yet; its last login of the window.
+        client
+            .post_json("/login", None, &[], &serde_json::json!({}))
+            .unwrap();
+        // The next request goes out (this server then answers it 429).
+        let answer = client.get("/a", Some("Bearer tok-1")).unwrap();
+        assert_eq!(answer.status, 429);
+        assert_eq!(*log.lock().unwrap(), vec![200, 429]);
     }
 
     #[test]

@@ -183,8 +183,9 @@ impl crate::delivery::Sender for AccountSender {
     }
 
     fn timeout(&self) -> Duration {
-        // A reply may take a lookup, the answered status, the post and a lookup again.
-        self.account.timeout() * 4
+        // A reply may take a lookup, the answered status, the post and a lookup again,
+        // and one wait for a spent rate-limit budget (http::MAX_WAIT at most).
+        self.account.timeout() * 4 + http::MAX_WAIT
     }
 
     fn idempotent(&self) -> bool {
