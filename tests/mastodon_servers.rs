@@ -191,9 +191,12 @@ fn rows_pulled_before_ids_carried_their_server_are_given_it_and_keep_working() {
     let bed = bed(&[("north-a", &a)]);
     run(&bed, &["pull"]);
     let ha = host(&a);
-    // A reply queued, then the database as an earlier rapport wrote it: bare ids,
-    // and no server recorded for the account.
+    // One reply sent, another queued; then the database as an earlier rapport wrote
+    // it: bare ids, and no server recorded for the account.
     reply(&bed, &format!("1234@{ha}"), "Back on Friday.");
+    run(&bed, &["send"]);
+    let ours = a.replies_to("1234")[0]["id"].as_str().unwrap().to_string();
+    reply(&bed, &format!("1234@{ha}"), "And the blue one too.");
     {
         let conn = rusqlite::Connection::open(&bed.db).unwrap();
         let suffix = format!("@{ha}");
@@ -201,7 +204,8 @@ fn rows_pulled_before_ids_carried_their_server_are_given_it_and_keep_working() {
             "UPDATE mentions SET external_id = replace(external_id, '{suffix}', ''),
                  conversation = replace(conversation, '{suffix}', '');
              UPDATE pulled_keys SET external_id = replace(external_id, '{suffix}', '');
-             UPDATE actions SET in_reply_to = replace(in_reply_to, '{suffix}', '');
+             UPDATE actions SET in_reply_to = replace(in_reply_to, '{suffix}', ''),
+                 remote_id = replace(remote_id, '{suffix}', '');
              UPDATE cursors SET id_host = NULL;"
         ))
         .unwrap();
@@ -210,12 +214,17 @@ fn rows_pulled_before_ids_carried_their_server_are_given_it_and_keep_working() {
         rows(&bed, "SELECT external_id FROM mentions"),
         vec![vec!["1234".to_string()]]
     );
-    // Ana answers our status; the next pull gives the old rows their server first.
-    let mut answer = status("1300", "public", Some(("1234", "77")), "ana", "77");
+    assert_eq!(
+        rows(&bed, "SELECT remote_id FROM actions WHERE state = 'sent'"),
+        vec![vec![ours.clone()]]
+    );
+    // Ana answers our reply; the next pull gives the old rows their server first.
+    let mut answer = status("1300", "public", Some((&ours, "1")), "ana", "77");
     answer["uri"] = "https://other.example/users/ana/statuses/1300".into();
     a.add_notification(answer);
     // And the first one comes again (a server that ignores since_id): imported once.
     a.add_notification(status("1234", "public", None, "ana", "77"));
+    let before = a.requests().len();
     let pulled = run(&bed, &["pull"]);
     assert_eq!(
         String::from_utf8_lossy(&pulled.stdout),
@@ -223,30 +232,46 @@ fn rows_pulled_before_ids_carried_their_server_are_given_it_and_keep_working() {
     );
     let mentions = rows(
         &bed,
-        "SELECT external_id, COALESCE(parent_external_id, 'NULL'), conversation FROM mentions ORDER BY id",
+        "SELECT external_id, kind, COALESCE(parent_external_id, 'NULL') FROM mentions ORDER BY id",
     );
     assert_eq!(
         mentions,
         vec![
-            vec![format!("1234@{ha}"), "NULL".into(), format!("1234@{ha}")],
-            vec![
-                format!("1300@{ha}"),
-                format!("1234@{ha}"),
-                format!("1234@{ha}")
-            ],
+            vec![format!("1234@{ha}"), "mention".into(), "NULL".into()],
+            vec![format!("1300@{ha}"), "reply".into(), format!("{ours}@{ha}")],
         ]
     );
-    // No fetch of the parent: the database has it under its new id.
-    assert!(!a
-        .requests()
+    assert_eq!(
+        rows(
+            &bed,
+            "SELECT conversation FROM mentions WHERE external_id LIKE '1234@%'"
+        ),
+        vec![vec![format!("1234@{ha}")]]
+    );
+    // Nothing fetched: the database has what 1300 answers, under its new id.
+    let fetched: Vec<String> = a.requests()[before..]
         .iter()
-        .any(|r| r.starts_with("GET /api/v1/statuses/1234")));
+        .filter(|r| r.starts_with("GET /api/v1/statuses/"))
+        .cloned()
+        .collect();
+    assert!(fetched.is_empty(), "{fetched:?}");
     assert_eq!(
         rows(&bed, "SELECT id_host FROM cursors"),
         vec![vec![ha.clone()]]
     );
+    // The reply queued before goes to the status it answers, on its server.
     run(&bed, &["send"]);
     let to_a = a.replies_to("1234");
-    assert_eq!(to_a.len(), 1);
-    assert_eq!(to_a[0]["text_sent"], "@ana Back on Friday.");
+    assert_eq!(to_a.len(), 2, "{to_a:?}");
+    assert_eq!(to_a[0]["text_sent"], "@ana And the blue one too.");
+    assert_eq!(
+        rows(
+            &bed,
+            "SELECT remote_id FROM actions WHERE state = 'sent' ORDER BY id"
+        ),
+        vec![
+            vec![format!("{ours}@{ha}")],
+            vec![format!("{}@{ha}", to_a[0]["id"].as_str().unwrap())]
+        ]
+    );
 }

@@ -42,15 +42,20 @@ pub fn adopt_id_host(
     account: &str,
     host: &str,
 ) -> Result<usize> {
+    let pending = |c: &Connection| -> Result<bool> {
+        let given: Option<Option<String>> = c
+            .prepare_cached("SELECT id_host FROM cursors WHERE account = ?1")?
+            .query_row([account], |r| r.get(0))
+            .optional()?;
+        Ok(matches!(given, Some(None)))
+    };
+    // Read first: every pull asks, and only an account from before needs the lock.
+    if !pending(conn)? {
+        return Ok(0);
+    }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let given: Option<Option<String>> = tx
-        .query_row(
-            "SELECT id_host FROM cursors WHERE account = ?1",
-            [account],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if !matches!(given, Some(None)) {
+    // Another process may have done it while we waited for the lock.
+    if !pending(&tx)? {
         return Ok(0);
     }
     let suffix = format!("@{host}");
