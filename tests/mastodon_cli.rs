@@ -255,3 +255,30 @@ fn a_reply_end_to_end_pull_queue_send() {
         ("sent", format!("{id}@{host}").as_str())
     );
 }
+
+#[test]
+fn a_spent_budget_is_waited_out_with_a_message_instead_of_a_429() {
+    let mock = Mock::start();
+    mock.add_mentions(3);
+    // The first answer says no request is left for a second and a half.
+    mock.lock().spend_budget_for = Some(Duration::from_millis(1500));
+    let bed = bed(&mock);
+    let out = run(&bed, &["pull"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "northwind: 3 new (2 pages)\n",
+        "{stderr}"
+    );
+    let host = mock.url.trim_start_matches("http://");
+    assert!(
+        stderr.contains("northwind: waiting ")
+            && stderr.contains(&format!(" s for {host}'s rate limit")),
+        "{stderr}"
+    );
+    // verify_credentials (budget spent), then the two pages; a request sent before
+    // the reset would have been answered 429 and tried again (a fourth).
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 3, "{requests:?}");
+    assert!(requests[0].starts_with("GET /api/v1/accounts/verify_credentials"));
+}
