@@ -127,6 +127,11 @@ fn a_pull_killed_at_random_points_resumes_without_gaps_or_duplicates() {
         "northwind-bsky: 0 new (1 page)\n"
     );
     let st = pds.lock();
+    eprintln!(
+        "{killed} of 20 runs killed mid-pull; {} logins, {} requests",
+        st.sessions_created,
+        st.requests.len()
+    );
     // The session is cached and reused: a login only for runs killed before saving it
     // (the PDS would refuse a 31st within 5 minutes).
     assert!(st.sessions_created <= 21, "{}", st.sessions_created);
