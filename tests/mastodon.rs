@@ -103,6 +103,8 @@ fn records_carry_kind_account_followers_and_thread() {
     let config = config(&mock, TOKEN, 5);
     let mut bed = bed();
     pull(&mut bed, &config).unwrap();
+    // Ids carry the server they belong to.
+    let at = |id: &str| format!("{id}@{}", mock.url.trim_start_matches("http://"));
     let rows: Vec<Row> = bed
         .conn
         .prepare(
@@ -120,14 +122,14 @@ fn records_carry_kind_account_followers_and_thread() {
         rows,
         vec![
             (
-                "601".into(),
+                at("601"),
                 "reply".into(),
                 Some("northwind".into()),
-                Some("500".into()),
+                Some(at("500")),
                 None
             ),
             (
-                "602".into(),
+                at("602"),
                 "direct_message".into(),
                 Some("northwind".into()),
                 None,
@@ -142,8 +144,8 @@ fn records_carry_kind_account_followers_and_thread() {
     let history: i64 = bed
         .conn
         .query_row(
-            "SELECT COUNT(*) FROM actions WHERE platform = 'mastodon' AND external_id = '500' AND in_reply_to = '400'",
-            [],
+            "SELECT COUNT(*) FROM actions WHERE platform = 'mastodon' AND external_id = ?1 AND in_reply_to = ?2",
+            [at("500"), at("400")],
             |r| r.get(0),
         )
         .unwrap();
@@ -293,7 +295,7 @@ fn a_reply_to_a_direct_message_stays_direct_and_mentions_the_person() {
     assert_eq!(
         out,
         Delivery::Sent {
-            remote_id: Some(id.clone()),
+            remote_id: Some(format!("{id}@{}", mock.url.trim_start_matches("http://"))),
             url: Some(format!("https://m.example/@northwind/{id}"))
         }
     );

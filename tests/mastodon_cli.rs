@@ -159,8 +159,8 @@ fn the_token_never_reaches_output_logs_or_the_database() {
     let config = rapport::config::load(Some(&bed.config)).unwrap();
     let mention: i64 = conn
         .query_row(
-            "SELECT id FROM mentions WHERE external_id = '901'",
-            [],
+            "SELECT id FROM mentions WHERE external_id = ?1",
+            [format!("901@{}", mock.url.trim_start_matches("http://"))],
             |r| r.get(0),
         )
         .unwrap();
@@ -205,8 +205,8 @@ fn a_reply_end_to_end_pull_queue_send() {
     let config = rapport::config::load(Some(&bed.config)).unwrap();
     let (mention, kind): (i64, String) = conn
         .query_row(
-            "SELECT id, kind FROM mentions WHERE external_id = '902'",
-            [],
+            "SELECT id, kind FROM mentions WHERE external_id = ?1",
+            [format!("902@{}", mock.url.trim_start_matches("http://"))],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
@@ -249,5 +249,36 @@ fn a_reply_end_to_end_pull_queue_send() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!((state.as_str(), remote.as_str()), ("sent", id));
+    let host = mock.url.trim_start_matches("http://");
+    assert_eq!(
+        (state.as_str(), remote.as_str()),
+        ("sent", format!("{id}@{host}").as_str())
+    );
+}
+
+#[test]
+fn a_spent_budget_is_waited_out_with_a_message_instead_of_a_429() {
+    let mock = Mock::start();
+    mock.add_mentions(3);
+    // The first answer says no request is left for a second and a half.
+    mock.lock().spend_budget_for = Some(Duration::from_millis(1500));
+    let bed = bed(&mock);
+    let out = run(&bed, &["pull"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "northwind: 3 new (2 pages)\n",
+        "{stderr}"
+    );
+    let host = mock.url.trim_start_matches("http://");
+    assert!(
+        stderr.contains("northwind: waiting ")
+            && stderr.contains(&format!(" s for {host}'s rate limit")),
+        "{stderr}"
+    );
+    // verify_credentials (budget spent), then the two pages; a request sent before
+    // the reset would have been answered 429 and tried again (a fourth).
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 3, "{requests:?}");
+    assert!(requests[0].starts_with("GET /api/v1/accounts/verify_credentials"));
 }

@@ -18,6 +18,12 @@ pub fn run(ctx: &Ctx, args: &crate::cli::PullArgs) -> Result<ExitCode> {
         let result = crate::platforms::connect(account)
             .map_err(anyhow::Error::from)
             .and_then(|mut platform| {
+                let name = account.name.clone();
+                platform.on_wait(std::sync::Arc::new(move |message: &str| {
+                    // Over the progress line when there is one.
+                    let clear = if live { "\r\x1b[K" } else { "" };
+                    eprintln!("{clear}{name}: {message}");
+                }));
                 crate::platforms::pull_account(
                     &mut conn,
                     &ctx.config,

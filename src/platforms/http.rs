@@ -1,10 +1,26 @@
 //! The one HTTP client of the live platforms: blocking `ureq` with connect and read
 //! timeouts, answers of any status read as data (the caller decides what a 401 or a
 //! 429 means), bodies capped, and the rate-limit headers kept.
+//!
+//! It is also the one home of the rate-limit budget: when an answer says no request
+//! is left (`X-RateLimit-Remaining: 0` from Mastodon, `RateLimit-Remaining: 0` from
+//! Bluesky), the client's next request waits for the announced reset instead of
+//! spending itself on a 429; a reset further than [`MAX_WAIT`] away fails at once
+//! with `RateLimited`, sending nothing. The account's budget is the one its
+//! authenticated requests report; a login's own limit is not it.
 
 use super::PlatformError;
 use crate::domain::sanitize;
+use chrono::{DateTime, Utc};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+/// The longest a request waits for a rate limit by itself; longer, it stops and says so.
+pub const MAX_WAIT: Duration = Duration::from_secs(60);
+
+/// Told when a request waits for a rate limit: "waiting 42 s for mastodon.social's
+/// rate limit".
+pub type Notice = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// Bodies larger than this are refused (a page of 80 notifications is ~200 KB).
 const MAX_BODY: u64 = 16 * 1024 * 1024;
@@ -27,6 +43,15 @@ impl Answer {
         (200..300).contains(&self.status)
     }
 
+    /// The answer with `secret` cut out of its body, for a server that echoes what
+    /// it was sent: an error quoting the body must not carry a token or a password.
+    pub fn redact(&mut self, secret: &str) {
+        let secret = secret.trim();
+        if secret.len() >= 4 && self.body.contains(secret) {
+            self.body = self.body.replace(secret, "…");
+        }
+    }
+
     /// The server's text, safe to quote in a message.
     pub fn quoted(&self) -> String {
         // Mastodon and XRPC errors are JSON with "error"/"message"; quote just that.
@@ -41,6 +66,23 @@ impl Answer {
             .and_then(|v| v.as_str())
             .unwrap_or(&self.body);
         sanitize::shown(text)
+    }
+
+    /// When the rate-limit window resets: `X-RateLimit-Reset` is an ISO 8601 time
+    /// (Mastodon), `RateLimit-Reset` epoch seconds (Bluesky) or, in the IETF draft,
+    /// seconds from now (a number too small to be a date).
+    pub fn reset_at(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let raw = self.reset.as_deref()?.trim();
+        if let Ok(n) = raw.parse::<i64>() {
+            return if n >= 1_000_000_000 {
+                DateTime::from_timestamp(n, 0)
+            } else {
+                Some(now + chrono::Duration::seconds(n.max(0)))
+            };
+        }
+        DateTime::parse_from_rfc3339(raw)
+            .ok()
+            .map(|at| at.with_timezone(&Utc))
     }
 
     /// How long the server asks us to wait: `Retry-After` in seconds or an HTTP date.
@@ -63,6 +105,10 @@ pub struct Client {
     pub base: String,
     /// The host, for messages.
     pub host: String,
+    /// Until when the server's budget is spent (shared by the clones).
+    spent_until: Arc<Mutex<Option<DateTime<Utc>>>>,
+    notice: Arc<Mutex<Option<Notice>>>,
+    max_wait: Duration,
 }
 
 impl Client {
@@ -82,16 +128,73 @@ impl Client {
             agent,
             base: base.trim_end_matches('/').to_string(),
             host: host.to_string(),
+            spent_until: Arc::new(Mutex::new(None)),
+            notice: Arc::new(Mutex::new(None)),
+            max_wait: MAX_WAIT,
         }
+    }
+
+    /// Who hears that a request waits for the rate limit (`rapport pull` prints it).
+    pub fn on_wait(&self, notice: Notice) {
+        *self.notice.lock().unwrap_or_else(|p| p.into_inner()) = Some(notice);
+    }
+
+    /// The longest a request waits by itself (tests shorten it).
+    pub fn with_max_wait(mut self, max_wait: Duration) -> Client {
+        self.max_wait = max_wait;
+        self
+    }
+
+    /// Waits until the budget is back, if the last answer said it was spent.
+    fn wait_for_budget(&self) -> Result<(), PlatformError> {
+        let until = *self.spent_until.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(until) = until else { return Ok(()) };
+        let wait = (until - Utc::now()).to_std().unwrap_or(Duration::ZERO);
+        if wait > self.max_wait {
+            return Err(PlatformError::RateLimited {
+                host: self.host.clone(),
+                retry_after: Some(wait),
+            });
+        }
+        if !wait.is_zero() {
+            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            let message = format!("waiting {secs} s for {}'s rate limit", self.host);
+            tracing::info!("{message}");
+            let notice = self
+                .notice
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone();
+            if let Some(notice) = notice {
+                notice(&message);
+            }
+            std::thread::sleep(wait);
+        }
+        *self.spent_until.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        Ok(())
+    }
+
+    /// Remembers a spent budget announced by `answer`.
+    fn note_budget(&self, answer: &Answer) {
+        if answer.remaining != Some(0) {
+            return;
+        }
+        let now = Utc::now();
+        // A spent budget without a readable reset: a short pause, not a 429.
+        let until = answer
+            .reset_at(now)
+            .unwrap_or(now + chrono::Duration::seconds(5));
+        *self.spent_until.lock().unwrap_or_else(|p| p.into_inner()) = Some(until);
     }
 
     /// GET `path` (which starts with '/', query included).
     pub fn get(&self, path: &str, auth: Option<&str>) -> Result<Answer, PlatformError> {
+        self.wait_for_budget()?;
         let mut req = self.agent.get(format!("{}{path}", self.base));
         if let Some(a) = auth {
             req = req.header("Authorization", a);
         }
-        self.answer(req.call())
+        self.answer(req.call(), auth)
     }
 
     /// POST `path` with a JSON body and optional extra headers.
@@ -102,6 +205,7 @@ impl Client {
         headers: &[(&str, &str)],
         body: &serde_json::Value,
     ) -> Result<Answer, PlatformError> {
+        self.wait_for_budget()?;
         let mut req = self
             .agent
             .post(format!("{}{path}", self.base))
@@ -112,12 +216,13 @@ impl Client {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        self.answer(req.send(body.to_string()))
+        self.answer(req.send(body.to_string()), auth)
     }
 
     fn answer(
         &self,
         result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+        auth: Option<&str>,
     ) -> Result<Answer, PlatformError> {
         let mut response = result.map_err(|e| self.transport(e))?;
         let header = |name: &str| {
@@ -140,14 +245,26 @@ impl Client {
             .limit(MAX_BODY)
             .read_to_string()
             .map_err(|e| self.transport(e))?;
-        Ok(Answer {
+        let mut answer = Answer {
             status,
             body,
             link,
             retry_after,
             remaining,
             reset,
-        })
+        };
+        // A login (no credentials yet) has a budget of its own (Bluesky's
+        // createSession: 30 per 5 minutes), which says nothing of the others'.
+        if auth.is_some() {
+            self.note_budget(&answer);
+        }
+        if !answer.ok() {
+            // The credentials we sent, should the server echo them in its error.
+            if let Some(a) = auth {
+                answer.redact(a.trim_start_matches("Bearer "));
+            }
+        }
+        Ok(answer)
     }
 
     fn transport(&self, e: ureq::Error) -> PlatformError {
@@ -358,5 +475,150 @@ mod tests {
         assert_eq!(link_next(r#"<https://x/?min_id=1>; rel="prev""#), None);
         assert_eq!(percent_encode("a b/é"), "a%20b%2F%C3%A9");
         assert_eq!(percent_decode("a%20b"), "a b");
+    }
+
+    /// A server that announces a spent budget on its first answer, with the reset
+    /// `window` makes of the time it answers (as sent, and as a time), and answers
+    /// 429 to any request before that time. Returns its URL and the statuses it
+    /// answered, in order.
+    fn budget_server(
+        header: &'static str,
+        window: fn(DateTime<Utc>) -> (String, DateTime<Utc>),
+    ) -> (String, Arc<Mutex<Vec<u16>>>) {
+        let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", server.server_addr().to_ip().unwrap());
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let seen = log.clone();
+        std::thread::spawn(move || {
+            let mut reset = None;
+            for request in server.incoming_requests() {
+                let (sent, until) = reset.get_or_insert_with(|| window(Utc::now())).clone();
+                let first = seen.lock().unwrap().is_empty();
+                let status = if !first && Utc::now() < until {
+                    429
+                } else {
+                    200
+                };
+                let left = if first { "0" } else { "10" };
+                seen.lock().unwrap().push(status);
+                let response = tiny_http::Response::from_string("{}")
+                    .with_status_code(status)
+                    .with_header(tiny_http::Header::from_bytes(header, left).unwrap())
+                    .with_header(
+                        tiny_http::Header::from_bytes(
+                            header.replace("Remaining", "Reset").as_bytes(),
+                            sent.as_bytes(),
+                        )
+                        .unwrap(),
+                    );
+                let _ = request.respond(response);
+            }
+        });
+        (url, log)
+    }
+
+    #[test]
+    fn a_spent_budget_is_waited_out_before_the_next_request_not_spent_on_a_429() {
+        let mastodon: fn(DateTime<Utc>) -> (String, DateTime<Utc>) = |now| {
+            // An ISO 8601 time with microseconds.
+            let soon = now + chrono::Duration::milliseconds(1500);
+            (
+                soon.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+                soon,
+            )
+        };
+        let bluesky: fn(DateTime<Utc>) -> (String, DateTime<Utc>) = |now| {
+            // Epoch seconds.
+            let at = DateTime::from_timestamp(now.timestamp() + 2, 0).unwrap_or(now);
+            (at.timestamp().to_string(), at)
+        };
+        for (header, window) in [
+            ("X-RateLimit-Remaining", mastodon),
+            ("RateLimit-Remaining", bluesky),
+        ] {
+            let (url, log) = budget_server(header, window);
+            let client = Client::new(&url, "m.example", Duration::from_secs(5));
+            let heard = Arc::new(Mutex::new(Vec::<String>::new()));
+            let h = heard.clone();
+            client.on_wait(Arc::new(move |m: &str| {
+                h.lock().unwrap().push(m.to_string())
+            }));
+            let auth = Some("Bearer tok-1");
+            assert_eq!(client.get("/a", auth).unwrap().remaining, Some(0));
+            assert_eq!(client.get("/b", auth).unwrap().status, 200, "{header}");
+            assert_eq!(client.get("/c", auth).unwrap().status, 200, "{header}");
+            assert_eq!(*log.lock().unwrap(), vec![200, 200, 200], "{header}");
+            let heard = heard.lock().unwrap();
+            assert_eq!(heard.len(), 1, "{header}: {heard:?}");
+            assert!(
+                heard[0].starts_with("waiting ")
+                    && heard[0].ends_with(" s for m.example's rate limit"),
+                "{}",
+                heard[0]
+            );
+        }
+    }
+
+    #[test]
+    fn a_reset_too_far_away_stops_without_sending() {
+        let (url, log) = budget_server("RateLimit-Remaining", |now| {
+            let later = now + chrono::Duration::hours(1);
+            (later.timestamp().to_string(), later)
+        });
+        let client = Client::new(&url, "bsky.example", Duration::from_secs(5));
+        client.get("/a", Some("Bearer tok-1")).unwrap();
+        let e = client.get("/b", Some("Bearer tok-1")).unwrap_err();
+        assert!(
+            matches!(e, PlatformError::RateLimited { retry_after: Some(d), .. } if d > Duration::from_secs(3000)),
+            "{e:?}"
+        );
+        assert!(
+            e.to_string().contains("bsky.example asks us to slow down"),
+            "{e}"
+        );
+        assert_eq!(log.lock().unwrap().len(), 1, "nothing was sent");
+    }
+
+    #[test]
+    fn a_logins_own_limit_is_not_the_accounts_budget() {
+        let (url, log) = budget_server("RateLimit-Remaining", |now| {
+            let later = now + chrono::Duration::hours(1);
+            (later.timestamp().to_string(), later)
+        });
+        let client = Client::new(&url, "bsky.example", Duration::from_secs(5));
+        // createSession: no credentials yet; its last login of the window.
+        client
+            .post_json("/login", None, &[], &serde_json::json!({}))
+            .unwrap();
+        // The next request goes out (this server then answers it 429).
+        let answer = client.get("/a", Some("Bearer tok-1")).unwrap();
+        assert_eq!(answer.status, 429);
+        assert_eq!(*log.lock().unwrap(), vec![200, 429]);
+    }
+
+    #[test]
+    fn resets_in_every_documented_form() {
+        let now = DateTime::parse_from_rfc3339("2026-11-20T09:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let answer = |reset: &str| Answer {
+            status: 200,
+            body: String::new(),
+            link: None,
+            retry_after: None,
+            remaining: Some(0),
+            reset: Some(reset.into()),
+        };
+        let at = |reset: &str| answer(reset).reset_at(now).map(|t| t.to_rfc3339());
+        assert_eq!(
+            at("2026-11-20T09:05:00.123456Z").as_deref(),
+            Some("2026-11-20T09:05:00.123456+00:00")
+        );
+        assert_eq!(
+            at("1795165500").as_deref(),
+            Some("2026-11-20T09:05:00+00:00")
+        );
+        assert_eq!(at("42").as_deref(), Some("2026-11-20T09:00:42+00:00"));
+        assert_eq!(at("soon"), None);
     }
 }

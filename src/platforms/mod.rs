@@ -49,6 +49,14 @@ pub trait Platform: Send {
     fn check(&mut self) -> Result<Check, PlatformError>;
     /// Delivers a reply, thank-you or like.
     fn deliver(&self, action: &Outgoing) -> Delivery;
+    /// Who hears that a request waits for the server's rate limit.
+    fn on_wait(&mut self, _notice: http::Notice) {}
+    /// The server whose name the stored ids carry, when ids are only unique on
+    /// their server (Mastodon: `1234@mastodon.social`); None when they are global
+    /// (Bluesky's at:// uris).
+    fn id_host(&self) -> Option<String> {
+        None
+    }
 }
 
 /// What `rapport accounts` shows of an account that answers.
@@ -191,8 +199,9 @@ impl crate::delivery::Sender for AccountSender {
     }
 
     fn timeout(&self) -> Duration {
-        // A reply may take a lookup, the answered status, the post and a lookup again.
-        self.account.timeout() * 4
+        // A reply may take a lookup, the answered status, the post and a lookup again,
+        // and one wait for a spent rate-limit budget (http::MAX_WAIT at most).
+        self.account.timeout() * 4 + http::MAX_WAIT
     }
 
     fn idempotent(&self) -> bool {

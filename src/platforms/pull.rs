@@ -62,6 +62,14 @@ pub fn pull_account(
         account: account.name.clone(),
         ..PullSummary::default()
     };
+    // Ids only unique on their server carry it; rows from before are given it now.
+    let id_host = platform.id_host();
+    if let Some(host) = &id_host {
+        let given = cursors::adopt_id_host(conn, name, &account.name, host)?;
+        if given > 0 {
+            tracing::info!(account = %account.name, "{given} earlier mentions now carry their server {host}");
+        }
+    }
     let mut cursor = cursors::get(conn, &account.name)?;
     loop {
         let page = platform.pull_page(cursor.as_deref())?;
@@ -105,6 +113,7 @@ pub fn pull_account(
             import.connection(),
             &account.name,
             &page.cursor,
+            id_host.as_deref(),
             to_secs(now),
         )?;
         let counts = import.finish()?;

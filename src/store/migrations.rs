@@ -272,6 +272,14 @@ const MIGRATIONS: &[&str] = &[
         external_id);
     CREATE INDEX mentions_conversation ON mentions (author_id, conversation, created_at);
     "#,
+    // v10: Mastodon ids carry their server (`1234@mastodon.social`,
+    // platforms::mastodon::ids), since two servers can both have a status 1234. Each
+    // account's row says which server its stored ids were given; NULL for accounts
+    // pulled before, whose rows hold bare ids until the account's next pull gives
+    // them its server (cursors::adopt_id_host): only the config knows the server.
+    r#"
+    ALTER TABLE cursors ADD COLUMN id_host TEXT;
+    "#,
 ];
 
 /// The version this build writes.

@@ -43,6 +43,11 @@ pub struct State {
     pub link: bool,
     /// Delay every notifications page by this much.
     pub page_delay: Duration,
+    /// The next answer says the budget is spent (`X-RateLimit-Remaining: 0`) until
+    /// this long after it; a request before then is answered 429, as Mastodon does.
+    pub spend_budget_for: Option<Duration>,
+    /// When the spent budget comes back.
+    pub budget_back_at: Option<std::time::SystemTime>,
     pub next_id: u64,
     /// The streaming URL `/api/v2/instance` advertises (`ws://…`); None: no instance.
     pub streaming: Option<String>,
@@ -180,14 +185,38 @@ fn handle(mut request: tiny_http::Request, state: &Arc<Mutex<State>>) {
         let i = st.script.iter().position(|s| line.starts_with(&s.matches));
         i.and_then(|i| st.script.remove(i))
     };
+    let spent = {
+        let mut st = state.lock().unwrap();
+        let now = std::time::SystemTime::now();
+        let early = st.budget_back_at.is_some_and(|at| now < at);
+        if !early {
+            st.budget_back_at = st.spend_budget_for.take().map(|d| now + d);
+        }
+        (early, st.budget_back_at.filter(|at| now < *at))
+    };
+    if spent.0 {
+        let r = tiny_http::Response::from_string(r#"{"error":"Too many requests"}"#)
+            .with_status_code(429);
+        let _ = request.respond(r);
+        return;
+    }
     let answer = |status: u16, text: String, headers: Vec<(String, String)>| {
         let mut response = tiny_http::Response::from_string(text).with_status_code(status);
         response
             .add_header(tiny_http::Header::from_bytes("Content-Type", "application/json").unwrap());
-        response.add_header(tiny_http::Header::from_bytes("X-RateLimit-Remaining", "299").unwrap());
+        let (left, reset) = match spent.1 {
+            Some(at) => (
+                "0".to_string(),
+                chrono::DateTime::<chrono::Utc>::from(at)
+                    .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            ),
+            None => ("299".to_string(), "2026-11-20T09:20:00.000000Z".to_string()),
+        };
         response.add_header(
-            tiny_http::Header::from_bytes("X-RateLimit-Reset", "2026-11-20T09:20:00.000000Z")
-                .unwrap(),
+            tiny_http::Header::from_bytes("X-RateLimit-Remaining", left.as_bytes()).unwrap(),
+        );
+        response.add_header(
+            tiny_http::Header::from_bytes("X-RateLimit-Reset", reset.as_bytes()).unwrap(),
         );
         for (k, v) in headers {
             response.add_header(tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).unwrap());

@@ -111,9 +111,10 @@ impl Bluesky {
             }),
             429 => Err(PlatformError::RateLimited {
                 host,
-                retry_after: answer
-                    .retry_after(chrono::Utc::now())
-                    .or_else(|| reset_in(answer.reset.as_deref())),
+                retry_after: answer.retry_after(chrono::Utc::now()).or_else(|| {
+                    let now = chrono::Utc::now();
+                    answer.reset_at(now).and_then(|at| (at - now).to_std().ok())
+                }),
             }),
             s if s >= 500 => Err(PlatformError::Server {
                 host,
@@ -174,13 +175,6 @@ impl Bluesky {
         }
         Ok(out)
     }
-}
-
-/// `RateLimit-Reset` is epoch seconds.
-fn reset_in(reset: Option<&str>) -> Option<std::time::Duration> {
-    let at: i64 = reset?.trim().parse().ok()?;
-    let secs = (at - chrono::Utc::now().timestamp()).max(0);
-    Some(std::time::Duration::from_secs(secs as u64))
 }
 
 fn newer(a: &str, b: &str) -> bool {
@@ -289,5 +283,9 @@ impl Platform for Bluesky {
 
     fn deliver(&self, action: &Outgoing) -> Delivery {
         send::deliver(self, action)
+    }
+
+    fn on_wait(&mut self, notice: http::Notice) {
+        self.client.on_wait(notice);
     }
 }

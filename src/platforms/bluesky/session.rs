@@ -75,12 +75,13 @@ pub fn forget(account: &Account) {
 pub fn create(client: &Client, account: &Account) -> Result<Session, PlatformError> {
     let password = secret::read(account, "app password")?;
     let handle = account.handle.clone().unwrap_or_default();
-    let answer = client.post_json(
+    let mut answer = client.post_json(
         "/xrpc/com.atproto.server.createSession",
         None,
         &[],
         &json!({"identifier": handle, "password": password.expose()}),
     )?;
+    answer.redact(password.expose());
     match answer.status {
         200 => serde_json::from_str(&answer.body).map_err(|e| PlatformError::BadAnswer {
             host: client.host.clone(),

@@ -7,6 +7,7 @@
 //! the next `since`) and `max` (where the next page starts). Each page's records
 //! and the cursor after it are saved together, so a pull resumes where it stopped.
 
+pub mod ids;
 pub mod parse;
 pub mod send;
 pub mod stream;
@@ -23,7 +24,7 @@ use std::time::Duration;
 /// Notifications per page (80 is the most Mastodon 4.1+ gives).
 pub const PAGE: usize = 80;
 /// The longest a pull waits for a rate limit by itself; longer, it stops and says so.
-const MAX_WAIT: Duration = Duration::from_secs(60);
+const MAX_WAIT: Duration = http::MAX_WAIT;
 
 const TOKEN_HINT: &str = "create a new one under Preferences → Development → New application (scopes read:notifications read:statuses write:statuses write:favourites) and put it where token_env or token_command says";
 const SCOPE_HINT: &str = "the token lacks a scope: create one with read:notifications read:statuses write:statuses write:favourites under Preferences → Development";
@@ -86,26 +87,15 @@ impl Mastodon {
                     continue;
                 }
             }
-            let answer = self.checked(answer)?;
-            self.pace(&answer)?;
-            return Ok(answer);
+            // (A spent budget is waited out by the client before the next request.)
+            return self.checked(answer);
         }
     }
 
     /// The answer if 2xx, else the error it means.
-    pub(crate) fn checked(&self, mut answer: Answer) -> Result<Answer, PlatformError> {
+    pub(crate) fn checked(&self, answer: Answer) -> Result<Answer, PlatformError> {
+        // (A token echoed in an error body was cut out by the client.)
         let host = self.client.host.clone();
-        if !answer.ok() {
-            // A server that echoes the request must not make us print the token.
-            if let Some(t) = self
-                .token
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .as_ref()
-            {
-                answer.body = answer.body.replace(t.expose(), "…");
-            }
-        }
         let text = |a: &Answer| {
             if a.body.trim().is_empty() {
                 String::new()
@@ -144,33 +134,6 @@ impl Mastodon {
                 text: text(&answer),
             }),
         }
-    }
-
-    /// When the budget is spent, waits for its reset (if soon) before the next call.
-    fn pace(&self, answer: &Answer) -> Result<(), PlatformError> {
-        if answer.remaining.is_none_or(|r| r > 0) {
-            return Ok(());
-        }
-        let now = chrono::Utc::now();
-        let wait = answer
-            .reset
-            .as_deref()
-            .and_then(|r| chrono::DateTime::parse_from_rfc3339(r.trim()).ok())
-            .map(|at| {
-                (at.with_timezone(&chrono::Utc) - now)
-                    .num_milliseconds()
-                    .max(0) as u64
-            })
-            .map(Duration::from_millis)
-            .unwrap_or(Duration::from_secs(5));
-        if wait > self.max_wait {
-            return Err(PlatformError::RateLimited {
-                host: self.client.host.clone(),
-                retry_after: Some(wait),
-            });
-        }
-        std::thread::sleep(wait);
-        Ok(())
     }
 
     /// Our account on the server (`verify_credentials`), remembered.
@@ -274,6 +237,10 @@ impl Platform for Mastodon {
         let ctx = self.context()?;
         let mut out = Vec::new();
         for id in ids {
+            // Only ids of this server can be asked of it.
+            let Ok(id) = self::ids::local(id, &self.client.host) else {
+                continue;
+            };
             let status = match self.status(id) {
                 Ok(s) => s,
                 // Deleted or not visible to us: the thread simply starts later.
@@ -304,6 +271,14 @@ impl Platform for Mastodon {
 
     fn deliver(&self, action: &Outgoing) -> Delivery {
         send::deliver(self, action)
+    }
+
+    fn on_wait(&mut self, notice: http::Notice) {
+        self.client.on_wait(notice);
+    }
+
+    fn id_host(&self) -> Option<String> {
+        Some(self.client.host.to_ascii_lowercase())
     }
 }
 

@@ -6,6 +6,7 @@
 //! import: HTML content to plain text once, control and bidi characters removed, ids
 //! checked and capped.
 
+use super::ids;
 use crate::domain::{MentionKind, Record};
 use crate::ingest::ndjson::{self, AuthorLine, Line, MentionLine, ReplyLine};
 use crate::platforms::Pulled;
@@ -112,8 +113,8 @@ pub fn status_record(status: &Status, ctx: &Context) -> Result<Pulled, String> {
         };
         Line::OurReply(ReplyLine {
             platform: "mastodon".into(),
-            external_id: status.id.clone(),
-            in_reply_to: parent,
+            external_id: ids::stored(&status.id, &ctx.host),
+            in_reply_to: ids::stored(&parent, &ctx.host),
             body,
             sent_at: status.created_at.clone(),
             account: Some(ctx.account.clone()),
@@ -122,7 +123,7 @@ pub fn status_record(status: &Status, ctx: &Context) -> Result<Pulled, String> {
         let a = &status.account;
         Line::Mention(MentionLine {
             platform: "mastodon".into(),
-            external_id: status.id.clone(),
+            external_id: ids::stored(&status.id, &ctx.host),
             kind: kind_of(status, ctx),
             created_at: status.created_at.clone(),
             body,
@@ -136,7 +137,10 @@ pub fn status_record(status: &Status, ctx: &Context) -> Result<Pulled, String> {
                 is_bot: a.bot,
             },
             url: status.url.clone().or_else(|| Some(status.uri.clone())),
-            parent_id: status.in_reply_to_id.clone(),
+            parent_id: status
+                .in_reply_to_id
+                .as_deref()
+                .map(|p| ids::stored(p, &ctx.host)),
             thread_id: None,
             account: Some(ctx.account.clone()),
         })
@@ -271,7 +275,8 @@ mod tests {
             panic!()
         };
         assert_eq!(m.kind, MentionKind::Reply);
-        assert_eq!(m.parent_external_id.as_deref(), Some("100"));
+        assert_eq!(m.parent_external_id.as_deref(), Some("100@m.example"));
+        assert_eq!(m.external_id, "1101@m.example");
     }
 
     #[test]

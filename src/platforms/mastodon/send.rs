@@ -8,7 +8,7 @@
 //! is recorded as sent rather than posted again. A like is
 //! `POST /api/v1/statuses/:id/favourite`, harmless to repeat.
 
-use super::{parse, Mastodon};
+use super::{ids, parse, Mastodon};
 use crate::delivery::{Delivery, Outgoing};
 use crate::domain::sanitize;
 use crate::platforms::{http, PlatformError};
@@ -18,8 +18,13 @@ use serde_json::json;
 const LOOKUP: usize = 40;
 
 pub fn deliver(m: &Mastodon, action: &Outgoing) -> Delivery {
-    let Some(target) = action.in_reply_to.as_deref().filter(|t| !t.is_empty()) else {
+    let Some(stored) = action.in_reply_to.as_deref().filter(|t| !t.is_empty()) else {
         return Delivery::Failed("the action names no Mastodon status to answer".into());
+    };
+    // The status id on this account's server; one pulled elsewhere is never sent here.
+    let target = match ids::local(stored, &m.client.host) {
+        Ok(t) => t,
+        Err(e) => return Delivery::Failed(e),
     };
     match action.kind.as_str() {
         "like" => like(m, target),
@@ -44,7 +49,7 @@ fn like(m: &Mastodon, target: &str) -> Delivery {
         Ok(a) => {
             let status: Option<parse::Status> = serde_json::from_str(&a.body).ok();
             Delivery::Sent {
-                remote_id: Some(target.to_string()),
+                remote_id: Some(ids::stored(&sanitize::one_line(target), &m.client.host)),
                 url: status.and_then(|s| s.url).map(|u| sanitize::one_line(&u)),
             }
         }
@@ -93,7 +98,7 @@ fn reply(m: &Mastodon, action: &Outgoing, target: &str) -> Delivery {
     let posted = posted.and_then(|a| m.checked(a));
     match posted {
         Ok(a) => match serde_json::from_str::<parse::Status>(&a.body) {
-            Ok(s) => sent(&s),
+            Ok(s) => sent(m, &s),
             Err(e) => Delivery::Unknown(format!(
                 "{} took the reply but its answer could not be read: {}",
                 m.client.host,
@@ -135,7 +140,7 @@ fn find_reply(m: &Mastodon, target: &str, body: &str) -> Result<Option<Delivery>
         }
         let text = words(&crate::ingest::html::to_plain(&s.content));
         if text.contains(&wanted) {
-            return Ok(Some(sent(&s)));
+            return Ok(Some(sent(m, &s)));
         }
     }
     Ok(None)
@@ -145,9 +150,9 @@ fn words(text: &str) -> String {
     sanitize::one_line(text).to_lowercase()
 }
 
-fn sent(s: &parse::Status) -> Delivery {
+fn sent(m: &Mastodon, s: &parse::Status) -> Delivery {
     Delivery::Sent {
-        remote_id: Some(sanitize::one_line(&s.id)),
+        remote_id: Some(ids::stored(&sanitize::one_line(&s.id), &m.client.host)),
         url: s
             .url
             .as_deref()
