@@ -196,6 +196,8 @@ struct Bed {
     db: PathBuf,
     config: PathBuf,
     token: String,
+    /// The server's host, which every stored Mastodon id carries (`1234@host`).
+    host: String,
 }
 
 fn bed(server: &Server, token: &str, timeout_secs: u64) -> Bed {
@@ -226,10 +228,16 @@ timeout_secs = {timeout_secs}
         db,
         config,
         token: token.to_string(),
+        host: server.url.trim_start_matches("http://").to_string(),
     }
 }
 
 impl Bed {
+    /// The id rapport stores for the server's status `id`.
+    fn stored(&self, id: &str) -> String {
+        rapport::platforms::mastodon::ids::stored(id, &self.host)
+    }
+
     fn run(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_rapport"))
             .args(args)
@@ -267,7 +275,7 @@ impl Bed {
         let mention: i64 = conn
             .query_row(
                 "SELECT id FROM mentions WHERE external_id = ?1",
-                [status_id],
+                [self.stored(status_id)],
                 |r| r.get(0),
             )
             .unwrap();
@@ -298,7 +306,7 @@ impl Bed {
         let mention: i64 = conn
             .query_row(
                 "SELECT id FROM mentions WHERE external_id = ?1",
-                [status_id],
+                [self.stored(status_id)],
                 |r| r.get(0),
             )
             .unwrap();
@@ -395,7 +403,8 @@ fn pulls_once_and_answers_in_thread_at_the_visibility_answered() {
     let dm_id = dm["id"].as_str().unwrap();
     assert_eq!(
         bed.count(&format!(
-            "SELECT COUNT(*) FROM mentions WHERE external_id = '{dm_id}' AND kind = 'direct_message'"
+            "SELECT COUNT(*) FROM mentions WHERE external_id = '{}' AND kind = 'direct_message'",
+            bed.stored(dm_id)
         )),
         1
     );
@@ -439,7 +448,7 @@ fn pulls_once_and_answers_in_thread_at_the_visibility_answered() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(remote, replies[0]["id"].as_str().unwrap());
+    assert_eq!(remote, bed.stored(replies[0]["id"].as_str().unwrap()));
 }
 
 #[test]
