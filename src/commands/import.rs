@@ -53,6 +53,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<ExitCode> {
             InputFormat::Ndjson => Some(Format::Ndjson),
             InputFormat::Csv => Some(Format::Csv),
             InputFormat::Twcs => Some(Format::Twcs),
+            InputFormat::Twilio => Some(Format::Twilio),
         },
         skip_invalid: args.skip_invalid,
         map: args.map.clone(),

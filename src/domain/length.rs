@@ -67,7 +67,7 @@ pub fn measure(platform: &str, body: &str) -> Option<Measure> {
         "facebook" => counted(body.chars().count(), 8000),
         "youtube" => counted(body.chars().count(), 10_000),
         "reddit" => counted(body.chars().count(), 10_000),
-        "sms" => Some(sms(body)),
+        "sms" | "twilio" => Some(sms(body)),
         _ => None,
     }
 }

@@ -115,6 +115,28 @@ impl Client {
         self.answer(req.send(body.to_string()))
     }
 
+    /// POST `path` with a form (`application/x-www-form-urlencoded`), as Twilio takes.
+    pub fn post_form(
+        &self,
+        path: &str,
+        auth: Option<&str>,
+        fields: &[(&str, &str)],
+    ) -> Result<Answer, PlatformError> {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut req = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Content-Type", "application/x-www-form-urlencoded");
+        if let Some(a) = auth {
+            req = req.header("Authorization", a);
+        }
+        self.answer(req.send(body))
+    }
+
     fn answer(
         &self,
         result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,

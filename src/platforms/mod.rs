@@ -10,6 +10,7 @@ pub mod http;
 pub mod mastodon;
 pub mod pull;
 pub mod secret;
+pub mod twilio;
 
 pub use pull::{pull_account, PullProgress, PullSummary};
 
@@ -64,6 +65,7 @@ pub fn connect(account: &Account) -> Result<Box<dyn Platform>, PlatformError> {
     match account.platform {
         LivePlatform::Mastodon => Ok(Box::new(mastodon::Mastodon::new(account))),
         LivePlatform::Bluesky => Ok(Box::new(bluesky::Bluesky::new(account))),
+        LivePlatform::Twilio => Ok(Box::new(twilio::Twilio::new(account))),
     }
 }
 
@@ -180,7 +182,7 @@ impl crate::delivery::Sender for AccountSender {
     }
 
     fn idempotent(&self) -> bool {
-        // Idempotency-Key on the post, and a lookup before any new attempt.
+        // A lookup before any new attempt (and Idempotency-Key on Mastodon's post).
         true
     }
 
