@@ -5,7 +5,7 @@
 //! without it this test says so and passes (nothing to check against).
 
 use rapport::delivery::{Delivery, Outgoing};
-use rapport::platforms::{self, Platform};
+use rapport::platforms;
 
 const SID: &str = "AC0123456789abcdef0123456789abcdef";
 
