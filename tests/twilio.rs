@@ -62,7 +62,7 @@ fn mentions(conn: &Connection) -> i64 {
 fn pages_with_next_page_uri_and_imports_each_text_once() {
     let mock = Mock::start();
     let now = Utc::now();
-    mock.texts(450, now - Days::hours(1));
+    mock.texts(2100, now - Days::hours(1));
     // Not ours to pull: a text to another number of the account, and one of ours.
     {
         let mut st = mock.lock();
@@ -90,8 +90,8 @@ fn pages_with_next_page_uri_and_imports_each_text_once() {
     let config = config(&mock, TOKEN, 5);
     let mut bed = bed();
     let first = pull(&mut bed, &config).unwrap();
-    assert_eq!((first.added, first.pages), (450, 3), "200 + 200 + 50");
-    assert_eq!(mentions(&bed.conn), 450);
+    assert_eq!((first.added, first.pages), (2100, 3), "1000 + 1000 + 100");
+    assert_eq!(mentions(&bed.conn), 2100);
     let requests = mock.requests();
     assert!(
         requests[0].starts_with(&format!(
@@ -104,7 +104,7 @@ fn pages_with_next_page_uri_and_imports_each_text_once() {
     // Caught up: the same days are read again, nothing is added twice.
     let again = pull(&mut bed, &config).unwrap();
     assert_eq!(again.added, 0);
-    assert_eq!(mentions(&bed.conn), 450);
+    assert_eq!(mentions(&bed.conn), 2100);
     // A text arriving now, and one that shows up late dated before the newest.
     mock.text("+15550400001", "still open?", 0, now);
     mock.text("+15550400002", "late one", 0, now - Days::hours(20));
@@ -129,6 +129,31 @@ fn pages_with_next_page_uri_and_imports_each_text_once() {
     assert!(
         last.contains(&format!("DateSent%3E={expected_day}")),
         "the day before the newest text: {last}"
+    );
+}
+
+#[test]
+fn a_page_token_refused_starts_the_catch_up_again_from_its_day() {
+    let mock = Mock::start();
+    mock.texts(1100, Utc::now());
+    let config = config(&mock, TOKEN, 5);
+    let mut bed = bed();
+    // A pull stopped after its first page left a page token that has since expired.
+    let cursor = r#"{"day":"2000-01-01","next":"/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages.json?To=%2B15550100123&PageSize=1000&Page=1&PageToken=PAexpired"}"#;
+    rapport::store::cursors::set(&bed.conn, "shop-sms", cursor, 0).unwrap();
+    mock.script(Scripted {
+        matches: "GET /2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages.json?To=%2B15550100123&PageSize=1000&Page=1&PageToken=PAexpired".into(),
+        status: 400,
+        body: error(20001, 400, "Invalid PageToken"),
+        ..Scripted::default()
+    });
+    let summary = pull(&mut bed, &config).unwrap();
+    assert_eq!((summary.added, summary.pages), (1100, 2));
+    let requests = mock.requests();
+    assert!(
+        requests[1].contains("DateSent%3E=2000-01-01"),
+        "{}",
+        requests[1]
     );
 }
 

@@ -215,5 +215,7 @@ mod tests {
         assert_eq!(seg(&"€".repeat(80)), (1, false));
         assert_eq!(seg(&"€".repeat(81)), (2, false));
         assert!(measure("sms", &"a".repeat(153 * 11)).unwrap().too_long());
+        // A text through Twilio counts the same.
+        assert_eq!(measure("twilio", "hi"), measure("sms", "hi"));
     }
 }

@@ -30,6 +30,8 @@ fn platform_short(p: &str) -> String {
         "linkedin" => "in".into(),
         "youtube" => "yt".into(),
         "tiktok" => "tt".into(),
+        // Texts through Twilio read as what they are.
+        "twilio" => "sms".into(),
         other => fit(other, 5),
     }
 }

@@ -25,8 +25,8 @@ use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 use std::time::Duration;
 
-/// Messages per page (Twilio allows up to 1,000).
-pub const PAGE: usize = 200;
+/// Messages per page: Twilio's most, since every pull reads a day or two again.
+pub const PAGE: usize = 1000;
 /// How far back the first pull of an account reads.
 pub const FIRST_DAYS: i64 = 30;
 /// The longest a call waits for a rate limit by itself.
@@ -228,16 +228,26 @@ impl Platform for Twilio {
             .clone()
             .filter(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok())
             .unwrap_or_else(|| day_of(Utc::now() - Days::days(FIRST_DAYS)));
-        let path = match self.next_page(state.next.as_deref()) {
-            Some(next) => next,
-            None => format!(
-                "{}?To={}&DateSent%3E={}&PageSize={PAGE}",
-                self.messages_path(),
-                http::percent_encode(&self.number),
-                day
-            ),
+        let from_day = format!(
+            "{}?To={}&DateSent%3E={}&PageSize={PAGE}",
+            self.messages_path(),
+            http::percent_encode(&self.number),
+            day
+        );
+        let list = match self.next_page(state.next.as_deref()) {
+            // A page token kept from an interrupted pull may have expired: the
+            // catch-up starts again from its day (nothing is imported twice).
+            Some(next) => match self.list(&next) {
+                Err(
+                    PlatformError::Refused { .. } | PlatformError::Rejected { status: 404, .. },
+                ) => {
+                    state.newest = None;
+                    self.list(&from_day)?
+                }
+                other => other?,
+            },
+            None => self.list(&from_day)?,
         };
-        let list = self.list(&path)?;
         let inbound: Vec<serde_json::Value> = list
             .messages
             .into_iter()
