@@ -35,7 +35,8 @@ pub struct Account {
     /// How rapport names the account (`rapport pull NAME`); mentions carry it.
     pub name: String,
     pub platform: LivePlatform,
-    /// `https://host` (plain `http://` only for this machine, for tests).
+    /// `https://host` (plain `http://` only for this machine, for tests); Twilio's
+    /// is https://api.twilio.com unless given.
     pub server: String,
     /// Bluesky: the account's handle (`northwind.bsky.social`).
     #[serde(skip_serializing_if = "Option::is_none")]

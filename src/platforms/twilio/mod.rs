@@ -203,7 +203,17 @@ impl Twilio {
     /// configured server and the account.
     pub(crate) fn next_page(&self, uri: Option<&str>) -> Option<String> {
         let uri = uri?.trim();
-        (uri.starts_with(&format!("{}?", self.messages_path()))).then(|| uri.to_string())
+        // Relative to the API's host as documented; an absolute one keeps its path only.
+        let path = match uri.split_once("://") {
+            Some((_, rest)) => &rest[rest.find('/').unwrap_or(rest.len())..],
+            None => uri,
+        };
+        if path.starts_with(&format!("{}?", self.messages_path())) {
+            Some(path.to_string())
+        } else {
+            tracing::warn!(account = %self.account.name, "ignored a next_page_uri outside our Messages list");
+            None
+        }
     }
 
     /// A page of the list: its messages and the next page's uri.
@@ -325,5 +335,36 @@ impl Platform for Twilio {
 
     fn deliver(&self, action: &Outgoing) -> Delivery {
         send::deliver(self, action)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_pages_stay_on_our_list_and_server() {
+        let account = Account {
+            name: "shop-sms".into(),
+            platform: crate::config::accounts::LivePlatform::Twilio,
+            account_sid: Some("AC0123456789abcdef0123456789abcdef".into()),
+            number: Some("+15550100123".into()),
+            ..Account::default()
+        };
+        let t = Twilio::new(&account);
+        assert_eq!(t.client.base, "https://api.twilio.com");
+        let list = "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages.json";
+        let next = format!("{list}?To=%2B15550100123&PageSize=1000&Page=1&PageToken=PASM1");
+        assert_eq!(t.next_page(Some(&next)), Some(next.clone()));
+        assert_eq!(
+            t.next_page(Some(&format!("https://api.twilio.com{next}"))),
+            Some(next)
+        );
+        assert_eq!(t.next_page(None), None);
+        assert_eq!(t.next_page(Some("https://evil.example/steal?x=1")), None);
+        assert_eq!(
+            t.next_page(Some("/2010-04-01/Accounts/ACother/Messages.json?Page=1")),
+            None
+        );
     }
 }

@@ -75,15 +75,23 @@ fn reply(t: &Twilio, action: &Outgoing) -> Delivery {
             },
             Err(lookup) => lookup_failed(lookup),
         },
-        Err(PlatformError::RateLimited { retry_after, host }) => Delivery::Temporary {
-            error: PlatformError::RateLimited { host, retry_after }.to_string(),
+        Err(e) => failure(e),
+    }
+}
+
+/// What a call that certainly did nothing means: a 429 (error 20429, never
+/// processed) waits as Twilio asks; other temporary trouble is retried; the rest fails.
+fn failure(e: PlatformError) -> Delivery {
+    match e {
+        PlatformError::RateLimited { retry_after, .. } => Delivery::Temporary {
+            error: e.to_string(),
             retry_after,
         },
-        Err(e) if e.is_temporary() => Delivery::Temporary {
+        e if e.is_temporary() => Delivery::Temporary {
             error: e.to_string(),
             retry_after: None,
         },
-        Err(e) => Delivery::Failed(e.to_string()),
+        e => Delivery::Failed(e.to_string()),
     }
 }
 
