@@ -14,8 +14,11 @@ use crate::delivery::{Delivery, Outgoing};
 use crate::domain::{sanitize, MentionKind};
 use crate::platforms::{http, PlatformError};
 
-/// Pages of the lookup read at most (of `super::PAGE` messages each).
-const LOOKUP_PAGES: usize = 5;
+/// Pages of the lookup read at most (of `super::PAGE` messages each): a thousand of
+/// our texts to one number in a day or two is already more than any conversation.
+/// Kept small so a lookup, the post and a lookup stay within the sender's timeout
+/// (`AccountSender::timeout`, four requests' worth).
+const LOOKUP_PAGES: usize = 1;
 /// Seconds a message may predate its action and still be it (clock skew).
 const SKEW_SECS: i64 = 120;
 
