@@ -410,10 +410,33 @@ fn a_5xx_before_sending_is_retried_and_the_same_text_earlier_is_not_taken_for_it
         ..Scripted::default()
     });
     let out = sender.deliver(&outgoing("reply", "+447700900123", "Thanks!", 1));
-    assert!(matches!(out, Delivery::Temporary { .. }), "{out:?}");
+    assert!(
+        matches!(
+            out,
+            Delivery::Temporary {
+                retry_after: None,
+                ..
+            }
+        ),
+        "{out:?}"
+    );
     let out = sender.deliver(&outgoing("reply", "+447700900123", "Thanks!", 2));
     assert!(matches!(out, Delivery::Sent { .. }), "{out:?}");
     assert_eq!(mock.sent_to("+447700900123").len(), 2);
+    // A 503 asking for a wait is tried again after it (once the lookup found nothing).
+    mock.script(Scripted {
+        matches: "POST ".into(),
+        status: 503,
+        body: error(20503, 503, "Service Unavailable"),
+        headers: vec![("Retry-After".into(), "120".into())],
+        ..Scripted::default()
+    });
+    let out = sender.deliver(&outgoing("reply", "+447700900125", "Later", 1));
+    assert!(
+        matches!(out, Delivery::Temporary { retry_after: Some(d), .. } if d == Duration::from_secs(120)),
+        "{out:?}"
+    );
+    assert!(mock.sent_to("+447700900125").is_empty());
     // A 429 was never processed: tried later, after the wait Twilio asks.
     mock.script(Scripted {
         matches: "POST ".into(),

@@ -123,14 +123,20 @@ impl Twilio {
     }
 
     /// POST a form with the token.
+    /// POST a form with the token; an error comes with the `Retry-After` it carried
+    /// (a 503 may ask for a wait too).
     pub(crate) fn post(
         &self,
         path: &str,
         fields: &[(&str, &str)],
-    ) -> Result<Answer, PlatformError> {
-        let auth = self.auth()?;
-        let answer = self.client.post_form(path, Some(&auth), fields)?;
-        self.checked(answer)
+    ) -> Result<Answer, (PlatformError, Option<Duration>)> {
+        let auth = self.auth().map_err(|e| (e, None))?;
+        let answer = self
+            .client
+            .post_form(path, Some(&auth), fields)
+            .map_err(|e| (e, None))?;
+        let wait = answer.retry_after(Utc::now());
+        self.checked(answer).map_err(|e| (e, wait))
     }
 
     /// The answer if 2xx, else the error it means. Twilio's errors are JSON:

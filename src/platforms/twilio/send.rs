@@ -69,16 +69,16 @@ fn reply(t: &Twilio, action: &Outgoing) -> Delivery {
                 sanitize::message(&e.to_string())
             )),
         },
-        Err(e) if e.maybe_done() => match find_sent(t, to, action) {
+        Err((e, wait)) if e.maybe_done() => match find_sent(t, to, action) {
             Ok(Some(found)) => found,
             // Not there: trying again is safe; the next attempt looks first again.
             Ok(None) => Delivery::Temporary {
                 error: e.to_string(),
-                retry_after: None,
+                retry_after: wait,
             },
             Err(lookup) => lookup_failed(lookup),
         },
-        Err(e) => failure(e),
+        Err((e, _)) => failure(e),
     }
 }
 
