@@ -69,6 +69,8 @@ pub enum InputFormat {
     Csv,
     /// The "Customer Support on Twitter" (TWCS) layout
     Twcs,
+    /// A saved Twilio Messages list (JSON).
+    Twilio,
 }
 
 #[derive(Debug, Args)]

@@ -140,6 +140,7 @@ fn outgoing(kind: &str, uri: &str, attempts: i64) -> Outgoing {
         author: None,
         body: "Elle arrive vendredi 📦".into(),
         attempts,
+        created_at: 0,
     }
 }
 

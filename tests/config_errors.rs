@@ -146,6 +146,42 @@ const CASES: &[(&str, &[&str])] = &[
         "account_password_on_mastodon.toml",
         &["line 5", "accounts[0].password_env", "not used by mastodon"],
     ),
+    (
+        "account_twilio_bad_sid.toml",
+        &[
+            "line 4",
+            "accounts[0].account_sid",
+            "AC followed by 32 hexadecimal digits",
+        ],
+    ),
+    (
+        "account_twilio_no_sid.toml",
+        &["accounts[0].account_sid", "is missing", "API keys & tokens"],
+    ),
+    (
+        "account_twilio_bad_number.toml",
+        &[
+            "line 5",
+            "accounts[0].number",
+            "\"555-0100\" is not a phone number in E.164",
+        ],
+    ),
+    (
+        "account_twilio_no_token.toml",
+        &[
+            "accounts[0].token_env",
+            "is missing",
+            "RAPPORT_TWILIO_TOKEN",
+        ],
+    ),
+    (
+        "account_twilio_plain_http.toml",
+        &["line 4", "accounts[0].server", "http:// for api.twilio.com"],
+    ),
+    (
+        "account_number_on_mastodon.toml",
+        &["line 5", "accounts[0].number", "not used by mastodon"],
+    ),
 ];
 
 #[test]
@@ -187,4 +223,6 @@ fn a_missing_explicit_file_is_an_error_but_a_missing_default_is_not() {
 fn a_token_pasted_where_its_variable_name_goes_is_never_echoed() {
     let message = error_for("account_token_pasted.toml");
     assert!(!message.contains("zX9-secret-token-value"), "{message}");
+    let message = error_for("account_twilio_bad_sid.toml");
+    assert!(!message.contains("SK0123456789abcdef"), "{message}");
 }

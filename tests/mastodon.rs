@@ -272,6 +272,7 @@ fn outgoing(kind: &str, in_reply_to: &str, body: &str, attempts: i64) -> Outgoin
         author: Some("ana".into()),
         body: body.into(),
         attempts,
+        created_at: 0,
     }
 }
 

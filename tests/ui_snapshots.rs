@@ -233,3 +233,25 @@ fn an_item_crossing_its_target_is_announced() {
         app
     });
 }
+
+/// A phone number is masked in the list but its last four digits, whole on the
+/// person's card, and never shown with an `@`.
+#[test]
+fn a_phone_number_is_masked_in_the_list_and_whole_on_the_card() {
+    let mut app = fixtures::app((200, 50));
+    app.update(key('j'));
+    app.update(key('j'));
+    let rows = fixtures::rows();
+    assert_eq!(rows[2].handle, "+15550100");
+    app.update(Msg::Loaded(Reply::Detail {
+        id: rows[2].id,
+        detail: Some(Box::new(fixtures::detail(&rows[2]))),
+    }));
+    let screen = render(&app);
+    assert!(screen.contains("•••• 0100"), "{screen}");
+    assert!(
+        screen.contains("│+15550100  Ana Bell"),
+        "the card: {screen}"
+    );
+    assert!(!screen.contains("@+1555"), "{screen}");
+}

@@ -210,7 +210,11 @@ impl App {
             .map(|n| n.split_whitespace().next().unwrap_or_default().to_string())
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| row.handle.clone());
-        let to = format!("@{} ({})", row.handle, row.platform);
+        let to = format!(
+            "{} ({})",
+            crate::domain::handle::whole(&row.handle),
+            row.platform
+        );
         match action {
             Action::Reply => self.open_compose(Compose::new(
                 row.id,
@@ -479,8 +483,8 @@ impl App {
                 let body = crate::domain::sanitize::one_line(&body);
                 self.popup = Some(Popup::Confirm {
                     text: format!(
-                        "A reply like this went to @{} ({when}):\n\n\"{body}\"\n\nPeople notice copy-paste. Send it anyway?",
-                        crate::domain::sanitize::one_line(&handle)
+                        "A reply like this went to {} ({when}):\n\n\"{body}\"\n\nPeople notice copy-paste. Send it anyway?",
+                        crate::domain::handle::in_list(&crate::domain::sanitize::one_line(&handle))
                     ),
                     yes: Confirmable::SendDuplicate,
                 });

@@ -233,9 +233,9 @@ impl App {
         };
         self.popup = Some(super::state::Popup::Confirm {
             text: format!(
-                "Post the {} to @{} yourself: {what}; {opened}.\n\nPosted? y marks it sent; n, Esc or Enter keeps it queued.",
+                "Post the {} to {} yourself: {what}; {opened}.\n\nPosted? y marks it sent; n, Esc or Enter keeps it queued.",
                 row.kind,
-                row.author.as_deref().unwrap_or("?"),
+                crate::domain::handle::whole(row.author.as_deref().unwrap_or("?")),
             ),
             yes: super::state::Confirmable::Posted(row.action_id),
         });
@@ -257,8 +257,8 @@ impl App {
             crate::domain::ActionKind::Reply
         };
         let to = format!(
-            "@{} ({})",
-            row.author.as_deref().unwrap_or("?"),
+            "{} ({})",
+            crate::domain::handle::whole(row.author.as_deref().unwrap_or("?")),
             row.platform
         );
         self.view = View::Inbox;

@@ -254,7 +254,11 @@ impl App {
                 self.open_compose(Compose::new(
                     mention_id,
                     ActionKind::Thank,
-                    format!("@{} ({})", row.handle, row.platform),
+                    format!(
+                        "{} ({})",
+                        crate::domain::handle::whole(&row.handle),
+                        row.platform
+                    ),
                     &row.platform,
                     &filled,
                     Some(filled.clone()),

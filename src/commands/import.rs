@@ -53,6 +53,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<ExitCode> {
             InputFormat::Ndjson => Some(Format::Ndjson),
             InputFormat::Csv => Some(Format::Csv),
             InputFormat::Twcs => Some(Format::Twcs),
+            InputFormat::Twilio => Some(Format::Twilio),
         },
         skip_invalid: args.skip_invalid,
         map: args.map.clone(),
@@ -110,7 +111,7 @@ pub fn summary(name: &str, outcome: &Outcome) -> String {
             counts.mentions_added,
             counts.replies_added,
             counts.people_added,
-            if *ignored > 0 { format!(", {ignored} ignored (brand tweets answering nobody)") } else { String::new() }
+            if *ignored > 0 { format!(", {ignored} ignored (our own messages answering nothing in the file)") } else { String::new() }
         ),
         Outcome::AlreadyImported(past) => format!(
             "{name}: already imported on {} (as {}); nothing to do",

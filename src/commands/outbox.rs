@@ -55,14 +55,14 @@ pub fn run(ctx: &Ctx, args: &OutboxArgs) -> Result<ExitCode> {
         };
         writeln!(
             out,
-            "{:>7} {:<9} {:<6} {:<10} {:>2} {:<16} @{:<16} {:<30} {}",
+            "{:>7} {:<9} {:<6} {:<10} {:>2} {:<16} {:<17} {:<30} {}",
             r.action_id,
             r.state,
             r.kind,
             clean(&r.platform, 10),
             r.attempts,
             when,
-            clean(r.author.as_deref().unwrap_or("?"), 16),
+            crate::domain::handle::in_list(&clean(r.author.as_deref().unwrap_or("?"), 16)),
             clean(&r.body, 30),
             clean(&detail, 120)
         )?;

@@ -122,8 +122,8 @@ fn print_text(summary: &Summary, r: &Report, config: &crate::config::Config) {
     println!("\nmost engaged people (by conversations)");
     for p in &r.top_people {
         println!(
-            "  @{:<28} {:<10} {:>5}",
-            one_line(&p.handle),
+            "  {:<29} {:<10} {:>5}",
+            crate::domain::handle::in_list(&one_line(&p.handle)),
             p.platform,
             p.conversations
         );
@@ -139,8 +139,8 @@ fn print_text(summary: &Summary, r: &Report, config: &crate::config::Config) {
                 .map(|t| t.with_timezone(&Local).format("%Y-%m-%d").to_string())
                 .unwrap_or_else(|| "never".into());
             println!(
-                "  @{:<28} {:<10} last contact {last}",
-                one_line(&p.handle),
+                "  {:<29} {:<10} last contact {last}",
+                crate::domain::handle::in_list(&one_line(&p.handle)),
                 p.platform
             );
         }

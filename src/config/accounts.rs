@@ -1,4 +1,5 @@
-//! `[[accounts]]`: the brand's own accounts on live platforms (Mastodon, Bluesky),
+//! `[[accounts]]`: the brand's own accounts on live platforms (Mastodon, Bluesky,
+//! Twilio for SMS),
 //! pulled by `rapport pull` and answered through. Secrets are never in the config:
 //! only the name of an environment variable, or a command (no shell) whose standard
 //! output is the secret. `rapport config` therefore never prints one.
@@ -13,6 +14,7 @@ pub enum LivePlatform {
     #[default]
     Mastodon,
     Bluesky,
+    Twilio,
 }
 
 impl LivePlatform {
@@ -21,6 +23,7 @@ impl LivePlatform {
         match self {
             LivePlatform::Mastodon => "mastodon",
             LivePlatform::Bluesky => "bluesky",
+            LivePlatform::Twilio => "twilio",
         }
     }
 }
@@ -32,15 +35,22 @@ pub struct Account {
     /// How rapport names the account (`rapport pull NAME`); mentions carry it.
     pub name: String,
     pub platform: LivePlatform,
-    /// `https://host` (plain `http://` only for this machine, for tests).
+    /// `https://host` (plain `http://` only for this machine, for tests); Twilio's
+    /// is https://api.twilio.com unless given.
     pub server: String,
     /// Bluesky: the account's handle (`northwind.bsky.social`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub handle: Option<String>,
-    /// Mastodon: the environment variable holding the access token.
+    /// Twilio: the Account SID (`AC` and 32 hex digits), the user of Basic auth.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_sid: Option<String>,
+    /// Twilio: our phone number in E.164 (`+15550100123`); texts to it are pulled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// Mastodon and Twilio: the environment variable holding the token.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_env: Option<String>,
-    /// Mastodon: a program (and arguments) printing the token.
+    /// Mastodon and Twilio: a program (and arguments) printing the token.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_command: Option<Vec<String>>,
     /// Bluesky: the environment variable holding an app password.
@@ -69,7 +79,7 @@ impl Account {
     /// guarantees there is exactly one.
     pub fn secret_source(&self) -> Option<SecretSource> {
         let (env, command) = match self.platform {
-            LivePlatform::Mastodon => (&self.token_env, &self.token_command),
+            LivePlatform::Mastodon | LivePlatform::Twilio => (&self.token_env, &self.token_command),
             LivePlatform::Bluesky => (&self.password_env, &self.password_command),
         };
         match (env, command) {
@@ -86,10 +96,37 @@ impl Account {
 
     /// The server's host (and port), for messages.
     pub fn host(&self) -> String {
-        split_server(&self.server)
+        split_server(self.base())
             .map(|s| s.authority)
-            .unwrap_or_else(|| self.server.clone())
+            .unwrap_or_else(|| self.base().to_string())
     }
+
+    /// The server to talk to: `server`, or the platform's own when it has a single
+    /// one (Twilio) and `server` is not given.
+    pub fn base(&self) -> &str {
+        match self.platform {
+            LivePlatform::Twilio if self.server.trim().is_empty() => TWILIO_API,
+            _ => &self.server,
+        }
+    }
+}
+
+/// Twilio's REST API (`server` replaces it in tests).
+pub const TWILIO_API: &str = "https://api.twilio.com";
+
+/// Whether `sid` is a Twilio Account SID: `AC` and 32 hex digits.
+pub fn is_account_sid(sid: &str) -> bool {
+    sid.len() == 34 && sid.starts_with("AC") && sid[2..].chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// Whether `number` is a phone number in E.164: `+`, a first digit 1-9, at most 15 digits.
+pub fn is_e164(number: &str) -> bool {
+    let Some(digits) = number.strip_prefix('+') else {
+        return false;
+    };
+    (2..=15).contains(&digits.len())
+        && !digits.starts_with('0')
+        && digits.chars().all(|c| c.is_ascii_digit())
 }
 
 /// The parts of a server URL rapport cares about.
@@ -153,7 +190,7 @@ pub fn validate(accounts: &[Account]) -> Result<(), Problem> {
                 format!("{name:?} names two accounts; give each its own name"),
             ));
         }
-        let Some(server) = split_server(&a.server) else {
+        let Some(server) = split_server(a.base()) else {
             return Err(Problem::new(
                 key("server"),
                 "must be the server's address, like \"https://mastodon.social\"",
@@ -179,7 +216,7 @@ pub fn validate(accounts: &[Account]) -> Result<(), Problem> {
             }
         }
         let (secret, env, command, other_env, other_command) = match a.platform {
-            LivePlatform::Mastodon => (
+            LivePlatform::Mastodon | LivePlatform::Twilio => (
                 "token",
                 &a.token_env,
                 &a.token_command,
@@ -262,6 +299,7 @@ pub fn validate(accounts: &[Account]) -> Result<(), Problem> {
                 "is missing: a Bluesky account needs its handle, e.g. \"northwind.bsky.social\"",
             ));
         }
+        twilio_fields(a, &key)?;
         if a.timeout_secs == Some(0) || a.timeout_secs.is_some_and(|t| t > 600) {
             return Err(Problem::new(
                 key("timeout_secs"),
@@ -275,9 +313,75 @@ pub fn validate(accounts: &[Account]) -> Result<(), Problem> {
     Ok(())
 }
 
+/// A Twilio account's SID and number (required, well formed), and no one else's.
+fn twilio_fields(a: &Account, key: &dyn Fn(&str) -> String) -> Result<(), Problem> {
+    if a.platform != LivePlatform::Twilio {
+        for (leaf, given) in [("account_sid", &a.account_sid), ("number", &a.number)] {
+            if given.is_some() {
+                return Err(Problem::new(
+                    key(leaf),
+                    format!(
+                        "is not used by {}: only a twilio account has it",
+                        a.platform.as_str()
+                    ),
+                ));
+            }
+        }
+        return Ok(());
+    }
+    match a.account_sid.as_deref().map(str::trim) {
+        None | Some("") => {
+            return Err(Problem::new(
+                key("account_sid"),
+                "is missing: a Twilio account needs its Account SID (Console → Account → API keys & tokens), e.g. \"AC0123456789abcdef0123456789abcdef\"",
+            ))
+        }
+        // Never echoed: a token pasted here by mistake must not reach the screen.
+        Some(sid) if !is_account_sid(sid) => {
+            return Err(Problem::new(
+                key("account_sid"),
+                "must be the Account SID: AC followed by 32 hexadecimal digits (the auth token goes in token_env or token_command)",
+            ))
+        }
+        Some(_) => {}
+    }
+    match a.number.as_deref().map(str::trim) {
+        None | Some("") => Err(Problem::new(
+            key("number"),
+            "is missing: give our Twilio phone number in E.164, e.g. \"+15550100123\"",
+        )),
+        Some(n) if !is_e164(n) => Err(Problem::new(
+            key("number"),
+            format!(
+                "{} is not a phone number in E.164: '+', the country code and the number, digits only (e.g. \"+15550100123\")",
+                crate::domain::sanitize::shown(n)
+            ),
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn twilio_sids_and_numbers() {
+        assert!(is_account_sid("AC0123456789abcdef0123456789abcdef"));
+        assert!(!is_account_sid("AC0123456789abcdef0123456789abcde"));
+        assert!(!is_account_sid("SK0123456789abcdef0123456789abcdef"));
+        assert!(!is_account_sid("AC0123456789abcdef0123456789abcdeg"));
+        assert!(is_e164("+15550100123"));
+        for n in [
+            "15550100123",
+            "+0555",
+            "+1 555 0100",
+            "+1234567890123456",
+            "+1",
+        ] {
+            assert!(!is_e164(n), "{n}");
+        }
+    }
 
     #[test]
     fn loopback_hosts() {

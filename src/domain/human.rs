@@ -8,29 +8,31 @@ use chrono::{Datelike, TimeZone, Utc};
 
 /// The status-bar line for a written change.
 pub fn done(d: &Done) -> String {
+    use super::handle::in_list;
     match d {
-        Done::Queued { kind, handle, .. } => format!("{kind} to @{handle} queued"),
-        Done::Liked { handle, .. } => format!("like of @{handle} queued"),
-        Done::Dismissed { handle } => format!("dismissed @{handle}"),
-        Done::Snoozed { handle, .. } => format!("snoozed @{handle}"),
+        Done::Queued { kind, handle, .. } => format!("{kind} to {h} queued", h = in_list(handle)),
+        Done::Liked { handle, .. } => format!("like of {h} queued", h = in_list(handle)),
+        Done::Dismissed { handle } => format!("dismissed {h}", h = in_list(handle)),
+        Done::Snoozed { handle, .. } => format!("snoozed {h}", h = in_list(handle)),
         Done::PowerUser {
             handle,
             tagged: true,
-        } => format!("@{handle} tagged as power user"),
+        } => format!("{h} tagged as power user", h = in_list(handle)),
         Done::PowerUser {
             handle,
             tagged: false,
-        } => format!("@{handle} is no longer a power user"),
+        } => format!("{h} is no longer a power user", h = in_list(handle)),
         Done::Relationship {
             handle,
             stage,
             engagement,
         } => format!(
-            "@{handle}: {}, prefers {}",
+            "{h}: {}, prefers {}",
             stage.as_str().replace('_', " "),
-            engagement.as_str().replace('_', " ")
+            engagement.as_str().replace('_', " "),
+            h = in_list(handle),
         ),
-        Done::NoteAdded { handle } => format!("note added to @{handle}"),
+        Done::NoteAdded { handle } => format!("note added to {h}", h = in_list(handle)),
     }
 }
 
@@ -69,11 +71,12 @@ pub fn counted_when(count_queued: bool) -> &'static str {
 
 /// The status-bar line for an undo step.
 pub fn undone(u: &Undone) -> String {
-    format!("undid {} (@{})", u.kind, u.handle)
+    format!("undid {} ({})", u.kind, super::handle::in_list(&u.handle))
 }
 
 /// Why a reply, thank or like could not be undone: a sender has it.
 pub fn left_the_outbox(kind: ActionKind, handle: &str, state: ActionState) -> String {
+    let handle = super::handle::in_list(handle);
     let what = match state {
         ActionState::Sending => "is being sent right now",
         ActionState::Sent => "was sent already",
@@ -81,7 +84,7 @@ pub fn left_the_outbox(kind: ActionKind, handle: &str, state: ActionState) -> St
         ActionState::Failed => "failed to send: see the outbox",
         _ => "has left the outbox",
     };
-    format!("the {kind} to @{handle} {what}; it cannot be taken back here")
+    format!("the {kind} to {handle} {what}; it cannot be taken back here")
 }
 
 /// One line of the history list.
@@ -93,31 +96,33 @@ pub fn history_line(
     body: &str,
 ) -> String {
     let body = super::sanitize::one_line(body);
+    let handle = super::handle::in_list(handle);
     let state = if kind.goes_out() {
         format!(" [{state}]")
     } else {
         String::new()
     };
     if body.is_empty() {
-        format!("{when}  {kind} @{handle}{state}")
+        format!("{when}  {kind} {handle}{state}")
     } else {
-        format!("{when}  {kind} @{handle}{state}: {body}")
+        format!("{when}  {kind} {handle}{state}: {body}")
     }
 }
 
 /// The question before reverting an action from the history: what will change.
 pub fn revert(kind: ActionKind, handle: &str, when: &str, body: &str) -> String {
+    let handle = super::handle::in_list(handle);
     let body = super::sanitize::quote(body);
     let change = match kind {
         ActionKind::Reply | ActionKind::Thank => format!(
-            "Cancel the {kind} to @{handle} ({when}) before it is sent:\n\n\"{body}\"\n\nThe item goes back to the queue."
+            "Cancel the {kind} to {handle} ({when}) before it is sent:\n\n\"{body}\"\n\nThe item goes back to the queue."
         ),
-        ActionKind::Like => format!("Cancel the like of @{handle} ({when}) before it is sent? The item goes back to the queue."),
-        ActionKind::Dismiss => format!("Bring back the item from @{handle} dismissed {when}?"),
-        ActionKind::Snooze => format!("Wake the item from @{handle} snoozed {when}?"),
-        ActionKind::Tag => format!("Undo the power-user change on @{handle} ({when})?"),
-        ActionKind::Segment => format!("Put back @{handle}'s buyer stage and engagement as they were before {when}?"),
-        ActionKind::Note => format!("Remove the note on @{handle} added {when}:\n\n\"{body}\"?"),
+        ActionKind::Like => format!("Cancel the like of {handle} ({when}) before it is sent? The item goes back to the queue."),
+        ActionKind::Dismiss => format!("Bring back the item from {handle} dismissed {when}?"),
+        ActionKind::Snooze => format!("Wake the item from {handle} snoozed {when}?"),
+        ActionKind::Tag => format!("Undo the power-user change on {handle} ({when})?"),
+        ActionKind::Segment => format!("Put back {handle}'s buyer stage and engagement as they were before {when}?"),
+        ActionKind::Note => format!("Remove the note on {handle} added {when}:\n\n\"{body}\"?"),
     };
     format!("{change}\n\ny reverts it; n, Esc or Enter keeps it.")
 }

@@ -67,7 +67,7 @@ pub fn measure(platform: &str, body: &str) -> Option<Measure> {
         "facebook" => counted(body.chars().count(), 8000),
         "youtube" => counted(body.chars().count(), 10_000),
         "reddit" => counted(body.chars().count(), 10_000),
-        "sms" => Some(sms(body)),
+        "sms" | "twilio" => Some(sms(body)),
         _ => None,
     }
 }
@@ -215,5 +215,7 @@ mod tests {
         assert_eq!(seg(&"€".repeat(80)), (1, false));
         assert_eq!(seg(&"€".repeat(81)), (2, false));
         assert!(measure("sms", &"a".repeat(153 * 11)).unwrap().too_long());
+        // A text through Twilio counts the same.
+        assert_eq!(measure("twilio", "hi"), measure("sms", "hi"));
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod change;
 pub mod figures;
+pub mod handle;
 pub mod human;
 pub mod kinds;
 pub mod length;

@@ -92,6 +92,7 @@ mod tests {
     #[test]
     fn likes_only_where_the_platform_takes_them() {
         assert_eq!(can("sms", MentionKind::Sms), REPLY_ONLY);
+        assert_eq!(can("twilio", MentionKind::Sms), REPLY_ONLY);
         assert_eq!(can("google", MentionKind::Review), REPLY_ONLY);
         assert!(!can("youtube", MentionKind::Comment).like);
         assert!(!can("Instagram", MentionKind::Comment).like);

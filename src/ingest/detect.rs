@@ -8,6 +8,8 @@ pub enum Format {
     Ndjson,
     Csv,
     Twcs,
+    /// A saved Twilio Messages list (`platforms::twilio::parse`).
+    Twilio,
 }
 
 impl Format {
@@ -17,6 +19,7 @@ impl Format {
             Format::Ndjson => "ndjson",
             Format::Csv => "csv",
             Format::Twcs => "twcs",
+            Format::Twilio => "twilio",
         }
     }
 }
@@ -36,6 +39,9 @@ pub const TWCS_HEADER: &str =
 pub fn detect(start: &[u8]) -> Format {
     let text = String::from_utf8_lossy(start);
     let text = text.trim_start_matches('\u{feff}').trim_start();
+    if crate::platforms::twilio::parse::looks_like_list(text) {
+        return Format::Twilio;
+    }
     if text.starts_with('{') {
         return Format::Ndjson;
     }

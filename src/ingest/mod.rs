@@ -67,6 +67,7 @@ pub fn records(
         Format::Ndjson => Box::new(ndjson::Reader::new(reader)),
         Format::Csv => Box::new(csv::Reader::new(reader, map)?),
         Format::Twcs => Box::new(twcs::Reader::new(reader)?),
+        Format::Twilio => crate::platforms::twilio::parse::file_records(reader)?,
     };
     Ok((format, records))
 }

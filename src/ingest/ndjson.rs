@@ -130,11 +130,14 @@ pub enum Text {
     /// as Twitter's exports do. Decoded exactly once, and never read as HTML: a
     /// customer who typed `<p>` meant those three characters.
     Entities,
+    /// Plain text as typed (an SMS): never read as HTML nor decoded, only cleaned.
+    Plain,
 }
 
 impl Text {
     fn body(self, raw: &str) -> String {
         match self {
+            Text::Plain => sanitize::clean(raw),
             Text::PlainOrHtml => sanitize::clean(&super::html::to_plain(raw)),
             Text::Entities => sanitize::clean(&html_escape::decode_html_entities(raw)),
         }

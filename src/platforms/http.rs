@@ -219,6 +219,29 @@ impl Client {
         self.answer(req.send(body.to_string()), auth)
     }
 
+    /// POST `path` with a form (`application/x-www-form-urlencoded`), as Twilio takes.
+    pub fn post_form(
+        &self,
+        path: &str,
+        auth: Option<&str>,
+        fields: &[(&str, &str)],
+    ) -> Result<Answer, PlatformError> {
+        self.wait_for_budget()?;
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut req = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Content-Type", "application/x-www-form-urlencoded");
+        if let Some(a) = auth {
+            req = req.header("Authorization", a);
+        }
+        self.answer(req.send(body), auth)
+    }
+
     fn answer(
         &self,
         result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
@@ -261,7 +284,8 @@ impl Client {
         if !answer.ok() {
             // The credentials we sent, should the server echo them in its error.
             if let Some(a) = auth {
-                answer.redact(a.trim_start_matches("Bearer "));
+                // The credentials after the scheme ("Bearer …", "Basic …").
+                answer.redact(a.split_once(' ').map_or(a, |(_, credentials)| credentials));
             }
         }
         Ok(answer)

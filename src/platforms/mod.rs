@@ -11,6 +11,7 @@ pub mod mastodon;
 pub mod pull;
 pub mod secret;
 pub mod sse;
+pub mod twilio;
 
 pub use mastodon::stream::{Heard, Timing};
 pub use pull::{pull_account, PullProgress, PullSummary};
@@ -74,6 +75,7 @@ pub fn connect(account: &Account) -> Result<Box<dyn Platform>, PlatformError> {
     match account.platform {
         LivePlatform::Mastodon => Ok(Box::new(mastodon::Mastodon::new(account))),
         LivePlatform::Bluesky => Ok(Box::new(bluesky::Bluesky::new(account))),
+        LivePlatform::Twilio => Ok(Box::new(twilio::Twilio::new(account))),
     }
 }
 
@@ -205,7 +207,7 @@ impl crate::delivery::Sender for AccountSender {
     }
 
     fn idempotent(&self) -> bool {
-        // Idempotency-Key on the post, and a lookup before any new attempt.
+        // A lookup before any new attempt (and Idempotency-Key on Mastodon's post).
         true
     }
 

@@ -40,10 +40,16 @@ pub struct Outgoing {
     /// Attempts so far, this one included.
     #[serde(skip)]
     pub attempts: i64,
+    /// When the action was queued (Unix seconds): a sender without an idempotency
+    /// key looks for what it may have sent since then.
+    #[serde(skip)]
+    pub created_at: i64,
 }
 
 /// The result of trying to claim the next due action.
 #[derive(Debug, Clone, PartialEq)]
+// One claim at a time is made and matched at once: boxing would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Claim {
     /// Claimed: now `sending`, held by this worker until the lease runs out.
     Got(Outgoing),
@@ -133,7 +139,7 @@ pub fn claim_next(
 fn load(conn: &Connection, id: i64) -> rusqlite::Result<Outgoing> {
     conn.prepare_cached(
         "SELECT a.id, a.idempotency_key, a.kind, COALESCE(a.platform, ''), a.account,
-                a.in_reply_to, m.url, p.handle, a.body, a.attempts
+                a.in_reply_to, m.url, p.handle, a.body, a.attempts, COALESCE(a.created_at, 0)
          FROM actions a LEFT JOIN mentions m ON m.id = a.mention_id
                         LEFT JOIN people p ON p.id = a.person_id
          WHERE a.id = ?1",
@@ -150,6 +156,7 @@ fn load(conn: &Connection, id: i64) -> rusqlite::Result<Outgoing> {
             author: r.get(7)?,
             body: r.get(8)?,
             attempts: r.get(9)?,
+            created_at: r.get(10)?,
         })
     })
 }

@@ -61,7 +61,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             let who = if item.ours {
                 "us".to_string()
             } else {
-                format!("@{}", item.who)
+                crate::domain::handle::in_list(&item.who)
             };
             lines.push(Line::styled(
                 format!(

@@ -44,7 +44,7 @@ pub fn card_lines<'a>(app: &App, theme: &Theme, c: &Card) -> Vec<Line<'a>> {
     let label = |s: &str| Span::styled(format!("{s:<14}"), theme.muted);
     let mut lines = vec![Line::from(vec![
         Span::styled(
-            format!("@{}", sanitize::one_line(&c.handle)),
+            crate::domain::handle::whole(&sanitize::one_line(&c.handle)),
             theme.accent.add_modifier(Modifier::BOLD),
         ),
         Span::raw(match &c.display_name {
@@ -187,7 +187,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
                     _ => format!("{} (us)", item.who),
                 }
             } else {
-                format!("@{}", item.who)
+                crate::domain::handle::in_list(&item.who)
             };
             let style = if item.ours {
                 theme.ours

@@ -30,6 +30,8 @@ fn platform_short(p: &str) -> String {
         "linkedin" => "in".into(),
         "youtube" => "yt".into(),
         "tiktok" => "tt".into(),
+        // Texts through Twilio read as what they are.
+        "twilio" => "sms".into(),
         other => fit(other, 5),
     }
 }
@@ -62,7 +64,10 @@ fn row_line<'a>(app: &App, theme: &Theme, r: &InboxRow, width: usize) -> Line<'a
         markers.push('★');
     }
     let handle_width = (width / 4).clamp(6, 18);
-    spans.push(Span::raw(pad(&format!("@{}", r.handle), handle_width)));
+    spans.push(Span::raw(pad(
+        &crate::domain::handle::in_list(&r.handle),
+        handle_width,
+    )));
     spans.push(Span::styled(format!("{markers:<1} "), theme.accent));
     let mut used = 7 + 6 + handle_width + 2;
     if let Some(seg) = &r.segment {

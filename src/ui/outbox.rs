@@ -50,11 +50,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             None => format!("queued {} ago", human::duration(app.now - r.created_at)),
         };
         let head = format!(
-            "{} {} {} @{} · {}",
+            "{} {} {} {} · {}",
             pad(&r.state, 8),
             pad(&r.kind, 6),
             pad(&r.platform, 9),
-            r.author.as_deref().unwrap_or("?"),
+            crate::domain::handle::in_list(r.author.as_deref().unwrap_or("?")),
             when
         );
         let selected = i == o.cursor;

@@ -44,7 +44,10 @@ pub fn draw_list(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         let text = format!(
             "{}{} {:<9} {:>9}  {:<18} {:<20} {}",
             star,
-            pad(&format!("@{}", r.handle), handle_w.saturating_sub(1)),
+            pad(
+                &crate::domain::handle::in_list(&r.handle),
+                handle_w.saturating_sub(1)
+            ),
             fit(&r.platform, 9),
             r.followers.map(human::count).unwrap_or_default(),
             r.buyer_stage.replace('_', " "),

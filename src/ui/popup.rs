@@ -111,8 +111,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 60,
                 11,
                 format!(
-                    " @{} · ↑↓ change · Tab switch · Enter save ",
-                    super::format::fit(handle, 20)
+                    " {} · ↑↓ change · Tab switch · Enter save ",
+                    super::format::fit(&crate::domain::handle::whole(handle), 21)
                 ),
             );
             let [l, r] = ratatui::layout::Layout::horizontal([

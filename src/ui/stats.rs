@@ -205,7 +205,7 @@ fn report_lines<'a>(app: &App, theme: &Theme, r: &Report, width: usize) -> Vec<L
     for p in &r.top_people {
         lines.push(Line::raw(format!(
             "  {} {:<10} {:>4}  last contact {}",
-            pad(&format!("@{}", p.handle), 24),
+            pad(&crate::domain::handle::in_list(&p.handle), 24),
             super::format::fit(&p.platform, 10),
             p.conversations,
             p.last_contact
@@ -231,7 +231,7 @@ fn report_lines<'a>(app: &App, theme: &Theme, r: &Report, width: usize) -> Vec<L
         lines.push(Line::styled(
             format!(
                 "  {} {:<10} last contact {}",
-                pad(&format!("@{}", p.handle), 24),
+                pad(&crate::domain::handle::in_list(&p.handle), 24),
                 super::format::fit(&p.platform, 10),
                 p.last_contact
                     .map(|t| human::duration(app.now - t.timestamp()) + " ago")
