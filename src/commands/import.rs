@@ -1,11 +1,14 @@
-//! `rapport import FILE...`: each file in one transaction, recorded in the imports log.
+//! `rapport import PATH...`: each file in one transaction, recorded in the imports log.
+//! A folder stands for the files in it (sorted by name; not its subfolders, nor
+//! hidden files), each detected and imported on its own: one bad file says so and
+//! the others are imported all the same.
 //!
 //! A reader thread parses, sanitizes and reads the signals of each record (VADER is
 //! the costly part) and hands batches to this thread, which owns the connection and
 //! writes; a bounded channel keeps memory flat on files of millions of lines.
 
 use super::{import_reader, Ctx};
-use crate::cli::{ImportArgs, InputFormat};
+use crate::cli::ImportArgs;
 use crate::config::Config;
 use crate::ingest::{self, reader, Fatal, Format, Parsed};
 use crate::store::import::{ImportCounts, Importer};
@@ -14,7 +17,7 @@ use crate::store::Connection;
 use anyhow::{anyhow, Context, Result};
 use chrono::{DateTime, Utc};
 use std::io::{BufRead, BufReader, IsTerminal, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// How to read the files.
@@ -48,12 +51,7 @@ pub enum Outcome {
 /// Runs the subcommand.
 pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<ExitCode> {
     let options = Options {
-        format: match args.format {
-            InputFormat::Auto => None,
-            InputFormat::Ndjson => Some(Format::Ndjson),
-            InputFormat::Csv => Some(Format::Csv),
-            InputFormat::Twcs => Some(Format::Twcs),
-        },
+        format: args.format.format(),
         skip_invalid: args.skip_invalid,
         map: args.map.clone(),
         progress: std::io::stderr().is_terminal(),
@@ -72,18 +70,24 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<ExitCode> {
     };
     let mut failed = false;
     let mut imported = false;
-    for path in &args.files {
-        let name = display_name(path);
-        match import_file(&mut conn, &ctx.config, path, &options, Utc::now()) {
+    let mut total = Total::default();
+    for path in files(&args.files, &mut failed) {
+        let name = display_name(&path);
+        match import_file(&mut conn, &ctx.config, &path, &options, Utc::now()) {
             Ok(outcome) => {
                 imported |= matches!(outcome, Outcome::Imported { .. });
+                total.add(Some(&outcome));
                 println!("{}", summary(&name, &outcome));
             }
             Err(e) => {
                 failed = true;
+                total.add(None);
                 eprintln!("rapport: {e:#}");
             }
         }
+    }
+    if total.files > 1 {
+        println!("{}", total.line());
     }
     if fresh && failed && !imported {
         drop(conn);
@@ -94,6 +98,79 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The files named on the command line, folders replaced by the files in them.
+/// A folder that cannot be read is reported and counts as a failure.
+pub fn files(paths: &[PathBuf], failed: &mut bool) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path == Path::new("-") || !path.is_dir() {
+            out.push(path.clone());
+            continue;
+        }
+        match folder_files(path) {
+            Ok(files) if files.is_empty() => {
+                eprintln!("rapport: {}: no files to import in this folder", path.display());
+            }
+            Ok(files) => out.extend(files),
+            Err(e) => {
+                *failed = true;
+                eprintln!("rapport: {}: cannot read the folder: {e}", path.display());
+            }
+        }
+    }
+    out
+}
+
+/// The files directly in `folder`, sorted by name, without hidden ones (`.DS_Store`,
+/// an editor's swap file) or subfolders.
+pub fn folder_files(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(folder)? {
+        let entry = entry?;
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        // Follows symlinks: a link to a file is a file.
+        if !hidden && entry.path().is_file() {
+            files.push(entry.path());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// The sums over the files of one command, for its last line.
+#[derive(Debug, Default)]
+struct Total {
+    files: u64,
+    failed: u64,
+    already: u64,
+    mentions: u64,
+    replies: u64,
+    people: u64,
+}
+
+impl Total {
+    fn add(&mut self, outcome: Option<&Outcome>) {
+        self.files += 1;
+        match outcome {
+            None => self.failed += 1,
+            Some(Outcome::Imported { counts, .. }) => {
+                self.mentions += counts.mentions_added;
+                self.replies += counts.replies_added;
+                self.people += counts.people_added;
+            }
+            Some(Outcome::AlreadyImported(_)) => self.already += 1,
+            Some(Outcome::Empty) => {}
+        }
+    }
+
+    fn line(&self) -> String {
+        format!(
+            "total: {} files: {} mentions added, {} replies added, {} people added, {} already imported, {} failed",
+            self.files, self.mentions, self.replies, self.people, self.already, self.failed
+        )
+    }
 }
 
 /// The one-line summary of a file's import.
@@ -110,7 +187,7 @@ pub fn summary(name: &str, outcome: &Outcome) -> String {
             counts.mentions_added,
             counts.replies_added,
             counts.people_added,
-            if *ignored > 0 { format!(", {ignored} ignored (brand tweets answering nobody)") } else { String::new() }
+            if *ignored > 0 { format!(", {ignored} ignored ({})", ignored_what(*format)) } else { String::new() }
         ),
         Outcome::AlreadyImported(past) => format!(
             "{name}: already imported on {} (as {}); nothing to do",
@@ -120,6 +197,16 @@ pub fn summary(name: &str, outcome: &Outcome) -> String {
             past.source
         ),
         Outcome::Empty => format!("{name}: empty, nothing to import"),
+    }
+}
+
+/// What a format's ignored records are.
+fn ignored_what(format: Format) -> &'static str {
+    match format {
+        Format::Twcs => "brand tweets answering nobody",
+        Format::XArchive => "our posts answering nobody",
+        Format::Reddit => "posts and \"more\" stubs",
+        _ => "not messages to answer: likes, reposts, follows, our own posts",
     }
 }
 
@@ -176,11 +263,11 @@ pub fn import_file(
             match item.parsed {
                 Ok(Parsed::Record(record)) => importer
                     .add_prepared(&record, prepared.signals, prepared.answered)
-                    .with_context(|| format!("{name}:{}", item.line))?,
+                    .with_context(|| format!("{name}:{}", item.at))?,
                 Ok(Parsed::Ignored) => ignored += 1,
                 Err(reason) if options.skip_invalid => {
                     skipped += 1;
-                    let line = format!("{name}:{}: skipped: {reason}", item.line);
+                    let line = format!("{name}:{}: skipped: {reason}", item.at);
                     match &bar {
                         Some(bar) => bar.suspend(|| eprintln!("{line}")),
                         None => eprintln!("{line}"),
@@ -189,7 +276,7 @@ pub fn import_file(
                 Err(reason) => {
                     return Err(anyhow!(
                         "{name}:{}: {reason}; nothing from this file was imported (fix the line, or pass --skip-invalid)",
-                        item.line
+                        item.at
                     ))
                 }
             }

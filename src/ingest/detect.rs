@@ -2,22 +2,59 @@
 
 use std::fmt;
 
-/// The formats rapport reads.
+/// The formats rapport reads: three text formats, and JSON documents (saved API
+/// responses and exports, see `json.rs`), told apart by their shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Ndjson,
     Csv,
     Twcs,
+    Mastodon,
+    Bluesky,
+    XApi,
+    XArchive,
+    Youtube,
+    Reddit,
+    Facebook,
+    Instagram,
 }
 
 impl Format {
-    /// The name stored in the imports log and shown to the user.
+    /// Every format, in the order `--format` lists them.
+    pub const ALL: &'static [Format] = &[
+        Format::Ndjson,
+        Format::Csv,
+        Format::Twcs,
+        Format::Mastodon,
+        Format::Bluesky,
+        Format::XApi,
+        Format::XArchive,
+        Format::Youtube,
+        Format::Reddit,
+        Format::Facebook,
+        Format::Instagram,
+    ];
+
+    /// The name stored in the imports log, shown to the user and taken by `--format`.
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Ndjson => "ndjson",
             Format::Csv => "csv",
             Format::Twcs => "twcs",
+            Format::Mastodon => "mastodon",
+            Format::Bluesky => "bluesky",
+            Format::XApi => "x-api",
+            Format::XArchive => "x-archive",
+            Format::Youtube => "youtube",
+            Format::Reddit => "reddit",
+            Format::Facebook => "facebook",
+            Format::Instagram => "instagram",
         }
+    }
+
+    /// The format named `name` (as `as_str` writes it).
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.iter().copied().find(|f| f.as_str() == name)
     }
 }
 
@@ -30,6 +67,30 @@ impl fmt::Display for Format {
 /// The TWCS header, as published.
 pub const TWCS_HEADER: &str =
     "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id";
+
+/// Whether a file is one JSON document (a saved API response or an export) rather
+/// than NDJSON lines: it opens with `[`, or with a JavaScript assignment
+/// (`window.YTD.tweets.part0 = [`), or with `{` on a first line that is not one of
+/// rapport's own records (those name their `platform`). A first line that is a
+/// whole object without `platform` is a minified document on one line.
+pub fn json_document(start: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(start);
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    if text.starts_with('[') || text.starts_with("window.") {
+        return true;
+    }
+    if !text.starts_with('{') {
+        return false;
+    }
+    let first = text.lines().next().unwrap_or("");
+    match serde_json::from_str::<serde_json::Value>(first) {
+        Ok(serde_json::Value::Object(fields)) => !fields.contains_key("platform"),
+        Ok(_) => false,
+        // Cut by the buffer, pretty-printed, or a broken NDJSON line: only the
+        // last names its platform.
+        Err(_) => !first.contains("\"platform\""),
+    }
+}
 
 /// TWCS when the header says so; NDJSON when the first non-blank character is `{`;
 /// otherwise CSV with a header.
@@ -66,5 +127,20 @@ mod tests {
         );
         assert_eq!(detect(b"platform,external_id\n"), Format::Csv);
         assert_eq!(detect(b""), Format::Csv);
+    }
+
+    #[test]
+    fn json_documents_are_told_from_ndjson_lines() {
+        assert!(json_document(b"[{\"id\":\"1\",\"type\":\"mention\"}]"));
+        assert!(json_document(b"\n{\n  \"data\": ["));
+        assert!(json_document(b"{\"kind\": \"Listing\", \"data\": {\"children\": ["));
+        assert!(json_document(b"{\"data\":[],\"meta\":{}}\n"));
+        assert!(json_document(b"window.YTD.tweets.part0 = ["));
+        assert!(!json_document(b"{\"platform\":\"x\",\"external_id\":\"1\"}\n{"));
+        assert!(!json_document(b"{\"platform\":\"twitter\",\n"));
+        assert!(!json_document(b"platform,external_id\n"));
+        for f in Format::ALL {
+            assert_eq!(Format::from_name(f.as_str()), Some(*f));
+        }
     }
 }

@@ -24,6 +24,12 @@ pub fn to_plain(body: &str) -> Cow<'_, str> {
     if !looks_like_html(body) {
         return Cow::Borrowed(body);
     }
+    html_to_plain(body)
+}
+
+/// The plain text of a body known to be HTML. If it cannot be read, the body is
+/// kept as written (the sanitizer still cleans it).
+pub fn html_to_plain(body: &str) -> Cow<'_, str> {
     // A wide width: rows wrap in the UI, not here.
     match html2text::from_read(body.as_bytes(), 10_000) {
         Ok(text) => Cow::Owned(text.trim_end().to_string()),
@@ -42,5 +48,6 @@ mod tests {
         assert!(plain.contains("Thanks & bye"), "{plain}");
         assert!(!plain.contains("<p>"), "{plain}");
         assert_eq!(to_plain("I <3 you, a<b"), "I <3 you, a<b");
+        assert_eq!(html_to_plain("it&#39;s &amp;lt;3"), "it's &lt;3");
     }
 }

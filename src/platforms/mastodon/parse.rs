@@ -1,6 +1,7 @@
 //! Mastodon's JSON (v1 Notification and Status, docs.joinmastodon.org/entities) into
-//! rapport's records. Shared by the live pull and, later, by file import of saved
-//! API responses: [`notifications`] takes a parsed Notification array.
+//! rapport's records. Shared by the live pull and by file import of saved API
+//! responses (`ingest::mastodon`): [`notifications`] takes a parsed Notification
+//! array, [`status_record`] one Status.
 //!
 //! Every field goes through `ingest::ndjson::to_record`, the same cleaning as a file
 //! import: HTML content to plain text once, control and bidi characters removed, ids
@@ -14,9 +15,11 @@ use serde::Deserialize;
 /// What the records need to know about the account they were pulled for.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
-    /// The `[[accounts]]` name: every mention carries it.
+    /// The `[[accounts]]` name: every mention carries it (empty for a saved file:
+    /// none).
     pub account: String,
-    /// The server's host, to make local handles (`ana`) global (`ana@host`).
+    /// The server's host, to make local handles (`ana`) global (`ana@host`). Empty
+    /// for a saved file: the host of the person's profile url is taken instead.
     pub host: String,
     /// Our account id on that server: a mention answering one of our statuses is a
     /// `reply`; a status of ours is history, not an inbox item.
@@ -42,6 +45,15 @@ pub struct Status {
     #[serde(default)]
     pub in_reply_to_account_id: Option<String>,
     pub account: Account,
+    /// The accounts the status mentions.
+    #[serde(default)]
+    pub mentions: Vec<Mentioned>,
+}
+
+/// One of a status's `mentions[]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Mentioned {
+    pub id: String,
 }
 
 /// An Account, as far as rapport reads it.
@@ -116,7 +128,7 @@ pub fn status_record(status: &Status, ctx: &Context) -> Result<Pulled, String> {
             in_reply_to: parent,
             body,
             sent_at: status.created_at.clone(),
-            account: Some(ctx.account.clone()),
+            account: Some(ctx.account.clone()).filter(|a| !a.is_empty()),
         })
     } else {
         let a = &status.account;
@@ -127,7 +139,7 @@ pub fn status_record(status: &Status, ctx: &Context) -> Result<Pulled, String> {
             created_at: status.created_at.clone(),
             body,
             author: AuthorLine {
-                id: global_acct(&a.acct, &ctx.host),
+                id: global_acct(&a.acct, &host_of(&ctx.host, a.url.as_deref())),
                 handle: a.acct.clone(),
                 name: a.display_name.clone().filter(|n| !n.trim().is_empty()),
                 // -1: the person or the server hides the count.
@@ -138,7 +150,7 @@ pub fn status_record(status: &Status, ctx: &Context) -> Result<Pulled, String> {
             url: status.url.clone().or_else(|| Some(status.uri.clone())),
             parent_id: status.in_reply_to_id.clone(),
             thread_id: None,
-            account: Some(ctx.account.clone()),
+            account: Some(ctx.account.clone()).filter(|a| !a.is_empty()),
         })
     };
     let record: Record = ndjson::to_record(line)?;
@@ -193,9 +205,22 @@ fn escape(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// The account's server: `host`, or when unknown (a saved file) the host of the
+/// profile url (`https://m.example/@ana`).
+fn host_of(host: &str, profile_url: Option<&str>) -> String {
+    if !host.is_empty() {
+        return host.to_string();
+    }
+    profile_url
+        .and_then(|u| u.split("://").nth(1))
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or("")
+        .to_string()
+}
+
 /// `ana` on mastodon.social is `ana@mastodon.social` everywhere.
 pub fn global_acct(acct: &str, host: &str) -> String {
-    if acct.contains('@') {
+    if acct.contains('@') || host.is_empty() {
         acct.to_string()
     } else {
         format!("{acct}@{host}")

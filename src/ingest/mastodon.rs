@@ -1,0 +1,158 @@
+//! Saved Mastodon responses: `GET /api/v1/notifications` (an array of Notification)
+//! and `GET /api/v1/statuses/:id/context` (`{ancestors, descendants}`). Read by the
+//! live connector's own parser (`platforms::mastodon::parse`), so a saved page and a
+//! pulled page become the same records.
+//!
+//! A file does not say whose inbox it is. Our account id, which tells a `reply` (it
+//! answers us) from a `mention`, is worked out from the file: in a notifications
+//! array, the one account every mention names; in a context, the author of the
+//! thread's first status (a context is saved for one of our posts). Our own
+//! statuses there are history (our replies), not inbox items.
+
+use super::json::{self, Owned, Shape};
+use super::{Format, Item, Parsed};
+use crate::domain::{sanitize, Record};
+use crate::platforms::mastodon::parse::{self, Context, Status};
+use serde_json::Value;
+
+pub const SHAPE: Shape = Shape {
+    format: Format::Mastodon,
+    what: "a Mastodon notifications array (GET /api/v1/notifications) or status context (GET /api/v1/statuses/:id/context)",
+    looks_like,
+    items,
+};
+
+fn looks_like(doc: &Value) -> bool {
+    match doc {
+        // An empty array is an empty page of notifications: nothing to import.
+        Value::Array(items) => items.first().is_none_or(|n| {
+            n.get("type").is_some_and(Value::is_string)
+                && (n.get("account").is_some() || n.get("status").is_some())
+        }),
+        Value::Object(o) => o.contains_key("ancestors") && o.contains_key("descendants"),
+        _ => false,
+    }
+}
+
+fn items(doc: &Value) -> Vec<Item> {
+    match doc {
+        Value::Array(notifications) => from_notifications(notifications),
+        _ => from_context(doc),
+    }
+}
+
+fn from_notifications(notifications: &[Value]) -> Vec<Item> {
+    let ctx = Context {
+        our_id: everyone_mentions(notifications),
+        ..Context::default()
+    };
+    notifications
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let path = format!("[{i}]");
+            let parsed = match parse::notifications(std::slice::from_ref(n), &ctx).pop() {
+                None => Ok(Parsed::Ignored),
+                Some(Ok(pulled)) => Ok(Parsed::Record(pulled.record)),
+                Some(Err(reason)) => Err(json::Bad {
+                    path: path.clone(),
+                    reason,
+                }),
+            };
+            json::item(&path, parsed)
+        })
+        .collect()
+}
+
+/// The one account id named by every mention's status, if exactly one is.
+fn everyone_mentions(notifications: &[Value]) -> Option<String> {
+    let mut common: Option<Vec<&str>> = None;
+    for n in notifications {
+        if n.get("type").and_then(Value::as_str) != Some("mention") {
+            continue;
+        }
+        let ids: Vec<&str> = n
+            .pointer("/status/mentions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m.get("id").and_then(Value::as_str))
+            .collect();
+        common = Some(match common {
+            None => ids,
+            Some(c) => c.into_iter().filter(|id| ids.contains(id)).collect(),
+        });
+    }
+    match common.as_deref() {
+        Some([one]) => Some(one.to_string()),
+        _ => None,
+    }
+}
+
+fn from_context(doc: &Value) -> Vec<Item> {
+    let root = Owned::root(doc);
+    let mut nodes = Vec::new();
+    for key in ["ancestors", "descendants"] {
+        match root.array(key) {
+            Ok(list) => nodes.extend(list),
+            Err(bad) => return vec![json::item("", Err(bad))],
+        }
+    }
+    let statuses: Vec<Result<Status, String>> = nodes
+        .iter()
+        .map(|n| {
+            serde_json::from_value::<Status>(n.value.clone())
+                .map_err(|e| sanitize::message(&e.to_string()))
+        })
+        .collect();
+    let read: Vec<&Status> = statuses.iter().filter_map(|s| s.as_ref().ok()).collect();
+    let (our_id, thread) = thread_owner(&read);
+    let ctx = Context {
+        our_id,
+        ..Context::default()
+    };
+    nodes
+        .iter()
+        .zip(&statuses)
+        .map(|(node, status)| {
+            let parsed = match status {
+                Err(reason) => Err(node.bad(reason.clone())),
+                Ok(s) if Some(&s.account.id) == ctx.our_id.as_ref() && s.in_reply_to_id.is_none() => {
+                    Ok(Parsed::Ignored)
+                }
+                Ok(s) => parse::status_record(s, &ctx)
+                    .map(|p| Parsed::Record(in_thread(p.record, thread.as_deref())))
+                    .map_err(|reason| node.bad(reason)),
+            };
+            json::item(&node.path, parsed)
+        })
+        .collect()
+}
+
+/// Our account id and the thread's first status: the first ancestor, or (when the
+/// context was saved for the first status itself, which it leaves out) the status the
+/// earliest descendant answers.
+fn thread_owner(statuses: &[&Status]) -> (Option<String>, Option<String>) {
+    let known = |id: &str| statuses.iter().any(|s| s.id == id);
+    match statuses.first() {
+        Some(first) if first.in_reply_to_id.is_none() => {
+            (Some(first.account.id.clone()), Some(first.id.clone()))
+        }
+        _ => statuses
+            .iter()
+            .find(|s| s.in_reply_to_id.as_deref().is_some_and(|p| !known(p)))
+            .map_or((None, None), |s| {
+                (s.in_reply_to_account_id.clone(), s.in_reply_to_id.clone())
+            }),
+    }
+}
+
+fn in_thread(mut record: Record, thread: Option<&str>) -> Record {
+    if let (Record::Mention(m), Some(t)) = (&mut record, thread) {
+        let t = sanitize::one_line(t);
+        if !t.is_empty() && t.chars().count() <= super::ndjson::MAX_ID_CHARS {
+            m.thread_external_id = Some(t);
+        }
+    }
+    record
+}
