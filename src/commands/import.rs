@@ -111,7 +111,10 @@ pub fn files(paths: &[PathBuf], failed: &mut bool) -> Vec<PathBuf> {
         }
         match folder_files(path) {
             Ok(files) if files.is_empty() => {
-                eprintln!("rapport: {}: no files to import in this folder", path.display());
+                eprintln!(
+                    "rapport: {}: no files to import in this folder",
+                    path.display()
+                );
             }
             Ok(files) => out.extend(files),
             Err(e) => {

@@ -154,7 +154,9 @@ mod tests {
         window.push(item(4, &reply("r3", "other", "2026-11-20T10:10:00Z")));
         let out = window.drain();
         assert_eq!(
-            out.iter().map(|p| p.item.at.to_string()).collect::<Vec<_>>(),
+            out.iter()
+                .map(|p| p.item.at.to_string())
+                .collect::<Vec<_>>(),
             vec!["1", "2", "3", "4"]
         );
         let answered = out[0].answered.as_ref().unwrap();

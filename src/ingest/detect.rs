@@ -133,10 +133,14 @@ mod tests {
     fn json_documents_are_told_from_ndjson_lines() {
         assert!(json_document(b"[{\"id\":\"1\",\"type\":\"mention\"}]"));
         assert!(json_document(b"\n{\n  \"data\": ["));
-        assert!(json_document(b"{\"kind\": \"Listing\", \"data\": {\"children\": ["));
+        assert!(json_document(
+            b"{\"kind\": \"Listing\", \"data\": {\"children\": ["
+        ));
         assert!(json_document(b"{\"data\":[],\"meta\":{}}\n"));
         assert!(json_document(b"window.YTD.tweets.part0 = ["));
-        assert!(!json_document(b"{\"platform\":\"x\",\"external_id\":\"1\"}\n{"));
+        assert!(!json_document(
+            b"{\"platform\":\"x\",\"external_id\":\"1\"}\n{"
+        ));
         assert!(!json_document(b"{\"platform\":\"twitter\",\n"));
         assert!(!json_document(b"platform,external_id\n"));
         for f in Format::ALL {

@@ -84,7 +84,11 @@ fn comment(c: &Owned<'_>, parent: Option<(&str, &str)>) -> Result<Parsed, Bad> {
     let (author_id, handle, name) = match &from {
         Some(f) => {
             let name = f.opt_text("name")?;
-            (f.text("id")?, name.clone().unwrap_or_else(|| "(unknown)".into()), name)
+            (
+                f.text("id")?,
+                name.clone().unwrap_or_else(|| "(unknown)".into()),
+                name,
+            )
         }
         // Not returned to this token: an unknown person, never merged with others.
         None => (format!("unknown:{id}"), "(unknown)".to_string(), None),
@@ -102,7 +106,9 @@ fn comment(c: &Owned<'_>, parent: Option<(&str, &str)>) -> Result<Parsed, Bad> {
     }
     let parent_id = match parent {
         Some((p, _)) => Some(p.to_string()),
-        None => c.get("parent").and_then(|p| p.opt_text("id").ok().flatten()),
+        None => c
+            .get("parent")
+            .and_then(|p| p.opt_text("id").ok().flatten()),
     };
     let line = Line::Mention(MentionLine {
         platform: "facebook".into(),

@@ -117,7 +117,10 @@ fn unknown_shape(doc: &Value) -> String {
         Value::Array(items) => match items.first() {
             Some(Value::Object(fields)) => {
                 let names: Vec<&str> = fields.keys().take(8).map(String::as_str).collect();
-                format!("an array of objects with {}", sanitize::shown(&names.join(", ")))
+                format!(
+                    "an array of objects with {}",
+                    sanitize::shown(&names.join(", "))
+                )
             }
             _ => "an array of something else".into(),
         },
@@ -213,7 +216,9 @@ impl<'a> Owned<'a> {
                     path: format!("{}[{i}]", self.path),
                 })
                 .collect()),
-            other => Err(self.node().bad(format!("expected an array, found {}", kind(other)))),
+            other => Err(self
+                .node()
+                .bad(format!("expected an array, found {}", kind(other)))),
         }
     }
 
@@ -353,7 +358,10 @@ mod tests {
         let doc = json!({"data": [{"id": "1"}, {"id": {"x": 1}, "n": "12"}]});
         let root = Owned::root(&doc);
         let data = root.array("data").unwrap();
-        assert_eq!(data[0].text("author_id").unwrap_err().path, "data[0].author_id");
+        assert_eq!(
+            data[0].text("author_id").unwrap_err().path,
+            "data[0].author_id"
+        );
         let bad = data[1].text("id").unwrap_err();
         assert_eq!(bad.path, "data[1].id");
         assert!(bad.reason.contains("an object"), "{}", bad.reason);

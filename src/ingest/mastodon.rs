@@ -117,7 +117,9 @@ fn from_context(doc: &Value) -> Vec<Item> {
         .map(|(node, status)| {
             let parsed = match status {
                 Err(reason) => Err(node.bad(reason.clone())),
-                Ok(s) if Some(&s.account.id) == ctx.our_id.as_ref() && s.in_reply_to_id.is_none() => {
+                Ok(s)
+                    if Some(&s.account.id) == ctx.our_id.as_ref() && s.in_reply_to_id.is_none() =>
+                {
                     Ok(Parsed::Ignored)
                 }
                 Ok(s) => parse::status_record(s, &ctx)

@@ -94,7 +94,9 @@ fn post(t: &Owned<'_>, users: &HashMap<String, User>) -> Result<Parsed, Bad> {
         Some(history) => match history.elements()?.first() {
             Some(first) => match first.value {
                 Value::String(s) => s.clone(),
-                other => return Err(first.bad(format!("expected text, found {}", json::kind(other)))),
+                other => {
+                    return Err(first.bad(format!("expected text, found {}", json::kind(other))))
+                }
             },
             None => t.text("id")?,
         },
