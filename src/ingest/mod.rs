@@ -1,4 +1,5 @@
-//! Importers: bytes of a file -> domain records. One file per format, plus the checks
+//! Importers: bytes of a file -> domain records. One file per format (the text formats
+//! ndjson, csv, twcs; the platforms' JSON documents through json.rs), plus the checks
 //! every input goes through (reader.rs) and format detection (detect.rs). Every format
 //! builds canonical `ndjson::Line` values and passes them through `ndjson::to_record`,
 //! so HTML conversion, sanitizing and validation happen in one place.
