@@ -86,10 +86,55 @@ pub fn json_document(start: &[u8]) -> bool {
     match serde_json::from_str::<serde_json::Value>(first) {
         Ok(serde_json::Value::Object(fields)) => !fields.contains_key("platform"),
         Ok(_) => false,
-        // Cut by the buffer, pretty-printed, or a broken NDJSON line: only the
-        // last names its platform.
-        Err(_) => !first.contains("\"platform\""),
+        // Pretty-printed, longer than the buffer, or a broken NDJSON line: the
+        // first field says which.
+        Err(_) => !starts_like_a_record(first),
     }
+}
+
+/// The top-level fields of rapport's own records.
+const RECORD_FIELDS: &[&str] = &[
+    "platform",
+    "external_id",
+    "created_at",
+    "body",
+    "author",
+    "url",
+    "parent_id",
+    "thread_id",
+    "account",
+    "type",
+    "in_reply_to",
+    "sent_at",
+];
+
+/// Whether `{"KEY": VALUE` opens one of rapport's records: KEY is one of its fields,
+/// or `kind` with a mention kind (YouTube and Reddit documents open with `kind`).
+fn starts_like_a_record(text: &str) -> bool {
+    let rest = text.trim_start().trim_start_matches('{').trim_start();
+    let Some(rest) = rest.strip_prefix('"') else {
+        return false;
+    };
+    let Some((key, rest)) = rest.split_once('"') else {
+        return false;
+    };
+    if key == "kind" {
+        let value = rest
+            .trim_start()
+            .trim_start_matches(':')
+            .trim_start()
+            .trim_start_matches('"');
+        let kinds = [
+            "mention",
+            "comment",
+            "reply",
+            "direct_message",
+            "sms",
+            "review",
+        ];
+        return kinds.iter().any(|k| value.starts_with(&format!("{k}\"")));
+    }
+    RECORD_FIELDS.contains(&key)
 }
 
 /// TWCS when the header says so; NDJSON when the first non-blank character is `{`;
@@ -142,6 +187,15 @@ mod tests {
             b"{\"platform\":\"x\",\"external_id\":\"1\"}\n{"
         ));
         assert!(!json_document(b"{\"platform\":\"twitter\",\n"));
+        // A first line longer than what detection sees.
+        assert!(!json_document(
+            b"{\"author\":{\"id\":\"u\"},\"body\":\"coffee coffee"
+        ));
+        assert!(!json_document(b"{\"kind\": \"comment\", \"body\": \"a"));
+        assert!(json_document(
+            b"{\"kind\": \"youtube#commentThreadListResponse\", \"items\": [{"
+        ));
+        assert!(json_document(b"{\n  \"ancestors\": ["));
         assert!(!json_document(b"platform,external_id\n"));
         for f in Format::ALL {
             assert_eq!(Format::from_name(f.as_str()), Some(*f));

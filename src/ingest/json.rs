@@ -38,7 +38,7 @@ pub fn shape(format: Format) -> Option<&'static Shape> {
 }
 
 /// A document larger than this is not a saved API response.
-pub const MAX_DOCUMENT_BYTES: u64 = 512 * 1024 * 1024;
+pub const MAX_DOCUMENT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Reads the whole document from `reader`, parses it and returns its records, as
 /// `forced` or as its shape says.
@@ -284,12 +284,6 @@ impl<'a> Owned<'a> {
     /// An error about field `key` of this node.
     pub fn bad_at(&self, key: &str, reason: impl Into<String>) -> Bad {
         self.node().bad_at(key, reason.into())
-    }
-
-    /// An error from `ndjson::to_record` (which names the canonical field) about
-    /// this record.
-    pub fn record_error(&self) -> impl FnOnce(String) -> Bad + '_ {
-        move |reason| self.bad(reason)
     }
 }
 
