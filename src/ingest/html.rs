@@ -37,6 +37,30 @@ pub fn html_to_plain(body: &str) -> Cow<'_, str> {
     }
 }
 
+/// HTML without its `<a>` tags (their text stays): mentions, hashtags, links and
+/// video timestamps read as written (`@ana`, `#shoes`, the visible url, `0:42`)
+/// instead of footnotes. Mastodon's content and YouTube's `textDisplay` go through it.
+pub fn without_anchors(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let tag = &rest[start..];
+        let lower: String = tag.chars().take(4).collect::<String>().to_ascii_lowercase();
+        let is_anchor =
+            lower.starts_with("<a ") || lower.starts_with("<a>") || lower.starts_with("</a>");
+        match (is_anchor, tag.find('>')) {
+            (true, Some(end)) => rest = &tag[end + 1..],
+            _ => {
+                out.push('<');
+                rest = &tag[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

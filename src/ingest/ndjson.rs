@@ -147,7 +147,10 @@ impl Text {
             Text::PlainOrHtml => sanitize::clean(&super::html::to_plain(raw)),
             Text::Entities => sanitize::clean(&html_escape::decode_html_entities(raw)),
             Text::Plain => sanitize::clean(raw),
-            Text::Html => sanitize::clean(&super::html::html_to_plain(raw)),
+            Text::Html => {
+                let html = super::html::without_anchors(raw);
+                sanitize::clean(&super::html::html_to_plain(&html))
+            }
         }
     }
 }

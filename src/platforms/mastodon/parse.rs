@@ -168,35 +168,12 @@ fn body_html(status: &Status) -> String {
         html.push_str(&escape(&status.spoiler_text));
         html.push_str("</p>");
     }
-    html.push_str(&without_anchors(&status.content));
+    html.push_str(&crate::ingest::html::without_anchors(&status.content));
     if html.trim().is_empty() {
         // Media only: say so rather than store nothing.
         html.push_str("<p>(no text)</p>");
     }
     html
-}
-
-/// Content without its `<a>` tags (their text stays): mentions, hashtags and links
-/// read as written (`@ana`, `#shoes`, the visible url) instead of footnotes.
-fn without_anchors(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        out.push_str(&rest[..start]);
-        let tag = &rest[start..];
-        let lower: String = tag.chars().take(4).collect::<String>().to_ascii_lowercase();
-        let is_anchor =
-            lower.starts_with("<a ") || lower.starts_with("<a>") || lower.starts_with("</a>");
-        match (is_anchor, tag.find('>')) {
-            (true, Some(end)) => rest = &tag[end + 1..],
-            _ => {
-                out.push('<');
-                rest = &tag[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 fn escape(text: &str) -> String {
