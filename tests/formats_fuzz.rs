@@ -259,6 +259,22 @@ fn fuzz(name: &str, format: Format) {
             );
         }
     }
+    // Whatever got in was cleaned: no control, escape or bidi characters.
+    let texts: Vec<String> = conn
+        .prepare("SELECT body FROM mentions UNION ALL SELECT handle FROM people UNION ALL SELECT COALESCE(display_name, '') FROM people")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for t in texts {
+        assert!(
+            !t.chars().any(|c| (c.is_control() && c != '\n')
+                || ('\u{202a}'..='\u{202e}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)),
+            "{name}: unsafe text stored: {t:?}"
+        );
+    }
     // The mutations must reach the failing paths, or the test proves little.
     assert!(
         cases < 20 || failed_files > 0,
