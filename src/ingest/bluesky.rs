@@ -6,7 +6,7 @@
 
 use super::json::{self, Owned, Shape};
 use super::{Format, Item, Parsed};
-use crate::platforms::bluesky::parse::{self, Context};
+use crate::platforms::bluesky::parse::{self, Author, Context, Notification};
 use serde_json::Value;
 
 pub const SHAPE: Shape = Shape {
@@ -45,7 +45,15 @@ fn items(doc: &Value) -> Vec<Item> {
             let parsed = match parse::notifications(std::slice::from_ref(n.value), &ctx).pop() {
                 None => Ok(Parsed::Ignored),
                 Some(Ok(pulled)) => Ok(Parsed::Record(pulled.record)),
-                Some(Err(reason)) => Err(n.bad(reason)),
+                Some(Err(reason)) => Err(json::Bad {
+                    path: json::locate::<Notification>(
+                        n.value,
+                        &n.path,
+                        &[("author", |v, p| json::locate::<Author>(v, p, &[]))],
+                    )
+                    .unwrap_or(n.path.clone()),
+                    reason,
+                }),
             };
             json::item(&n.path, parsed)
         })

@@ -323,6 +323,46 @@ pub fn kind(value: &Value) -> &'static str {
     }
 }
 
+/// Where a value is unreadable as some type, below a path (see [`locate`]).
+pub type Locate = fn(&Value, &str) -> Option<String>;
+
+/// The path of what makes `value` unreadable as `T`, below `path`: a platform
+/// parser that reads with serde says "invalid type: integer `5`, expected a string"
+/// without saying where. The field is found by leaving fields out one at a time;
+/// `nested` names fields to look inside first, with their own type's check.
+pub fn locate<T: serde::de::DeserializeOwned>(
+    value: &Value,
+    path: &str,
+    nested: &[(&str, Locate)],
+) -> Option<String> {
+    let error = serde_json::from_value::<T>(value.clone())
+        .err()?
+        .to_string();
+    for (key, check) in nested {
+        if let Some(inner) = value.get(*key) {
+            if let Some(found) = check(inner, &join(path, key)) {
+                return Some(found);
+            }
+        }
+    }
+    if let Some(missing) = error
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        return Some(join(path, missing));
+    }
+    let fields = value.as_object()?;
+    fields.keys().find_map(|key| {
+        let mut without = fields.clone();
+        without.remove(key);
+        match serde_json::from_value::<T>(Value::Object(without)) {
+            Ok(_) => Some(join(path, key)),
+            Err(e) if e.to_string() == format!("missing field `{key}`") => Some(join(path, key)),
+            Err(_) => None,
+        }
+    })
+}
+
 /// Float Unix seconds (Reddit's `created_utc`: a number, or a number as text) as
 /// RFC 3339.
 pub fn unix_seconds(node: &Owned<'_>, key: &str) -> Result<String, Bad> {

@@ -12,7 +12,7 @@
 use super::json::{self, Owned, Shape};
 use super::{Format, Item, Parsed};
 use crate::domain::{sanitize, Record};
-use crate::platforms::mastodon::parse::{self, Context, Status};
+use crate::platforms::mastodon::parse::{self, Account, Context, Status};
 use serde_json::Value;
 
 pub const SHAPE: Shape = Shape {
@@ -55,13 +55,25 @@ fn from_notifications(notifications: &[Value]) -> Vec<Item> {
                 None => Ok(Parsed::Ignored),
                 Some(Ok(pulled)) => Ok(Parsed::Record(pulled.record)),
                 Some(Err(reason)) => Err(json::Bad {
-                    path: path.clone(),
+                    path: n
+                        .get("status")
+                        .and_then(|s| status_fault(s, &format!("{path}.status")))
+                        .unwrap_or_else(|| path.clone()),
                     reason,
                 }),
             };
             json::item(&path, parsed)
         })
         .collect()
+}
+
+/// Where a Status is unreadable (`[3].status.account.acct`), if it is.
+fn status_fault(status: &Value, path: &str) -> Option<String> {
+    json::locate::<Status>(
+        status,
+        path,
+        &[("account", |v, p| json::locate::<Account>(v, p, &[]))],
+    )
 }
 
 /// The one account id named by every mention's status, if exactly one is.
@@ -116,7 +128,10 @@ fn from_context(doc: &Value) -> Vec<Item> {
         .zip(&statuses)
         .map(|(node, status)| {
             let parsed = match status {
-                Err(reason) => Err(node.bad(reason.clone())),
+                Err(reason) => Err(json::Bad {
+                    path: status_fault(node.value, &node.path).unwrap_or(node.path.clone()),
+                    reason: reason.clone(),
+                }),
                 Ok(s)
                     if Some(&s.account.id) == ctx.our_id.as_ref() && s.in_reply_to_id.is_none() =>
                 {
