@@ -589,3 +589,34 @@ fn forcing_a_format_and_the_old_csv_mistake() {
         stdout(&out)
     );
 }
+
+/// The records of `bytes` as detected, or the first error.
+fn read_bytes(bytes: Vec<u8>) -> (Format, Vec<Record>) {
+    let reader = Box::new(BufReader::new(std::io::Cursor::new(bytes)));
+    let (format, records) = ingest::records(reader, None, &[]).unwrap();
+    let records = records
+        .filter_map(|item| match item.unwrap().parsed {
+            Ok(Parsed::Record(r)) => Some(r),
+            Ok(Parsed::Ignored) => None,
+            Err(e) => panic!("{e}"),
+        })
+        .collect();
+    (format, records)
+}
+
+/// A page wrapper and the bare array inside it read the same.
+#[test]
+fn a_bare_array_reads_like_its_page() {
+    for (name, key) in [
+        ("bluesky-notifications.json", "notifications"),
+        ("youtube-comment-threads.json", "items"),
+        ("facebook-comments.json", "data"),
+        ("instagram-comments.json", "data"),
+    ] {
+        let (format, records, _) = read(name);
+        let page: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(fixture(name)).unwrap()).unwrap();
+        let bare = serde_json::to_vec_pretty(&page[key]).unwrap();
+        assert_eq!(read_bytes(bare), (format, records), "{name}");
+    }
+}
