@@ -173,3 +173,60 @@ fn in_thread(mut record: Record, thread: Option<&str>) -> Record {
     }
     record
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::MentionKind;
+    use serde_json::json;
+
+    fn status(id: &str, account: &str, parent: Option<(&str, &str)>) -> Value {
+        json!({"id": id, "uri": format!("https://m.example/s/{id}"), "created_at": "2026-11-20T09:00:00Z",
+               "content": "<p>hi</p>", "visibility": "public",
+               "in_reply_to_id": parent.map(|p| p.0), "in_reply_to_account_id": parent.map(|p| p.1),
+               "account": {"id": account, "acct": format!("u{account}"), "url": "https://m.example/@x"}})
+    }
+
+    /// A context saved for our first post leaves that post out: the answers to it
+    /// say who we are.
+    #[test]
+    fn a_context_without_ancestors_finds_us_from_the_answers() {
+        let doc = json!({"ancestors": [], "descendants": [
+            status("2", "77", Some(("1", "9"))),
+            status("3", "9", Some(("2", "77"))),
+            status("4", "78", Some(("2", "77"))),
+        ]});
+        let items = items(&doc);
+        let records: Vec<&Record> = items
+            .iter()
+            .filter_map(|i| match &i.parsed {
+                Ok(Parsed::Record(r)) => Some(r),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(records.len(), 3);
+        let Record::Mention(first) = records[0] else {
+            panic!("{:?}", records[0])
+        };
+        assert_eq!(first.kind, MentionKind::Reply);
+        assert_eq!(first.thread_external_id.as_deref(), Some("1"));
+        assert!(matches!(records[1], Record::OurReply(r) if r.in_reply_to == "2"));
+        let Record::Mention(other) = records[2] else {
+            panic!("{:?}", records[2])
+        };
+        assert_eq!(other.kind, MentionKind::Mention);
+    }
+
+    #[test]
+    fn our_id_is_the_one_account_every_mention_names() {
+        let mention = |ids: &[&str]| {
+            let list: Vec<Value> = ids.iter().map(|i| json!({"id": i})).collect();
+            json!({"type": "mention", "status": {"mentions": list}})
+        };
+        let follow = json!({"type": "follow"});
+        let all = [mention(&["9", "5"]), follow, mention(&["9"])];
+        assert_eq!(everyone_mentions(&all).as_deref(), Some("9"));
+        assert_eq!(everyone_mentions(&[mention(&["9", "5"])]), None);
+        assert_eq!(everyone_mentions(&[]), None);
+    }
+}
