@@ -481,6 +481,24 @@ fn a_mixed_folder_imports_with_one_command() {
     );
 }
 
+/// An empty folder is an error, and leaves no database behind.
+#[test]
+fn an_empty_folder_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    write(&empty, ".DS_Store", b"\0\0");
+    let out = rapport(dir.path(), &db, &["import", empty.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("no files to import in this folder"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!db.exists());
+}
+
 /// Errors name the file and the JSON path (or line), and never write anything.
 #[test]
 fn malformed_documents_name_the_path_or_line() {

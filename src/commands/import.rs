@@ -7,6 +7,7 @@
 //! the costly part) and hands batches to this thread, which owns the connection and
 //! writes; a bounded channel keeps memory flat on files of millions of lines.
 
+use super::import_paths::{files, Total};
 use super::{import_reader, Ctx};
 use crate::cli::ImportArgs;
 use crate::config::Config;
@@ -17,7 +18,7 @@ use crate::store::Connection;
 use anyhow::{anyhow, Context, Result};
 use chrono::{DateTime, Utc};
 use std::io::{BufRead, BufReader, IsTerminal, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 /// How to read the files.
@@ -98,82 +99,6 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// The files named on the command line, folders replaced by the files in them.
-/// A folder that cannot be read is reported and counts as a failure.
-pub fn files(paths: &[PathBuf], failed: &mut bool) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for path in paths {
-        if path == Path::new("-") || !path.is_dir() {
-            out.push(path.clone());
-            continue;
-        }
-        match folder_files(path) {
-            Ok(files) if files.is_empty() => {
-                eprintln!(
-                    "rapport: {}: no files to import in this folder",
-                    path.display()
-                );
-            }
-            Ok(files) => out.extend(files),
-            Err(e) => {
-                *failed = true;
-                eprintln!("rapport: {}: cannot read the folder: {e}", path.display());
-            }
-        }
-    }
-    out
-}
-
-/// The files directly in `folder`, sorted by name, without hidden ones (`.DS_Store`,
-/// an editor's swap file) or subfolders.
-pub fn folder_files(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(folder)? {
-        let entry = entry?;
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        // Follows symlinks: a link to a file is a file.
-        if !hidden && entry.path().is_file() {
-            files.push(entry.path());
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
-/// The sums over the files of one command, for its last line.
-#[derive(Debug, Default)]
-struct Total {
-    files: u64,
-    failed: u64,
-    already: u64,
-    mentions: u64,
-    replies: u64,
-    people: u64,
-}
-
-impl Total {
-    fn add(&mut self, outcome: Option<&Outcome>) {
-        self.files += 1;
-        match outcome {
-            None => self.failed += 1,
-            Some(Outcome::Imported { counts, .. }) => {
-                self.mentions += counts.mentions_added;
-                self.replies += counts.replies_added;
-                self.people += counts.people_added;
-            }
-            Some(Outcome::AlreadyImported(_)) => self.already += 1,
-            Some(Outcome::Empty) => {}
-        }
-    }
-
-    fn line(&self) -> String {
-        format!(
-            "total: {} files: {} mentions added, {} replies added, {} people added, {} already imported, {} failed",
-            self.files, self.mentions, self.replies, self.people, self.already, self.failed
-        )
-    }
 }
 
 /// The one-line summary of a file's import.
