@@ -69,14 +69,53 @@ pub enum InputFormat {
     Csv,
     /// The "Customer Support on Twitter" (TWCS) layout
     Twcs,
-    /// A saved Twilio Messages list (JSON).
+    /// Mastodon notifications (GET /api/v1/notifications) or a status context
+    Mastodon,
+    /// Bluesky app.bsky.notification.listNotifications output
+    Bluesky,
+    /// X API v2 mentions timeline with expansions=author_id
+    XApi,
+    /// The X data archive's tweets.js
+    XArchive,
+    /// YouTube Data API v3 commentThreads.list
+    Youtube,
+    /// Reddit listings of comments or the inbox
+    Reddit,
+    /// Facebook Graph API comments on a post
+    Facebook,
+    /// Instagram Graph API comments on a post
+    Instagram,
+    /// A saved Twilio Messages list (GET .../Messages.json)
     Twilio,
+}
+
+impl InputFormat {
+    /// The format to read (`None`: detect it from the content).
+    pub fn format(self) -> Option<crate::ingest::Format> {
+        use crate::ingest::Format;
+        Some(match self {
+            InputFormat::Auto => return None,
+            InputFormat::Ndjson => Format::Ndjson,
+            InputFormat::Csv => Format::Csv,
+            InputFormat::Twcs => Format::Twcs,
+            InputFormat::Mastodon => Format::Mastodon,
+            InputFormat::Bluesky => Format::Bluesky,
+            InputFormat::XApi => Format::XApi,
+            InputFormat::XArchive => Format::XArchive,
+            InputFormat::Youtube => Format::Youtube,
+            InputFormat::Reddit => Format::Reddit,
+            InputFormat::Facebook => Format::Facebook,
+            InputFormat::Instagram => Format::Instagram,
+            InputFormat::Twilio => Format::Twilio,
+        })
+    }
 }
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Files to import ("-" for standard input)
-    #[arg(required = true, value_name = "FILE")]
+    /// Files or folders to import ("-" for standard input); a folder's files are
+    /// imported one by one, in name order (not its subfolders, nor hidden files)
+    #[arg(required = true, value_name = "PATH")]
     pub files: Vec<PathBuf>,
     /// The files' format
     #[arg(long, value_enum, default_value = "auto")]

@@ -1,11 +1,15 @@
-//! `rapport import FILE...`: each file in one transaction, recorded in the imports log.
+//! `rapport import PATH...`: each file in one transaction, recorded in the imports log.
+//! A folder stands for the files in it (sorted by name; not its subfolders, nor
+//! hidden files), each detected and imported on its own: one bad file says so and
+//! the others are imported all the same.
 //!
 //! A reader thread parses, sanitizes and reads the signals of each record (VADER is
 //! the costly part) and hands batches to this thread, which owns the connection and
 //! writes; a bounded channel keeps memory flat on files of millions of lines.
 
+use super::import_paths::{files, Total};
 use super::{import_reader, Ctx};
-use crate::cli::{ImportArgs, InputFormat};
+use crate::cli::ImportArgs;
 use crate::config::Config;
 use crate::ingest::{self, reader, Fatal, Format, Parsed};
 use crate::store::import::{ImportCounts, Importer};
@@ -48,13 +52,7 @@ pub enum Outcome {
 /// Runs the subcommand.
 pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<ExitCode> {
     let options = Options {
-        format: match args.format {
-            InputFormat::Auto => None,
-            InputFormat::Ndjson => Some(Format::Ndjson),
-            InputFormat::Csv => Some(Format::Csv),
-            InputFormat::Twcs => Some(Format::Twcs),
-            InputFormat::Twilio => Some(Format::Twilio),
-        },
+        format: args.format.format(),
         skip_invalid: args.skip_invalid,
         map: args.map.clone(),
         progress: std::io::stderr().is_terminal(),
@@ -73,18 +71,24 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<ExitCode> {
     };
     let mut failed = false;
     let mut imported = false;
-    for path in &args.files {
-        let name = display_name(path);
-        match import_file(&mut conn, &ctx.config, path, &options, Utc::now()) {
+    let mut total = Total::default();
+    for path in files(&args.files, &mut failed) {
+        let name = display_name(&path);
+        match import_file(&mut conn, &ctx.config, &path, &options, Utc::now()) {
             Ok(outcome) => {
                 imported |= matches!(outcome, Outcome::Imported { .. });
+                total.add(Some(&outcome));
                 println!("{}", summary(&name, &outcome));
             }
             Err(e) => {
                 failed = true;
+                total.add(None);
                 eprintln!("rapport: {e:#}");
             }
         }
+    }
+    if total.files > 1 {
+        println!("{}", total.line());
     }
     if fresh && failed && !imported {
         drop(conn);
@@ -111,7 +115,7 @@ pub fn summary(name: &str, outcome: &Outcome) -> String {
             counts.mentions_added,
             counts.replies_added,
             counts.people_added,
-            if *ignored > 0 { format!(", {ignored} ignored (our own messages answering nothing in the file)") } else { String::new() }
+            if *ignored > 0 { format!(", {ignored} ignored ({})", ignored_what(*format)) } else { String::new() }
         ),
         Outcome::AlreadyImported(past) => format!(
             "{name}: already imported on {} (as {}); nothing to do",
@@ -121,6 +125,17 @@ pub fn summary(name: &str, outcome: &Outcome) -> String {
             past.source
         ),
         Outcome::Empty => format!("{name}: empty, nothing to import"),
+    }
+}
+
+/// What a format's ignored records are.
+fn ignored_what(format: Format) -> &'static str {
+    match format {
+        Format::Twcs => "brand tweets answering nobody",
+        Format::XArchive => "our posts answering nobody",
+        Format::Reddit => "posts and \"more\" stubs",
+        Format::Twilio => "our own messages answering nothing in the file",
+        _ => "not messages to answer: likes, reposts, follows, our own posts",
     }
 }
 
@@ -177,11 +192,11 @@ pub fn import_file(
             match item.parsed {
                 Ok(Parsed::Record(record)) => importer
                     .add_prepared(&record, prepared.signals, prepared.answered)
-                    .with_context(|| format!("{name}:{}", item.line))?,
+                    .with_context(|| format!("{name}:{}", item.at))?,
                 Ok(Parsed::Ignored) => ignored += 1,
                 Err(reason) if options.skip_invalid => {
                     skipped += 1;
-                    let line = format!("{name}:{}: skipped: {reason}", item.line);
+                    let line = format!("{name}:{}: skipped: {reason}", item.at);
                     match &bar {
                         Some(bar) => bar.suspend(|| eprintln!("{line}")),
                         None => eprintln!("{line}"),
@@ -190,7 +205,7 @@ pub fn import_file(
                 Err(reason) => {
                     return Err(anyhow!(
                         "{name}:{}: {reason}; nothing from this file was imported (fix the line, or pass --skip-invalid)",
-                        item.line
+                        item.at
                     ))
                 }
             }

@@ -134,7 +134,7 @@ mod tests {
     fn item(line: u64, json: &str) -> Item {
         let record = parse_line(json).unwrap().unwrap();
         Item {
-            line,
+            at: crate::ingest::Place::Line(line),
             parsed: Ok(Parsed::Record(record)),
         }
     }
@@ -154,8 +154,10 @@ mod tests {
         window.push(item(4, &reply("r3", "other", "2026-11-20T10:10:00Z")));
         let out = window.drain();
         assert_eq!(
-            out.iter().map(|p| p.item.line).collect::<Vec<_>>(),
-            vec![1, 2, 3, 4]
+            out.iter()
+                .map(|p| p.item.at.to_string())
+                .collect::<Vec<_>>(),
+            vec!["1", "2", "3", "4"]
         );
         let answered = out[0].answered.as_ref().unwrap();
         assert_eq!(answered.at.to_rfc3339(), "2026-11-20T10:30:00+00:00");

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod export;
 pub mod gen;
 pub mod import;
+mod import_paths;
 mod import_reader;
 pub mod outbox;
 pub mod pull;

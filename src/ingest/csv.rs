@@ -143,7 +143,7 @@ impl<R: std::io::Read> Iterator for Reader<R> {
 
     fn next(&mut self) -> Option<Self::Item> {
         Some(self.rows.next_row()?.map(|line| Item {
-            line,
+            at: super::Place::Line(line),
             parsed: self.row().map(Parsed::Record),
         }))
     }
@@ -267,8 +267,8 @@ mod tests {
                     twitter,t2,tweet,2026-11-20T10:00:00Z,x,7,sam,,,\r\n";
         let items = read(text, &[]).unwrap();
         assert_eq!(
-            items.iter().map(|i| i.line).collect::<Vec<_>>(),
-            vec![2, 4, 5]
+            items.iter().map(|i| i.at.to_string()).collect::<Vec<_>>(),
+            vec!["2", "4", "5"]
         );
         let Ok(Parsed::Record(Record::Mention(m))) = &items[0].parsed else {
             panic!("{:?}", items[0])

@@ -24,11 +24,41 @@ pub fn to_plain(body: &str) -> Cow<'_, str> {
     if !looks_like_html(body) {
         return Cow::Borrowed(body);
     }
+    html_to_plain(body)
+}
+
+/// The plain text of a body known to be HTML. If it cannot be read, the body is
+/// kept as written (the sanitizer still cleans it).
+pub fn html_to_plain(body: &str) -> Cow<'_, str> {
     // A wide width: rows wrap in the UI, not here.
     match html2text::from_read(body.as_bytes(), 10_000) {
         Ok(text) => Cow::Owned(text.trim_end().to_string()),
         Err(_) => Cow::Borrowed(body),
     }
+}
+
+/// HTML without its `<a>` tags (their text stays): mentions, hashtags, links and
+/// video timestamps read as written (`@ana`, `#shoes`, the visible url, `0:42`)
+/// instead of footnotes. Mastodon's content and YouTube's `textDisplay` go through it.
+pub fn without_anchors(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let tag = &rest[start..];
+        let lower: String = tag.chars().take(4).collect::<String>().to_ascii_lowercase();
+        let is_anchor =
+            lower.starts_with("<a ") || lower.starts_with("<a>") || lower.starts_with("</a>");
+        match (is_anchor, tag.find('>')) {
+            (true, Some(end)) => rest = &tag[end + 1..],
+            _ => {
+                out.push('<');
+                rest = &tag[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -42,5 +72,6 @@ mod tests {
         assert!(plain.contains("Thanks & bye"), "{plain}");
         assert!(!plain.contains("<p>"), "{plain}");
         assert_eq!(to_plain("I <3 you, a<b"), "I <3 you, a<b");
+        assert_eq!(html_to_plain("it&#39;s &amp;lt;3"), "it's &lt;3");
     }
 }

@@ -1,15 +1,26 @@
-//! Importers: bytes of a file -> domain records. One file per format, plus the checks
+//! Importers: bytes of a file -> domain records. One file per format (the text formats
+//! ndjson, csv, twcs; the platforms' JSON documents through json.rs), plus the checks
 //! every input goes through (reader.rs) and format detection (detect.rs). Every format
 //! builds canonical `ndjson::Line` values and passes them through `ndjson::to_record`,
 //! so HTML conversion, sanitizing and validation happen in one place.
 
+pub mod bluesky;
 pub mod csv;
 pub mod detect;
+pub mod facebook;
 pub mod html;
+pub mod instagram;
+pub mod json;
+pub mod mastodon;
 pub mod ndjson;
 pub mod reader;
+pub mod reddit;
 pub mod rows;
 pub mod twcs;
+pub mod twilio;
+pub mod x_api;
+pub mod x_archive;
+pub mod youtube;
 
 use crate::domain::Record;
 use std::io::BufRead;
@@ -26,10 +37,28 @@ pub enum Parsed {
     Ignored,
 }
 
-/// One record of a file, with the physical line where it starts.
+/// Where a record is in its file: the physical line where it starts (text formats),
+/// or its JSON path (`data[3]`, `items[0].replies.comments[1].snippet.publishedAt`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    Line(u64),
+    Path(String),
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Place::Line(n) => write!(f, "{n}"),
+            Place::Path(p) if p.is_empty() => f.write_str("(the whole document)"),
+            Place::Path(p) => f.write_str(p),
+        }
+    }
+}
+
+/// One record of a file, with where it is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
-    pub line: u64,
+    pub at: Place,
     /// What is wrong with the record, when it is invalid.
     pub parsed: Result<Parsed, String>,
 }
@@ -62,12 +91,19 @@ pub fn records(
     map: &[String],
 ) -> Result<(Format, Records), Fatal> {
     let start = reader::check_start(&mut reader).map_err(|m| Fatal::at(1, m))?;
+    let document = match format {
+        Some(f) => json::shape(f).is_some(),
+        None => detect::json_document(&start),
+    };
+    if document {
+        return json::records(reader, format);
+    }
     let format = format.unwrap_or_else(|| detect::detect(&start));
     let records: Records = match format {
-        Format::Ndjson => Box::new(ndjson::Reader::new(reader)),
         Format::Csv => Box::new(csv::Reader::new(reader, map)?),
         Format::Twcs => Box::new(twcs::Reader::new(reader)?),
-        Format::Twilio => crate::platforms::twilio::parse::file_records(reader)?,
+        // The JSON formats were read above.
+        _ => Box::new(ndjson::Reader::new(reader)),
     };
     Ok((format, records))
 }

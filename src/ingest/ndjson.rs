@@ -115,7 +115,10 @@ impl<R: std::io::BufRead> Iterator for Reader<R> {
                 Ok(Some(record)) => Ok(super::Parsed::Record(record)),
                 Err(e) => Err(e),
             };
-            return Some(Ok(super::Item { line, parsed }));
+            return Some(Ok(super::Item {
+                at: super::Place::Line(line),
+                parsed,
+            }));
         }
     }
 }
@@ -130,16 +133,24 @@ pub enum Text {
     /// as Twitter's exports do. Decoded exactly once, and never read as HTML: a
     /// customer who typed `<p>` meant those three characters.
     Entities,
-    /// Plain text as typed (an SMS): never read as HTML nor decoded, only cleaned.
+    /// Raw text, taken as written: `<b>` and `&amp;` are what the person typed
+    /// (Facebook's `message`, YouTube's `textOriginal`, an SMS).
     Plain,
+    /// HTML, always (YouTube's `textDisplay`, Reddit's `body_html`): tags and
+    /// entities are read once even when no tag marks it as HTML (`it&#39;s`).
+    Html,
 }
 
 impl Text {
     fn body(self, raw: &str) -> String {
         match self {
-            Text::Plain => sanitize::clean(raw),
             Text::PlainOrHtml => sanitize::clean(&super::html::to_plain(raw)),
             Text::Entities => sanitize::clean(&html_escape::decode_html_entities(raw)),
+            Text::Plain => sanitize::clean(raw),
+            Text::Html => {
+                let html = super::html::without_anchors(raw);
+                sanitize::clean(&super::html::html_to_plain(&html))
+            }
         }
     }
 }
@@ -271,10 +282,22 @@ fn required(field: &str, value: &str) -> Result<String, String> {
     Ok(v.to_string())
 }
 
-/// RFC 3339, or "YYYY-MM-DD HH:MM:SS" / "YYYY-MM-DDTHH:MM:SS" taken as UTC.
+/// RFC 3339, or "YYYY-MM-DD HH:MM:SS" / "YYYY-MM-DDTHH:MM:SS" taken as UTC. The
+/// platforms' own forms are read too: an offset without a colon (Meta's
+/// `2017-08-31T19:16:02+0000`), RFC 2822 (Twilio's `Mon, 17 Aug 2026 14:03:29 +0000`)
+/// and Twitter's `Wed Oct 10 20:19:24 +0000 2018`.
 pub fn parse_time(field: &str, raw: &str) -> Result<DateTime<Utc>, String> {
     let s = raw.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let with_offset = ["%Y-%m-%dT%H:%M:%S%.f%z", "%a %b %d %H:%M:%S %z %Y"];
+    for format in with_offset {
+        if let Ok(t) = DateTime::parse_from_str(s, format) {
+            return Ok(t.with_timezone(&Utc));
+        }
+    }
+    if let Ok(t) = DateTime::parse_from_rfc2822(s) {
         return Ok(t.with_timezone(&Utc));
     }
     for format in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"] {
@@ -323,5 +346,19 @@ mod tests {
         let bad_kind = EXAMPLE.replace("comment", "tweet");
         assert!(parse_line(&bad_kind).unwrap_err().contains("tweet"));
         assert_eq!(parse_line("  ").unwrap(), None);
+    }
+
+    #[test]
+    fn the_platforms_time_formats() {
+        for raw in [
+            "2017-08-31T19:16:02+0000",
+            "2017-08-31T21:16:02.000+0200",
+            "Thu, 31 Aug 2017 19:16:02 +0000",
+            "Thu Aug 31 19:16:02 +0000 2017",
+            "2017-08-31T19:16:02.000Z",
+        ] {
+            let t = parse_time("t", raw).unwrap();
+            assert_eq!(t.to_rfc3339(), "2017-08-31T19:16:02+00:00", "{raw}");
+        }
     }
 }

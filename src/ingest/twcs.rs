@@ -131,7 +131,7 @@ impl<R: std::io::Read> Iterator for Reader<R> {
 
     fn next(&mut self) -> Option<Self::Item> {
         Some(self.rows.next_row()?.map(|line| Item {
-            line,
+            at: super::Place::Line(line),
             parsed: self.row(),
         }))
     }

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 /// What the records need to know about the account they were pulled for.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
+    /// The `[[accounts]]` name (empty for a saved file: none).
     pub account: String,
     /// did -> followers, from `app.bsky.actor.getProfiles`.
     pub followers: HashMap<String, i64>,
@@ -99,10 +100,10 @@ fn record(n: &Notification, ctx: &Context) -> Result<Pulled, String> {
                 .clone()
                 .filter(|d| !d.trim().is_empty()),
             followers: ctx.followers.get(&n.author.did).copied(),
-            profile_url: Some(format!("https://bsky.app/profile/{}", n.author.handle)),
+            profile_url: Some(format!("https://bsky.app/profile/{}", linkable(&n.author))),
             is_bot: false,
         },
-        url: web_url(&n.author.handle, &n.uri),
+        url: web_url(linkable(&n.author), &n.uri),
         parent_id: n
             .record
             .pointer("/reply/parent/uri")
@@ -113,12 +114,22 @@ fn record(n: &Notification, ctx: &Context) -> Result<Pulled, String> {
             .pointer("/reply/root/uri")
             .and_then(|u| u.as_str())
             .map(String::from),
-        account: Some(ctx.account.clone()),
+        account: Some(ctx.account.clone()).filter(|a| !a.is_empty()),
     });
     Ok(Pulled {
         record: ndjson::to_record(line)?,
         key: None,
     })
+}
+
+/// What a web link names the author by: the handle, or the did when the handle no
+/// longer verifies (`handle.invalid`, atproto.com/specs/handle).
+fn linkable(author: &Author) -> &str {
+    if author.handle == "handle.invalid" {
+        &author.did
+    } else {
+        &author.handle
+    }
 }
 
 /// `createdAt` is the client's word and can lie (far future); the AppView's

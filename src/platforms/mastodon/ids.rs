@@ -10,8 +10,13 @@
 //! account's server once, at its next pull (`store::cursors::adopt_id_host`), and
 //! until then a bare id is taken as one of the account's own server.
 
-/// The stored id of status `local` on `host`.
+/// The stored id of status `local` on `host`. A saved file does not say which server
+/// answered it (`host` empty): its ids stay bare, as rows from before ids carried
+/// their server do, and are taken as the server's of the account that answers them.
 pub fn stored(local: &str, host: &str) -> String {
+    if host.is_empty() {
+        return local.to_string();
+    }
     format!("{local}@{}", host.to_ascii_lowercase())
 }
 
@@ -40,6 +45,7 @@ mod tests {
         assert_eq!(id, "1234@mastodon.social");
         assert_eq!(local(&id, "mastodon.social"), Ok("1234"));
         assert_eq!(local("1234", "mastodon.social"), Ok("1234"), "from before");
+        assert_eq!(stored("1234", ""), "1234", "from a saved file");
         let other = local(&stored("1234", "127.0.0.1:8080"), "127.0.0.1:9090").unwrap_err();
         assert!(other.contains("pulled from 127.0.0.1:8080"), "{other}");
     }

@@ -1,6 +1,7 @@
 //! Mastodon's JSON (v1 Notification and Status, docs.joinmastodon.org/entities) into
-//! rapport's records. Shared by the live pull and, later, by file import of saved
-//! API responses: [`notifications`] takes a parsed Notification array.
+//! rapport's records. Shared by the live pull and by file import of saved API
+//! responses (`ingest::mastodon`): [`notifications`] takes a parsed Notification
+//! array, [`status_record`] one Status.
 //!
 //! Every field goes through `ingest::ndjson::to_record`, the same cleaning as a file
 //! import: HTML content to plain text once, control and bidi characters removed, ids
@@ -15,9 +16,11 @@ use serde::Deserialize;
 /// What the records need to know about the account they were pulled for.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
-    /// The `[[accounts]]` name: every mention carries it.
+    /// The `[[accounts]]` name: every mention carries it (empty for a saved file:
+    /// none).
     pub account: String,
-    /// The server's host, to make local handles (`ana`) global (`ana@host`).
+    /// The server's host, to make local handles (`ana`) global (`ana@host`). Empty
+    /// for a saved file: the host of the person's profile url is taken instead.
     pub host: String,
     /// Our account id on that server: a mention answering one of our statuses is a
     /// `reply`; a status of ours is history, not an inbox item.
@@ -43,6 +46,15 @@ pub struct Status {
     #[serde(default)]
     pub in_reply_to_account_id: Option<String>,
     pub account: Account,
+    /// The accounts the status mentions.
+    #[serde(default)]
+    pub mentions: Vec<Mentioned>,
+}
+
+/// One of a status's `mentions[]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Mentioned {
+    pub id: String,
 }
 
 /// An Account, as far as rapport reads it.
@@ -117,7 +129,7 @@ pub fn status_record(status: &Status, ctx: &Context) -> Result<Pulled, String> {
             in_reply_to: ids::stored(&parent, &ctx.host),
             body,
             sent_at: status.created_at.clone(),
-            account: Some(ctx.account.clone()),
+            account: Some(ctx.account.clone()).filter(|a| !a.is_empty()),
         })
     } else {
         let a = &status.account;
@@ -128,7 +140,7 @@ pub fn status_record(status: &Status, ctx: &Context) -> Result<Pulled, String> {
             created_at: status.created_at.clone(),
             body,
             author: AuthorLine {
-                id: global_acct(&a.acct, &ctx.host),
+                id: global_acct(&a.acct, &host_of(&ctx.host, a.url.as_deref())),
                 handle: a.acct.clone(),
                 name: a.display_name.clone().filter(|n| !n.trim().is_empty()),
                 // -1: the person or the server hides the count.
@@ -142,7 +154,7 @@ pub fn status_record(status: &Status, ctx: &Context) -> Result<Pulled, String> {
                 .as_deref()
                 .map(|p| ids::stored(p, &ctx.host)),
             thread_id: None,
-            account: Some(ctx.account.clone()),
+            account: Some(ctx.account.clone()).filter(|a| !a.is_empty()),
         })
     };
     let record: Record = ndjson::to_record(line)?;
@@ -160,35 +172,12 @@ fn body_html(status: &Status) -> String {
         html.push_str(&escape(&status.spoiler_text));
         html.push_str("</p>");
     }
-    html.push_str(&without_anchors(&status.content));
+    html.push_str(&crate::ingest::html::without_anchors(&status.content));
     if html.trim().is_empty() {
         // Media only: say so rather than store nothing.
         html.push_str("<p>(no text)</p>");
     }
     html
-}
-
-/// Content without its `<a>` tags (their text stays): mentions, hashtags and links
-/// read as written (`@ana`, `#shoes`, the visible url) instead of footnotes.
-fn without_anchors(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        out.push_str(&rest[..start]);
-        let tag = &rest[start..];
-        let lower: String = tag.chars().take(4).collect::<String>().to_ascii_lowercase();
-        let is_anchor =
-            lower.starts_with("<a ") || lower.starts_with("<a>") || lower.starts_with("</a>");
-        match (is_anchor, tag.find('>')) {
-            (true, Some(end)) => rest = &tag[end + 1..],
-            _ => {
-                out.push('<');
-                rest = &tag[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 fn escape(text: &str) -> String {
@@ -197,9 +186,22 @@ fn escape(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// The account's server: `host`, or when unknown (a saved file) the host of the
+/// profile url (`https://m.example/@ana`).
+fn host_of(host: &str, profile_url: Option<&str>) -> String {
+    if !host.is_empty() {
+        return host.to_string();
+    }
+    profile_url
+        .and_then(|u| u.split("://").nth(1))
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or("")
+        .to_string()
+}
+
 /// `ana` on mastodon.social is `ana@mastodon.social` everywhere.
 pub fn global_acct(acct: &str, host: &str) -> String {
-    if acct.contains('@') {
+    if acct.contains('@') || host.is_empty() {
         acct.to_string()
     } else {
         format!("{acct}@{host}")

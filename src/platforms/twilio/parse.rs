@@ -1,6 +1,6 @@
 //! Twilio's Messages list (`GET /2010-04-01/Accounts/{sid}/Messages.json`, the
 //! `api.v2010.account.message` schema) into rapport's records. Shared by the live
-//! pull and by file import of a saved list ([`file_records`]).
+//! pull and by file import of a saved list (`ingest::twilio`).
 //!
 //! A text to us (`direction` "inbound") is an `sms` item from its sender's number,
 //! which is the person's id and handle; one of ours (`outbound-api`,
@@ -12,7 +12,6 @@
 
 use crate::domain::{MentionKind, Record};
 use crate::ingest::ndjson::{self, AuthorLine, Line, MentionLine, ReplyLine, Text};
-use crate::ingest::{Fatal, Item, Parsed, Records};
 use crate::platforms::Pulled;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -198,72 +197,6 @@ fn ours(m: &Message, at: DateTime<Utc>, answered: &str, ctx: &Context) -> Result
     ndjson::to_record_of(line, Text::Plain)
 }
 
-/// Whether a file's opening bytes look like a saved Messages list: a JSON object
-/// with `messages`, `num_media`, and a message `sid` (`SM…` or `MM…`).
-pub fn looks_like_list(start: &str) -> bool {
-    let text = start.trim_start_matches('\u{feff}').trim_start();
-    if !text.starts_with('{') || !text.contains("\"messages\"") || !text.contains("\"num_media\"") {
-        return false;
-    }
-    text.match_indices("\"sid\"").any(|(at, key)| {
-        let rest = text[at + key.len()..].trim_start();
-        let Some(value) = rest.strip_prefix(':') else {
-            return false;
-        };
-        let value = value.trim_start();
-        value.starts_with("\"SM") || value.starts_with("\"MM")
-    })
-}
-
-/// The largest saved list read (a full page of 1,000 messages is ~1.5 MB).
-const MAX_FILE: u64 = 256 * 1024 * 1024;
-
-/// The records of a saved Messages list file: one item per message, at the line
-/// where its `sid` is written. A file that is not JSON stops at its line.
-pub fn file_records(reader: Box<dyn std::io::BufRead + Send>) -> Result<Records, Fatal> {
-    use std::io::Read;
-    let mut text = String::new();
-    reader
-        .take(MAX_FILE)
-        .read_to_string(&mut text)
-        .map_err(|e| Fatal {
-            line: 1,
-            message: format!("cannot read: {e}"),
-        })?;
-    let list: List = serde_json::from_str(&text).map_err(|e| Fatal {
-        line: e.line().max(1) as u64,
-        message: format!(
-            "not a Twilio Messages list ({})",
-            crate::domain::sanitize::message(&e.to_string())
-        ),
-    })?;
-    let line_of = |v: &serde_json::Value| -> u64 {
-        v.get("sid")
-            .and_then(|s| s.as_str())
-            .and_then(|sid| text.find(&format!("\"{sid}\"")))
-            .map(|at| text[..at].matches('\n').count() as u64 + 1)
-            .unwrap_or(1)
-    };
-    let lines: Vec<u64> = list.messages.iter().map(line_of).collect();
-    let parsed = messages(&list.messages, &Context::default());
-    let items: Vec<Result<Item, Fatal>> = parsed
-        .into_iter()
-        .zip(lines)
-        .enumerate()
-        .map(|(i, (r, line))| {
-            Ok(Item {
-                line,
-                parsed: match r {
-                    Ok(Some(p)) => Ok(Parsed::Record(p.record)),
-                    Ok(None) => Ok(Parsed::Ignored),
-                    Err(e) => Err(format!("messages[{i}]: {e}")),
-                },
-            })
-        })
-        .collect();
-    Ok(Box::new(items.into_iter()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,23 +334,5 @@ mod tests {
             "{:?}",
             out[2]
         );
-    }
-
-    #[test]
-    fn a_saved_list_is_recognised() {
-        let list = json!({"messages": [message("SM01", "inbound", "+1555", "+1666", "hi", "0", "Mon, 17 Aug 2026 14:03:29 +0000")], "next_page_uri": null, "page": 0});
-        assert!(looks_like_list(
-            &serde_json::to_string_pretty(&list).unwrap()
-        ));
-        assert!(looks_like_list(&list.to_string()));
-        assert!(!looks_like_list(
-            r#"{"messages": [{"sid": "XX1", "num_media": "0"}]}"#
-        ));
-        assert!(!looks_like_list(
-            r#"[{"sid": "SM1", "num_media": "0", "messages": 1}]"#
-        ));
-        assert!(!looks_like_list(
-            r#"{"platform":"sms","external_id":"SM1"}"#
-        ));
     }
 }
