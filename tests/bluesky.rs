@@ -5,11 +5,12 @@
 
 mod bluesky_support;
 
-use bluesky_support::{Pds, OUR_DID, PASSWORD};
+use bluesky_support::{Pds, OUR_DID, OUR_HANDLE, PASSWORD};
 use rapport::config::Config;
 use rapport::delivery::{Delivery, Outgoing, Senders};
 use rapport::platforms;
 use rusqlite::Connection;
+use serde_json::json;
 use std::sync::OnceLock;
 
 /// The state folder (sessions are cached there) is this process's own.
@@ -202,4 +203,57 @@ fn a_like_is_a_like_record() {
     let (key, record) = st.records.iter().next().unwrap();
     assert_eq!(key.0, "app.bsky.feed.like");
     assert_eq!(record["value"]["subject"]["uri"], uri.as_str());
+}
+
+#[test]
+fn our_post_that_people_answer_is_kept_for_their_thread() {
+    let pds = Pds::start();
+    let ours = format!("at://{OUR_DID}/app.bsky.feed.post/3kann");
+    let author = json!({"did": "did:plc:zoe", "handle": "zoe.bsky.social", "displayName": "Zoé"});
+    let record = json!({"$type": "app.bsky.feed.post", "text": "Are the mugs back? 🙏",
+                        "createdAt": "2026-11-20T09:00:00.000Z",
+                        "reply": {"root": {"uri": ours, "cid": "bafyann"}, "parent": {"uri": ours, "cid": "bafyann"}}});
+    {
+        let mut st = pds.lock();
+        st.posts.insert(
+            ours.clone(),
+            json!({
+            "uri": ours, "cid": "bafyann",
+            "author": {"did": OUR_DID, "handle": OUR_HANDLE},
+            "record": {"$type": "app.bsky.feed.post", "text": "Mugs are back in stock",
+                       "createdAt": "2026-11-20T08:00:00.000Z"},
+            "indexedAt": "2026-11-20T08:00:01.000Z"}),
+        );
+        st.notifications.insert(
+            0,
+            json!({
+            "uri": "at://did:plc:zoe/app.bsky.feed.post/3kzoe", "cid": "bafyzoe", "reason": "reply",
+            "author": author, "record": record, "isRead": false,
+            "indexedAt": "2026-11-20T09:00:01.000Z"}),
+        );
+    }
+    let config = config(&pds, "bsky-ours", PASSWORD);
+    let (_d, mut conn) = db();
+    assert_eq!(pull(&mut conn, &config).unwrap().added, 1);
+    let kept: (String, String) = conn
+        .query_row(
+            "SELECT external_id, body FROM our_posts WHERE platform = 'bluesky'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(kept, (ours.clone(), "Mugs are back in stock".to_string()));
+    let id: i64 = conn
+        .query_row("SELECT id FROM mentions", [], |r| r.get(0))
+        .unwrap();
+    let detail = rapport::store::detail::load(&conn, id, 1_800_000_000)
+        .unwrap()
+        .unwrap();
+    let bodies: Vec<(bool, &str)> = detail
+        .thread
+        .iter()
+        .map(|t| (t.ours, t.body.as_str()))
+        .collect();
+    assert_eq!(bodies[0], (true, "Mugs are back in stock"), "{bodies:?}");
+    assert_eq!(bodies.len(), 2, "{bodies:?}");
 }

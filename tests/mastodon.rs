@@ -423,3 +423,69 @@ fn accounts_are_checked() {
     );
     assert_eq!(check.remaining, Some(299));
 }
+
+#[test]
+fn our_post_that_people_answer_is_fetched_once_and_starts_their_thread() {
+    let mock = Mock::start();
+    // An announcement of ours, answering nothing: people reply to it.
+    let post = json!({
+        "id": "800", "uri": "https://m.example/users/northwind/statuses/800", "url": null,
+        "created_at": "2026-11-19T08:00:00.000Z", "content": "<p>Winter menu is out!</p>",
+        "visibility": "public", "in_reply_to_id": null, "in_reply_to_account_id": null,
+        "account": {"id": "1", "acct": "northwind"}
+    });
+    mock.lock().statuses.insert("800".into(), post);
+    mock.add_notification(status("801", "public", Some(("800", "1")), "ana", "77"));
+    let config = config(&mock, TOKEN, 5);
+    let mut bed = bed();
+    assert_eq!(pull(&mut bed, &config).unwrap().added, 1);
+    let at = |id: &str| format!("{id}@{}", mock.url.trim_start_matches("http://"));
+    let kept: (String, String, Option<String>) = bed
+        .conn
+        .query_row(
+            "SELECT external_id, body, account FROM our_posts WHERE platform = 'mastodon'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        kept,
+        (
+            at("800"),
+            "Winter menu is out!".into(),
+            Some("northwind".into())
+        )
+    );
+    // Neither an inbox item nor a reply of ours.
+    assert_eq!(mentions(&bed.conn), 1);
+    let replies: i64 = bed
+        .conn
+        .query_row("SELECT COUNT(*) FROM actions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(replies, 0);
+    // The thread shows what Ana answered, ours first.
+    let id: i64 = bed
+        .conn
+        .query_row("SELECT id FROM mentions", [], |r| r.get(0))
+        .unwrap();
+    let detail = rapport::store::detail::load(&bed.conn, id, 1_800_000_000)
+        .unwrap()
+        .unwrap();
+    let thread: Vec<(bool, bool, &str)> = detail
+        .thread
+        .iter()
+        .map(|t| (t.ours, t.current, t.body.as_str()))
+        .collect();
+    assert_eq!(thread.len(), 2, "{thread:?}");
+    assert_eq!(thread[0], (true, false, "Winter menu is out!"));
+    assert!(thread[1].1, "{thread:?}");
+    // A second answer to the same post does not fetch it again.
+    mock.add_notification(status("802", "public", Some(("800", "1")), "bo", "78"));
+    assert_eq!(pull(&mut bed, &config).unwrap().added, 1);
+    let fetches = mock
+        .requests()
+        .iter()
+        .filter(|r| *r == "GET /api/v1/statuses/800")
+        .count();
+    assert_eq!(fetches, 1, "{:?}", mock.requests());
+}

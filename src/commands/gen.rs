@@ -50,7 +50,7 @@ pub fn write(out: &mut dyn Write, args: &GenArgs, now: DateTime<Utc>) -> Result<
     for record in generator {
         match record {
             crate::domain::Record::Mention(_) => mentions += 1,
-            crate::domain::Record::OurReply(_) => replies += 1,
+            crate::domain::Record::OurReply(_) | crate::domain::Record::OurPost(_) => replies += 1,
         }
         serde_json::to_writer(&mut *out, &ndjson::to_line(&record))?;
         out.write_all(b"\n")?;

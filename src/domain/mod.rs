@@ -70,11 +70,23 @@ pub struct OurReply {
     pub sent_at: DateTime<Utc>,
 }
 
+/// A post of ours that answers nothing (an announcement, a product post): people
+/// answer it, and the thread shows what they answered. Not an inbox item, not a reply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OurPost {
+    pub platform: String,
+    pub external_id: String,
+    pub account: Option<String>,
+    pub body: String,
+    pub posted_at: DateTime<Utc>,
+}
+
 /// One record of an import file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
     Mention(NewMention),
     OurReply(OurReply),
+    OurPost(OurPost),
 }
 
 /// Signals computed once, at import, from a mention's text (see [`reading`]).

@@ -9,9 +9,11 @@
 //! Optional mention fields: `url`, `parent_id`, `thread_id`, `account`; optional author
 //! fields: `name`, `followers`, `profile_url`, `is_bot`. A reply our brand already sent
 //! has `"type":"our_reply"`, its own `external_id`, `in_reply_to`, `body`, `sent_at`
-//! and optionally `account`. Times are RFC 3339; a time without an offset is UTC.
+//! and optionally `account`. A post of ours that answers nothing, which people answer,
+//! has `"type":"our_post"`, `external_id`, `body`, `sent_at` and optionally `account`.
+//! Times are RFC 3339; a time without an offset is UTC.
 
-use crate::domain::{sanitize, MentionKind, NewMention, NewPerson, OurReply, Record};
+use crate::domain::{sanitize, MentionKind, NewMention, NewPerson, OurPost, OurReply, Record};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +23,7 @@ use serde::{Deserialize, Serialize};
 pub enum Line {
     Mention(MentionLine),
     OurReply(ReplyLine),
+    OurPost(PostLine),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,6 +66,17 @@ pub struct ReplyLine {
     pub platform: String,
     pub external_id: String,
     pub in_reply_to: String,
+    pub body: String,
+    pub sent_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostLine {
+    pub platform: String,
+    pub external_id: String,
     pub body: String,
     pub sent_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -198,6 +212,13 @@ pub fn to_record_of(line: Line, text: Text) -> Result<Record, String> {
             body: text.body(&r.body),
             sent_at: parse_time("sent_at", &r.sent_at)?,
         }),
+        Line::OurPost(p) => Record::OurPost(OurPost {
+            platform: platform_name(&p.platform)?,
+            external_id: id("external_id", &p.external_id)?,
+            account: p.account.map(|a| sanitize::one_line(&a)),
+            body: text.body(&p.body),
+            posted_at: parse_time("sent_at", &p.sent_at)?,
+        }),
     })
 }
 
@@ -231,6 +252,13 @@ pub fn to_line(record: &Record) -> Line {
             body: r.body.clone(),
             sent_at: time(r.sent_at),
             account: r.account.clone(),
+        }),
+        Record::OurPost(p) => Line::OurPost(PostLine {
+            platform: p.platform.clone(),
+            external_id: p.external_id.clone(),
+            body: p.body.clone(),
+            sent_at: time(p.posted_at),
+            account: p.account.clone(),
         }),
     }
 }
@@ -336,6 +364,23 @@ mod tests {
             panic!("not a reply")
         };
         assert_eq!(r.sent_at.to_rfc3339(), "2026-11-20T08:30:00+00:00");
+    }
+
+    #[test]
+    fn our_posts() {
+        let line = r#"{"type":"our_post","platform":"mastodon","external_id":"800","body":"<p>Winter menu!</p>","sent_at":"2026-11-19T08:00:00Z","account":"northwind"}"#;
+        let record = parse_line(line).unwrap().unwrap();
+        let Record::OurPost(p) = &record else {
+            panic!("not a post: {record:?}")
+        };
+        assert_eq!(
+            (p.body.as_str(), p.account.as_deref()),
+            ("Winter menu!", Some("northwind"))
+        );
+        let again = serde_json::to_string(&to_line(&record)).unwrap();
+        assert_eq!(parse_line(&again).unwrap().unwrap(), record);
+        let no_id = line.replace(r#""external_id":"800","#, "");
+        assert!(parse_line(&no_id).is_err());
     }
 
     #[test]

@@ -130,5 +130,6 @@ fn external_id(p: &Pulled) -> &str {
     match &p.record {
         Record::Mention(m) => &m.external_id,
         Record::OurReply(r) => &r.external_id,
+        Record::OurPost(p) => &p.external_id,
     }
 }

@@ -125,7 +125,8 @@ pub fn has_message(conn: &Connection, platform: &str, external_id: &str) -> Resu
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM mentions WHERE platform = ?1 AND external_id = ?2)
                  OR EXISTS (SELECT 1 FROM actions WHERE platform = ?1 AND external_id = ?2)
-                 OR EXISTS (SELECT 1 FROM actions WHERE platform = ?1 AND remote_id = ?2)",
+                 OR EXISTS (SELECT 1 FROM actions WHERE platform = ?1 AND remote_id = ?2)
+                 OR EXISTS (SELECT 1 FROM our_posts WHERE platform = ?1 AND external_id = ?2)",
         )?
         .query_row(params![platform, external_id], |r| r.get(0))?)
 }

@@ -88,6 +88,11 @@ fn thread(
         "SELECT id, in_reply_to, COALESCE(sent_at, created_at), COALESCE(account, 'us'), body, state
          FROM actions WHERE platform = ?1 AND external_id = ?2",
     )?;
+    // Our post that answers nothing (an announcement), which the thread starts from.
+    let mut our_post = conn.prepare_cached(
+        "SELECT external_id, NULL, posted_at, COALESCE(account, 'us'), body, 'sent'
+         FROM our_posts WHERE platform = ?1 AND external_id = ?2",
+    )?;
     let mut up: Vec<String> = theirs.iter().filter_map(|(_, p, _)| p.clone()).collect();
     let mut steps = 0;
     while let Some(ext) = up.pop() {
@@ -119,6 +124,17 @@ fn thread(
                 ours.push((id, item));
                 up.extend(answered);
             }
+            continue;
+        }
+        let post = our_post
+            .query_row(rusqlite::params![m.platform, ext], |r| {
+                Ok((r.get::<_, String>(0)?, item(r, true)?))
+            })
+            .optional()?;
+        if let Some((ext, item)) = post {
+            // Kept with theirs, by its external id: it answers nothing, and a
+            // reply of ours to it is found below like a reply to any message.
+            theirs.push((ext, None, item));
         }
     }
     // Our replies to any message of the thread, imported or written here.

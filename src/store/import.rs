@@ -10,7 +10,9 @@ use super::import_people::PeopleCache;
 use super::imports_log::FileEntry;
 use super::to_secs;
 use crate::config::Config;
-use crate::domain::{priority, signals, ActionKind, NewMention, OurReply, Record, Signals};
+use crate::domain::{
+    priority, signals, ActionKind, NewMention, OurPost, OurReply, Record, Signals,
+};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -124,6 +126,7 @@ impl<'c> Importer<'c> {
         match record {
             Record::Mention(m) => self.add_mention(m, signals, answered),
             Record::OurReply(r) => self.add_reply(r),
+            Record::OurPost(p) => self.add_post(p),
         }
     }
 
@@ -237,6 +240,25 @@ impl<'c> Importer<'c> {
             ])
             .context("saving our reply")?;
         self.counts.replies_added += added as u64;
+        Ok(())
+    }
+
+    /// Our post that answers nothing: kept for the threads of the answers to it.
+    fn add_post(&mut self, p: &OurPost) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO our_posts (platform, external_id, account, body, posted_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (platform, external_id) DO NOTHING",
+            )?
+            .execute(params![
+                p.platform,
+                p.external_id,
+                p.account,
+                p.body,
+                to_secs(p.posted_at)
+            ])
+            .context("saving our post")?;
         Ok(())
     }
 

@@ -280,6 +280,19 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE cursors ADD COLUMN id_host TEXT;
     "#,
+    // v11: our own posts that answer nothing (an announcement people reply to). A
+    // pull fetches the post a reply answers so the thread shows it; ours is neither
+    // an inbox item (mentions) nor a reply (actions), so it has a table of its own.
+    r#"
+    CREATE TABLE our_posts (
+        platform    TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        account     TEXT,
+        body        TEXT NOT NULL,
+        posted_at   INTEGER NOT NULL,
+        PRIMARY KEY (platform, external_id)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The version this build writes.

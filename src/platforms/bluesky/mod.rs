@@ -249,9 +249,20 @@ impl Platform for Bluesky {
     fn fetch(&mut self, ids: &[String]) -> Result<Vec<Pulled>, PlatformError> {
         let me = self.session()?.did;
         let posts = self.posts(ids)?;
-        let as_notifications: Vec<serde_json::Value> = posts
+        let ctx = parse::Context {
+            account: self.account.name.clone(),
+            followers: HashMap::new(),
+        };
+        // Ours (a post people answered) is kept for the thread, not as an inbox item.
+        let (ours, theirs): (Vec<_>, Vec<_>) = posts
             .into_iter()
-            .filter(|p| p["author"]["did"].as_str() != Some(me.as_str()))
+            .partition(|p| p["author"]["did"].as_str() == Some(me.as_str()));
+        let ours: Vec<Pulled> = ours
+            .iter()
+            .filter_map(|p| parse::our_post(p, &ctx).ok())
+            .collect();
+        let as_notifications: Vec<serde_json::Value> = theirs
+            .into_iter()
             .map(|p| {
                 serde_json::json!({
                     "uri": p["uri"], "cid": p["cid"], "reason": "mention", "author": p["author"],
@@ -259,13 +270,10 @@ impl Platform for Bluesky {
                 })
             })
             .collect();
-        let ctx = parse::Context {
-            account: self.account.name.clone(),
-            followers: HashMap::new(),
-        };
         Ok(parse::notifications(&as_notifications, &ctx)
             .into_iter()
             .filter_map(Result::ok)
+            .chain(ours)
             .collect())
     }
 

@@ -5,7 +5,7 @@
 //! link facets put back the full URL the visible text may have shortened.
 
 use crate::domain::MentionKind;
-use crate::ingest::ndjson::{self, AuthorLine, Line, MentionLine};
+use crate::ingest::ndjson::{self, AuthorLine, Line, MentionLine, PostLine, ReplyLine};
 use crate::platforms::Pulled;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -59,22 +59,64 @@ pub fn notifications(items: &[serde_json::Value], ctx: &Context) -> Vec<Result<P
         .collect()
 }
 
-fn record(n: &Notification, ctx: &Context) -> Result<Pulled, String> {
-    let text = n.record.get("text").and_then(|t| t.as_str()).unwrap_or("");
-    let facets = n.record.get("facets").cloned().unwrap_or_default();
+/// The text of a post record, facets rendered, as HTML for the one cleaning step.
+fn body_of(post: &serde_json::Value) -> String {
+    let text = post.get("text").and_then(|t| t.as_str()).unwrap_or("");
+    let facets = post.get("facets").cloned().unwrap_or_default();
     let mut body = render(text, &facets);
     if body.trim().is_empty() {
         body = "(no text)".into();
     }
     // Raw text, but the cleaning turns anything that looks like HTML into text: wrap
     // it as HTML so it is decoded exactly once and "<b>" stays as written.
-    let body = format!(
+    format!(
         "<p>{}</p>",
         body.replace('&', "&amp;")
             .replace('<', "&lt;")
             .replace('>', "&gt;")
             .replace('\n', "<br>")
-    );
+    )
+}
+
+/// A post of ours (a `app.bsky.feed.defs#postView`) that someone answered: our reply
+/// (history, linked to what it answers) or our post answering nothing, kept so the
+/// thread shows what the person answered.
+pub fn our_post(post: &serde_json::Value, ctx: &Context) -> Result<Pulled, String> {
+    let uri = post["uri"].as_str().unwrap_or("").to_string();
+    let record = &post["record"];
+    let body = body_of(record);
+    let sent_at = record
+        .get("createdAt")
+        .and_then(|t| t.as_str())
+        .or_else(|| post["indexedAt"].as_str())
+        .unwrap_or("")
+        .to_string();
+    let account = Some(ctx.account.clone()).filter(|a| !a.is_empty());
+    let line = match record.pointer("/reply/parent/uri").and_then(|u| u.as_str()) {
+        Some(parent) => Line::OurReply(ReplyLine {
+            platform: "bluesky".into(),
+            external_id: uri,
+            in_reply_to: parent.to_string(),
+            body,
+            sent_at,
+            account,
+        }),
+        None => Line::OurPost(PostLine {
+            platform: "bluesky".into(),
+            external_id: uri,
+            body,
+            sent_at,
+            account,
+        }),
+    };
+    Ok(Pulled {
+        record: ndjson::to_record(line)?,
+        key: None,
+    })
+}
+
+fn record(n: &Notification, ctx: &Context) -> Result<Pulled, String> {
+    let body = body_of(&n.record);
     let created = n
         .record
         .get("createdAt")

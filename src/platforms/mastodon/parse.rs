@@ -9,7 +9,7 @@
 
 use super::ids;
 use crate::domain::{MentionKind, Record};
-use crate::ingest::ndjson::{self, AuthorLine, Line, MentionLine, ReplyLine};
+use crate::ingest::ndjson::{self, AuthorLine, Line, MentionLine, PostLine, ReplyLine};
 use crate::platforms::Pulled;
 use serde::Deserialize;
 
@@ -118,11 +118,17 @@ pub fn kind_of(status: &Status, ctx: &Context) -> MentionKind {
 pub fn status_record(status: &Status, ctx: &Context) -> Result<Pulled, String> {
     let ours = ctx.our_id.as_deref() == Some(status.account.id.as_str());
     let body = body_html(status);
-    let line = if ours {
+    let line = if ours && status.in_reply_to_id.is_none() {
+        // Our own post answering nothing: what people answer, kept for their threads.
+        Line::OurPost(PostLine {
+            platform: "mastodon".into(),
+            external_id: ids::stored(&status.id, &ctx.host),
+            body,
+            sent_at: status.created_at.clone(),
+            account: Some(ctx.account.clone()).filter(|a| !a.is_empty()),
+        })
+    } else if let Some(parent) = status.in_reply_to_id.clone().filter(|_| ours) {
         // Our own status answering something: history, linked to what it answers.
-        let Some(parent) = status.in_reply_to_id.clone() else {
-            return Err("our own status answers nothing".into());
-        };
         Line::OurReply(ReplyLine {
             platform: "mastodon".into(),
             external_id: ids::stored(&status.id, &ctx.host),
