@@ -43,7 +43,7 @@ fn main() -> anyhow::Result<()> {
     let sample: Vec<String> = Generator::new(gen_options(count.min(100_000), now))
         .filter_map(|r| match r {
             Record::Mention(m) => Some(m.body),
-            Record::OurReply(_) => None,
+            Record::OurReply(_) | Record::OurPost(_) => None,
         })
         .collect();
     let started = Instant::now();
@@ -175,6 +175,18 @@ fn bare(record: Record) -> Bare {
             parent: Some(r.in_reply_to),
             thread: None,
             created_at: r.sent_at.timestamp(),
+        },
+        Record::OurPost(p) => Bare {
+            platform: p.platform,
+            external_id: p.external_id,
+            kind: "our_post",
+            author: String::new(),
+            account: p.account,
+            body: p.body,
+            url: None,
+            parent: None,
+            thread: None,
+            created_at: p.posted_at.timestamp(),
         },
     }
 }
