@@ -78,10 +78,18 @@ impl App {
             View::Stats => {
                 match action {
                     Action::Down | Action::PageDown => {
-                        self.stats.scroll = self.stats.scroll.saturating_add(3)
+                        self.stats.scroll = super::state::scrolled_by(
+                            self.stats.scroll,
+                            3,
+                            &self.scroll_limits.stats,
+                        )
                     }
                     Action::Up | Action::PageUp => {
-                        self.stats.scroll = self.stats.scroll.saturating_sub(3)
+                        self.stats.scroll = super::state::scrolled_by(
+                            self.stats.scroll,
+                            -3,
+                            &self.scroll_limits.stats,
+                        )
                     }
                     Action::Back => self.view = View::Inbox,
                     _ => {}
@@ -104,11 +112,13 @@ impl App {
         let page = crate::app::layout::list_height(self.size).max(1) as isize;
         match action {
             Action::Down if self.focus == Pane::Detail => {
-                self.detail.scroll = self.detail.scroll.saturating_add(1);
+                self.detail.scroll =
+                    super::state::scrolled_by(self.detail.scroll, 1, &self.scroll_limits.detail);
                 Vec::new()
             }
             Action::Up if self.focus == Pane::Detail => {
-                self.detail.scroll = self.detail.scroll.saturating_sub(1);
+                self.detail.scroll =
+                    super::state::scrolled_by(self.detail.scroll, -1, &self.scroll_limits.detail);
                 Vec::new()
             }
             Action::Down => self.move_cursor(1),
@@ -210,7 +220,11 @@ impl App {
             .map(|n| n.split_whitespace().next().unwrap_or_default().to_string())
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| row.handle.clone());
-        let to = format!("@{} ({})", row.handle, row.platform);
+        let to = format!(
+            "{} ({})",
+            crate::domain::platforms::who(&row.platform, &row.handle),
+            row.platform
+        );
         match action {
             Action::Reply => self.open_compose(Compose::new(
                 row.id,

@@ -7,8 +7,8 @@ use crate::model::inbox::Crossed;
 pub fn announcement(crossed: &[Crossed]) -> String {
     match crossed {
         [one] => format!(
-            "@{} ({}, {}) is now over target",
-            one_line(&one.handle),
+            "{} ({}, {}) is now over target",
+            one_line(&crate::domain::platforms::who(&one.platform, &one.handle)),
             one_line(&one.platform),
             one.kind.as_str().replace('_', " ")
         ),
@@ -16,7 +16,7 @@ pub fn announcement(crossed: &[Crossed]) -> String {
             let names: Vec<String> = many
                 .iter()
                 .take(3)
-                .map(|c| format!("@{}", one_line(&c.handle)))
+                .map(|c| one_line(&crate::domain::platforms::who(&c.platform, &c.handle)))
                 .collect();
             let more = if many.len() > 3 { ", …" } else { "" };
             format!(

@@ -92,11 +92,12 @@ impl App {
                     } else {
                         1
                     };
-                    p.scroll = if matches!(action, Action::Down | Action::PageDown) {
-                        p.scroll.saturating_add(step)
+                    let by = if matches!(action, Action::Down | Action::PageDown) {
+                        step
                     } else {
-                        p.scroll.saturating_sub(step)
+                        -step
                     };
+                    p.scroll = super::state::scrolled_by(p.scroll, by, &self.scroll_limits.person);
                 }
                 Vec::new()
             }

@@ -22,12 +22,12 @@ impl App {
             // Arrows and j/k scroll the list; any other key closes it.
             Popup::Help { scroll } => {
                 let scroll = match key.code {
-                    KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => {
-                        Some(scroll.saturating_add(3))
-                    }
-                    KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
-                        Some(scroll.saturating_sub(3))
-                    }
+                    KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => Some(
+                        super::state::scrolled_by(scroll, 3, &self.scroll_limits.help),
+                    ),
+                    KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => Some(
+                        super::state::scrolled_by(scroll, -3, &self.scroll_limits.help),
+                    ),
                     _ => None,
                 };
                 self.popup = scroll.map(|scroll| Popup::Help { scroll });
@@ -254,7 +254,11 @@ impl App {
                 self.open_compose(Compose::new(
                     mention_id,
                     ActionKind::Thank,
-                    format!("@{} ({})", row.handle, row.platform),
+                    format!(
+                        "{} ({})",
+                        crate::domain::platforms::who(&row.platform, &row.handle),
+                        row.platform
+                    ),
                     &row.platform,
                     &filled,
                     Some(filled.clone()),

@@ -158,6 +158,24 @@ pub struct StatsView {
     pub scroll: u16,
 }
 
+/// How far each scrolling pane can go, as its last drawing found it: only the view
+/// knows how many lines its text wraps to, so it notes the limit here when it draws
+/// (a derived cache, not state the view changes) and `update` reads it, so a pane
+/// never scrolls past its end. Unknown until drawn: no limit.
+#[derive(Debug, Clone, Default)]
+pub struct ScrollLimits {
+    pub detail: std::cell::Cell<Option<u16>>,
+    pub stats: std::cell::Cell<Option<u16>>,
+    pub person: std::cell::Cell<Option<u16>>,
+    pub help: std::cell::Cell<Option<u16>>,
+}
+
+/// `scroll` moved by `by` lines, kept within `0..=limit`.
+pub fn scrolled_by(scroll: u16, by: i32, limit: &std::cell::Cell<Option<u16>>) -> u16 {
+    let moved = (i32::from(scroll) + by).clamp(0, i32::from(u16::MAX)) as u16;
+    limit.get().map_or(moved, |max| moved.min(max))
+}
+
 /// Everything the screen is drawn from.
 #[derive(Debug, Clone)]
 pub struct App {
@@ -175,6 +193,7 @@ pub struct App {
     pub people: PeopleWindow,
     pub person: PersonView,
     pub stats: StatsView,
+    pub scroll_limits: ScrollLimits,
     /// When the last refresh was asked for (the start of the next crossing window).
     pub last_refresh: Option<i64>,
     /// Whether a refresh came back yet.
@@ -225,6 +244,7 @@ impl App {
             people: PeopleWindow::default(),
             person: PersonView::default(),
             stats: StatsView::default(),
+            scroll_limits: ScrollLimits::default(),
             last_refresh: None,
             refreshed: false,
             snoozed: 0,

@@ -61,7 +61,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             let who = if item.ours {
                 "us".to_string()
             } else {
-                format!("@{}", item.who)
+                crate::domain::platforms::who(&d.mention.platform, &item.who)
             };
             lines.push(Line::styled(
                 format!(
@@ -78,7 +78,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         }
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), context);
-    frame.render_widget(&c.text, editor);
+    draft(frame, c, editor);
     let keys = |a| {
         app.keymap
             .keys_for(crate::app::action::Mode::Compose, a)
@@ -120,6 +120,65 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         None => footer_line,
     };
     frame.render_widget(Paragraph::new(footer_line), footer);
+}
+
+/// The draft, wrapped at words to the pane's width and scrolled so the cursor shows;
+/// worked out from the text and the cursor each frame, so a resize reflows it. (The
+/// editor widget scrolls sideways on one line instead.)
+fn draft(frame: &mut Frame, c: &crate::app::compose::Compose, area: Rect) {
+    use ratatui::style::{Modifier, Style};
+    let width = area.width as usize;
+    if width == 0 || area.height == 0 {
+        return;
+    }
+    let (cursor_row, cursor_col) = c.text.cursor();
+    let cursor = Style::default().add_modifier(Modifier::REVERSED);
+    let mut rows: Vec<Line> = Vec::new();
+    let mut cursor_at = 0;
+    for (i, line) in c.text.lines().iter().enumerate() {
+        let clean = sanitize::one_line(line);
+        let chars: Vec<char> = clean.chars().collect();
+        let starts = super::format::row_starts(&clean, width);
+        // Cleaning can only shorten a line: keep the cursor inside it.
+        let cursor_col = cursor_col.min(chars.len());
+        for (n, &start) in starts.iter().enumerate() {
+            let end = starts.get(n + 1).copied().unwrap_or(chars.len());
+            let text: String = chars[start..end].iter().collect();
+            let last = n + 1 == starts.len();
+            let here = i == cursor_row && cursor_col >= start && (cursor_col < end || last);
+            if !here {
+                rows.push(Line::raw(text));
+                continue;
+            }
+            cursor_at = rows.len();
+            let at = cursor_col - start;
+            let before: String = chars[start..start + at].iter().collect();
+            let under: String = chars.get(cursor_col).map_or(" ".into(), |ch| {
+                if cursor_col < end {
+                    ch.to_string()
+                } else {
+                    " ".into()
+                }
+            });
+            let after: String = chars[(cursor_col + 1).min(end)..end].iter().collect();
+            if super::format::columns(&before) >= width {
+                // The cursor after a full row: it stands at the start of the next.
+                rows.push(Line::raw(before));
+                cursor_at = rows.len();
+                rows.push(Line::from(Span::styled(" ", cursor)));
+            } else {
+                rows.push(Line::from(vec![
+                    Span::raw(before),
+                    Span::styled(under, cursor),
+                    Span::raw(after),
+                ]));
+            }
+        }
+    }
+    let height = area.height as usize;
+    let skip = (cursor_at + 1).saturating_sub(height);
+    let shown: Vec<Line> = rows.into_iter().skip(skip).take(height).collect();
+    frame.render_widget(Paragraph::new(shown), area);
 }
 
 fn app_title(theme: &Theme) -> ratatui::style::Style {

@@ -23,15 +23,10 @@ pub fn urgency(app: &App, theme: &Theme, due_at: i64) -> Style {
 }
 
 fn platform_short(p: &str) -> String {
-    match p.to_ascii_lowercase().as_str() {
-        "twitter" | "x" => "x".into(),
-        "instagram" => "insta".into(),
-        "facebook" => "fb".into(),
-        "linkedin" => "in".into(),
-        "youtube" => "yt".into(),
-        "tiktok" => "tt".into(),
-        other => fit(other, 5),
-    }
+    fit(
+        &crate::domain::platforms::short_name(p),
+        crate::domain::platforms::SHORT,
+    )
 }
 
 fn row_line<'a>(app: &App, theme: &Theme, r: &InboxRow, width: usize) -> Line<'a> {
@@ -62,7 +57,10 @@ fn row_line<'a>(app: &App, theme: &Theme, r: &InboxRow, width: usize) -> Line<'a
         markers.push('★');
     }
     let handle_width = (width / 4).clamp(6, 18);
-    spans.push(Span::raw(pad(&format!("@{}", r.handle), handle_width)));
+    spans.push(Span::raw(pad(
+        &crate::domain::platforms::who(&r.platform, &r.handle),
+        handle_width,
+    )));
     spans.push(Span::styled(format!("{markers:<1} "), theme.accent));
     let mut used = 7 + 6 + handle_width + 2;
     if let Some(seg) = &r.segment {

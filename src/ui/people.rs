@@ -44,7 +44,10 @@ pub fn draw_list(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         let text = format!(
             "{}{} {:<9} {:>9}  {:<18} {:<20} {}",
             star,
-            pad(&format!("@{}", r.handle), handle_w.saturating_sub(1)),
+            pad(
+                &crate::domain::platforms::who(&r.platform, &r.handle),
+                handle_w.saturating_sub(1)
+            ),
             fit(&r.platform, 9),
             r.followers.map(human::count).unwrap_or_default(),
             r.buyer_stage.replace('_', " "),
@@ -113,18 +116,17 @@ pub fn draw_person(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     if lines.is_empty() {
         lines.push(Line::styled("no history yet", theme.muted));
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((page.scroll, 0))
-            .block(
-                Block::bordered()
-                    .title(Span::styled(
-                        format!(" history · newest first · {} events ", page.history.len()),
-                        theme.accent,
-                    ))
-                    .border_style(theme.focused_border),
-            ),
+    super::scroll::draw(
+        frame,
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        Block::bordered()
+            .title(Span::styled(
+                format!(" history · newest first · {} events ", page.history.len()),
+                theme.accent,
+            ))
+            .border_style(theme.focused_border),
         bottom,
+        page.scroll,
+        &app.scroll_limits.person,
     );
 }

@@ -205,7 +205,7 @@ fn report_lines<'a>(app: &App, theme: &Theme, r: &Report, width: usize) -> Vec<L
     for p in &r.top_people {
         lines.push(Line::raw(format!(
             "  {} {:<10} {:>4}  last contact {}",
-            pad(&format!("@{}", p.handle), 24),
+            pad(&crate::domain::platforms::who(&p.platform, &p.handle), 24),
             super::format::fit(&p.platform, 10),
             p.conversations,
             p.last_contact
@@ -231,7 +231,7 @@ fn report_lines<'a>(app: &App, theme: &Theme, r: &Report, width: usize) -> Vec<L
         lines.push(Line::styled(
             format!(
                 "  {} {:<10} last contact {}",
-                pad(&format!("@{}", p.handle), 24),
+                pad(&crate::domain::platforms::who(&p.platform, &p.handle), 24),
                 super::format::fit(&p.platform, 10),
                 p.last_contact
                     .map(|t| human::duration(app.now - t.timestamp()) + " ago")
@@ -259,11 +259,13 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Some(r) => report_lines(app, theme, r, block.inner(area).width as usize),
         None => vec![Line::styled("computing…", theme.muted)],
     };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((app.stats.scroll, 0)),
+    super::scroll::draw(
+        frame,
+        Paragraph::new(lines),
+        block,
         area,
+        app.stats.scroll,
+        &app.scroll_limits.stats,
     );
 }
 
