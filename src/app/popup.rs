@@ -230,7 +230,7 @@ impl App {
                 }
             }
             PickPurpose::PeopleFilter => {
-                self.people.listing = PeopleFilter::PRESETS.get(i).copied().unwrap_or_default();
+                self.people.listing = PeopleFilter::PRESETS.get(i).cloned().unwrap_or_default();
                 vec![self.load_people()]
             }
             PickPurpose::Template { mention_id } => {
@@ -295,6 +295,15 @@ impl App {
                     typed.trim()
                 ));
                 Ok(effects)
+            }
+            InputPurpose::PeopleSearch => {
+                let typed = typed.trim();
+                self.people.listing = if typed.is_empty() {
+                    PeopleFilter::All
+                } else {
+                    PeopleFilter::Search(typed.to_string())
+                };
+                Ok(vec![self.load_people()])
             }
             InputPurpose::Note { person_id } => {
                 if typed.trim().is_empty() {

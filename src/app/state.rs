@@ -33,8 +33,14 @@ pub enum Pane {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputPurpose {
     Search,
-    Note { person_id: i64 },
-    SnoozeUntil { mention_id: i64 },
+    /// People by handle or name, in the people view.
+    PeopleSearch,
+    Note {
+        person_id: i64,
+    },
+    SnoozeUntil {
+        mention_id: i64,
+    },
 }
 
 /// A popup over the current view; it takes the keys while open.

@@ -275,7 +275,7 @@ pub fn run(
         StoreCmd::People(request) => Reply::People {
             rows: people::page(
                 conn,
-                request.listing,
+                request.listing.clone(),
                 request.from,
                 request.dir,
                 request.limit,

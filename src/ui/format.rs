@@ -122,6 +122,24 @@ pub fn row_starts(line: &str, width: usize) -> Vec<usize> {
     starts
 }
 
+/// One line of untrusted text wrapped at words to `width` columns, every row after
+/// `indent` (the first one too), so a wrapped paragraph keeps its left edge.
+pub fn wrap_indented(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let clean = sanitize::one_line(text);
+    let chars: Vec<char> = clean.chars().collect();
+    let starts = row_starts(&clean, width.saturating_sub(indent));
+    let pad = " ".repeat(indent);
+    starts
+        .iter()
+        .enumerate()
+        .map(|(n, &start)| {
+            let end = starts.get(n + 1).copied().unwrap_or(chars.len());
+            let row: String = chars[start..end].iter().collect();
+            format!("{pad}{}", row.trim_end())
+        })
+        .collect()
+}
+
 /// `text` padded with spaces to `width` columns (after [`fit`]).
 pub fn pad(text: &str, width: usize) -> String {
     let fitted = fit(text, width);
@@ -163,6 +181,14 @@ mod tests {
         assert_eq!(row_starts("abcdefghij", 4), [0, 4, 8]);
         assert_eq!(row_starts("a bb ccc dddd", 6), [0, 5, 9]);
         assert_eq!(row_starts("日本語", 4), [0, 2]);
+    }
+
+    #[test]
+    fn wrapped_rows_keep_their_indent() {
+        assert_eq!(
+            wrap_indented("studying all afternoon please help", 16, 4),
+            ["    studying all", "    afternoon", "    please help"]
+        );
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! The people view (a table with a filter) and a person's page (card and history).
 
-use super::format::{fit, local_time, pad};
+use super::format::{fit, local_time, pad, wrap_indented};
 use super::theme::Theme;
 use crate::app::App;
-use crate::domain::{human, sanitize};
+use crate::domain::human;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
@@ -104,13 +104,16 @@ pub fn draw_person(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 format!("{} ", local_time(&app.config, e.at, app.now)),
                 theme.muted,
             ),
-            Span::styled(format!("{who} {} ({}) ", e.what, e.state), style),
+            Span::styled(
+                format!("{who} {} ({}) ", e.what.replace('_', " "), e.state),
+                style,
+            ),
         ]));
         if !e.text.is_empty() {
-            lines.push(Line::styled(
-                format!("    {}", sanitize::one_line(&e.text)),
-                style,
-            ));
+            // Wrapped here, not by the paragraph, so every row keeps the indent.
+            for row in wrap_indented(&e.text, bottom.width.saturating_sub(2) as usize, 4) {
+                lines.push(Line::styled(row, style));
+            }
         }
     }
     if lines.is_empty() {

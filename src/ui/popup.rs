@@ -131,7 +131,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             let (title, hint) = match purpose {
                 InputPurpose::Search => (
                     " search ",
-                    "words, \"phrases\", from:handle platform:x kind:sms is:question is:complaint is:power is:over status:done",
+                    "words or their starts, \"phrases\", -word, from:handle platform:x kind:sms is:question is:complaint is:power is:over status:done; newest first",
+                ),
+                InputPurpose::PeopleSearch => (
+                    " find people ",
+                    "the start of a handle or any part of a name; Enter lists them, Esc in the list shows everyone again",
                 ),
                 InputPurpose::Note { .. } => (" note on this person ", "what to remember about them; Enter saves"),
                 InputPurpose::SnoozeUntil { .. } => (" snooze until ", "45m, 3h, 2d, 14:30 or 2026-12-01 09:00"),

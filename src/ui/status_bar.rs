@@ -133,6 +133,7 @@ fn hints<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
         ],
         (_, View::People) => &[
             Action::Open,
+            Action::Search,
             Action::Filter,
             Action::Note,
             Action::Back,
@@ -160,6 +161,7 @@ fn hints<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
                 Action::TogglePowerUser => "power",
                 Action::OpenEditor => "$EDITOR",
                 Action::CancelSend => "take back",
+                Action::EditRelationship => "stage",
                 other => other.name(),
             };
             fields.push(vec![
