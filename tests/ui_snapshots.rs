@@ -186,6 +186,20 @@ fn too_small_asks_to_enlarge() {
 
 /// A report from a real demo inbox written at the fixed time.
 fn demo_report() -> rapport::model::report::Report {
+    let config = rapport::config::Config::defaults();
+    demo_report_since(rapport::domain::figures::default_since(
+        &config.working_hours,
+        NOW,
+    ))
+}
+
+/// The same inbox's report for the period from `since`.
+fn demo_report_since(since: i64) -> rapport::model::report::Report {
+    demo_report_at(NOW, since)
+}
+
+/// A report at NOW for the period from `since` of a demo inbox written at `built`.
+fn demo_report_at(built: i64, since: i64) -> rapport::model::report::Report {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
     let config = rapport::config::Config::defaults();
@@ -194,11 +208,73 @@ fn demo_report() -> rapport::model::report::Report {
         db_given: true,
         config: config.clone(),
     };
-    let now = chrono::DateTime::from_timestamp(NOW, 0).unwrap();
+    let now = chrono::DateTime::from_timestamp(built, 0).unwrap();
     rapport::commands::demo::build(&ctx, &db, 1200, now).unwrap();
     let conn = rapport::store::open(&db).unwrap();
-    let since = rapport::domain::figures::default_since(&config.working_hours, NOW);
     rapport::store::report::report(&conn, &config, since, NOW).unwrap()
+}
+
+/// `p` then `1` picks the last 7 days: the view asks for them and names them.
+#[test]
+fn stats_for_a_chosen_period() {
+    use rapport::domain::figures::Period;
+    use rapport::store::command::StoreCmd;
+    let config = rapport::config::Config::defaults();
+    let since = Period::LastDays(7).since(&config.working_hours, NOW);
+    let report = demo_report_since(since.unwrap());
+    check("stats_7_days", |size| {
+        let mut app = fixtures::app(size);
+        app.update(key('S'));
+        app.update(key('p'));
+        let effects = app.update(key('1'));
+        assert!(
+            effects.contains(&rapport::app::Effect::Store(StoreCmd::Stats { since })),
+            "{effects:?}"
+        );
+        assert_eq!(app.stats.period, Period::LastDays(7));
+        app.update(Msg::Loaded(Reply::Stats(Box::new(report.clone()))));
+        app
+    });
+}
+
+/// On an inbox last used two months ago, the last 30 days hold no messages: the view
+/// says so and still counts what is open now. A day typed after `p` `5` sets the
+/// period.
+#[test]
+fn stats_of_a_quiet_period() {
+    let config = rapport::config::Config::defaults();
+    let since = rapport::domain::figures::default_since(&config.working_hours, NOW);
+    let report = demo_report_at(NOW - 60 * 86_400, since);
+    assert!(report.warnings.open > 0 && report.overall.mentions == 0);
+    check("stats_quiet", |size| {
+        let mut app = fixtures::app(size);
+        app.update(key('S'));
+        app.update(Msg::Loaded(Reply::Stats(Box::new(report.clone()))));
+        app
+    });
+    let mut app = fixtures::app((80, 24));
+    app.update(key('S'));
+    app.update(key('p'));
+    app.update(key('5'));
+    for c in "2026-09-01".chars() {
+        app.update(key(c));
+    }
+    let effects = app.update(fixtures::code(KeyCode::Enter));
+    assert_eq!(
+        app.stats.period,
+        rapport::domain::figures::Period::Since(
+            chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap()
+        )
+    );
+    assert!(
+        matches!(
+            effects[..],
+            [rapport::app::Effect::Store(
+                rapport::store::command::StoreCmd::Stats { since: Some(_) }
+            )]
+        ),
+        "{effects:?}"
+    );
 }
 
 #[test]

@@ -56,9 +56,7 @@ impl App {
             Action::Stats => {
                 self.view = View::Stats;
                 self.stats.scroll = 0;
-                let since =
-                    crate::domain::figures::default_since(&self.config.working_hours, self.now);
-                return vec![Effect::Store(StoreCmd::Stats { since })];
+                return vec![self.load_stats()];
             }
             Action::People => {
                 self.view = View::People;
@@ -92,11 +90,36 @@ impl App {
                         )
                     }
                     Action::Back => self.view = View::Inbox,
+                    Action::Period => {
+                        let mut items: Vec<String> = crate::domain::figures::Period::CHOICES
+                            .iter()
+                            .map(|p| p.label())
+                            .collect();
+                        items.push("since a day you type…".into());
+                        self.popup = Some(Popup::Pick {
+                            title: "figures for".into(),
+                            items,
+                            cursor: crate::domain::figures::Period::CHOICES
+                                .iter()
+                                .position(|p| *p == self.stats.period)
+                                .unwrap_or(4),
+                            purpose: PickPurpose::StatsPeriod,
+                        });
+                    }
                     _ => {}
                 }
                 Vec::new()
             }
         }
+    }
+
+    /// Asks for the stats of the chosen period.
+    pub(crate) fn load_stats(&mut self) -> Effect {
+        let since = self
+            .stats
+            .period
+            .since(&self.config.working_hours, self.now);
+        Effect::Store(StoreCmd::Stats { since })
     }
 
     /// The suggestion for the selected item, once its detail is loaded.

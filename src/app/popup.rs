@@ -229,6 +229,24 @@ impl App {
                     }
                 }
             }
+            PickPurpose::StatsPeriod => {
+                use crate::domain::figures::Period;
+                match Period::CHOICES.get(i) {
+                    Some(p) => {
+                        self.stats.period = *p;
+                        self.stats.scroll = 0;
+                        vec![self.load_stats()]
+                    }
+                    None => {
+                        self.popup = Some(Popup::Input {
+                            purpose: InputPurpose::StatsSince,
+                            text: Box::new(super::act::one_line("")),
+                            error: None,
+                        });
+                        Vec::new()
+                    }
+                }
+            }
             PickPurpose::PeopleFilter => {
                 self.people.listing = PeopleFilter::PRESETS.get(i).cloned().unwrap_or_default();
                 vec![self.load_people()]
@@ -295,6 +313,12 @@ impl App {
                     typed.trim()
                 ));
                 Ok(effects)
+            }
+            InputPurpose::StatsSince => {
+                let day = crate::domain::figures::parse_day(typed)?;
+                self.stats.period = crate::domain::figures::Period::Since(day);
+                self.stats.scroll = 0;
+                Ok(vec![self.load_stats()])
             }
             InputPurpose::PeopleSearch => {
                 let typed = typed.trim();

@@ -35,6 +35,8 @@ pub enum InputPurpose {
     Search,
     /// People by handle or name, in the people view.
     PeopleSearch,
+    /// The first day of the stats view's period.
+    StatsSince,
     Note {
         person_id: i64,
     },
@@ -84,6 +86,8 @@ pub enum PickPurpose {
     },
     /// An action of the history (`App::history`) to revert.
     History,
+    /// The stats view's period.
+    StatsPeriod,
 }
 
 /// Actions that wait for a yes.
@@ -161,6 +165,8 @@ pub struct PersonPage {
 #[derive(Debug, Clone, Default)]
 pub struct StatsView {
     pub report: Option<crate::model::report::Report>,
+    /// What the figures cover (the last 30 days until changed).
+    pub period: crate::domain::figures::Period,
     pub scroll: u16,
 }
 

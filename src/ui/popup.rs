@@ -133,6 +133,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                     " search ",
                     "words or their starts, \"phrases\", -word, from:handle platform:x kind:sms is:question is:complaint is:power is:over status:done; newest first",
                 ),
+                InputPurpose::StatsSince => (
+                    " figures since ",
+                    "the first day, like 2026-11-01; Enter shows the figures from then to now",
+                ),
                 InputPurpose::PeopleSearch => (
                     " find people ",
                     "the start of a handle or any part of a name; Enter lists them, Esc in the list shows everyone again",

@@ -145,7 +145,13 @@ fn hints<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
             Action::TogglePowerUser,
             Action::Back,
         ],
-        (_, View::Stats) => &[Action::Down, Action::Up, Action::Back, Action::Help],
+        (_, View::Stats) => &[
+            Action::Period,
+            Action::Down,
+            Action::Up,
+            Action::Back,
+            Action::Help,
+        ],
         (_, View::Outbox) => &[
             Action::Retry,
             Action::CancelSend,
