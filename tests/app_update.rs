@@ -475,7 +475,10 @@ fn the_stats_view_asks_for_the_last_30_days() {
     let mut app = fixtures::app((120, 40));
     let effects = app.update(key('S'));
     let since = rapport::domain::figures::default_since(&app.config.working_hours, NOW);
-    assert_eq!(effects, [Effect::Store(StoreCmd::Stats { since: Some(since) })]);
+    assert_eq!(
+        effects,
+        [Effect::Store(StoreCmd::Stats { since: Some(since) })]
+    );
     assert_eq!(
         NOW - since,
         29 * 86_400 + 10 * 3600,

@@ -24,7 +24,15 @@ fn demo(count: usize) -> (tempfile::TempDir, Connection, Config) {
         db_given: true,
         config: Config::defaults(),
     };
-    rapport::commands::demo::build(&ctx, &db, count, Utc.timestamp_opt(NOW, 0).unwrap()).unwrap();
+    // A busy inbox (most recent items open), so the pages have many items to walk.
+    rapport::commands::demo::build_shaped(
+        &ctx,
+        &db,
+        count,
+        Utc.timestamp_opt(NOW, 0).unwrap(),
+        rapport::gen::Shape::Flood,
+    )
+    .unwrap();
     let conn = rapport::store::open(&db).unwrap();
     (dir, conn, Config::defaults())
 }

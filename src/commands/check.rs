@@ -26,11 +26,11 @@ pub fn run(ctx: &Ctx) -> Result<ExitCode> {
         println!("{} open item(s) over target:", w.over_target);
         for item in crate::store::warnings::over_target(&conn, now, LIST)? {
             println!(
-                "  {:>6} over  {:<10} {:<15} @{}: {}",
+                "  {:>6} over  {:<10} {:<15} {}: {}",
                 human::duration(now - item.due_at),
                 one_line(&item.platform),
                 item.kind.as_str(),
-                one_line(&item.handle),
+                one_line(&crate::domain::platforms::who(&item.platform, &item.handle)),
                 human::first_words(&item.preview, 8)
             );
         }

@@ -122,12 +122,12 @@ fn print_text(out: &mut impl Write, item: &QueueItem, now: i64) -> std::io::Resu
     };
     writeln!(
         out,
-        "{:>7}  {:<13} {} {} @{}  → {}",
+        "{:>7}  {:<13} {} {} {}  → {}",
         item.id,
         standing,
         sanitize::one_line(&item.platform),
         item.kind,
-        sanitize::one_line(&item.author),
+        sanitize::one_line(&crate::domain::platforms::who(&item.platform, &item.author)),
         sanitize::one_line(&item.reason)
     )?;
     let text: String = sanitize::one_line(&item.body).chars().take(100).collect();
