@@ -82,6 +82,91 @@ fn compose_a_thank_you() {
     });
 }
 
+/// A long reply wraps at words inside the pane, the cursor at its end, no sideways
+/// scroll; ctrl-u then clears the line.
+#[test]
+fn compose_wraps_a_long_reply() {
+    let long = "Thanks so much for writing in about this, we are really sorry the cold brew \
+                was not right this morning and we would love to make it up to you next time \
+                you visit the Riverside cafe, the next one is on us.";
+    check("compose_long", |size| {
+        let mut app = fixtures::app(size);
+        app.update(key('r'));
+        for c in long.chars() {
+            app.update(key(c));
+        }
+        app
+    });
+    for size in SIZES {
+        let mut app = fixtures::app(size);
+        app.update(key('r'));
+        for c in long.chars() {
+            app.update(key(c));
+        }
+        let screen = render(&app);
+        assert!(
+            screen.contains("Thanks so much"),
+            "the start scrolled away:\n{screen}"
+        );
+        assert!(screen.contains("on us."), "{screen}");
+        app.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char('u'),
+            KeyModifiers::CONTROL,
+        )));
+        assert_eq!(app.compose.as_ref().unwrap().body(), "");
+    }
+}
+
+/// Keys typed while the screen asks to be enlarged do not reach the draft.
+#[test]
+fn keys_on_the_enlarge_screen_stay_out_of_the_draft() {
+    let mut app = fixtures::app((80, 24));
+    app.update(key('r'));
+    app.update(key('a'));
+    app.update(Msg::Resize(30, 8));
+    app.update(key('x'));
+    app.update(Msg::Resize(80, 24));
+    app.update(key('b'));
+    assert_eq!(app.compose.as_ref().unwrap().body(), "ab");
+}
+
+/// The detail pane stops at its last line: after Tab and 24 steps down, then Tab back,
+/// the message is still on screen.
+#[test]
+fn the_detail_never_scrolls_into_blank_space() {
+    let mut app = fixtures::app((80, 24));
+    render(&app);
+    app.update(fixtures::code(KeyCode::Tab));
+    for _ in 0..24 {
+        app.update(key('j'));
+        render(&app);
+    }
+    app.update(fixtures::code(KeyCode::Tab));
+    let screen = render(&app);
+    assert!(screen.contains("followers"), "{screen}");
+    // One step up shows one line more at once: the scroll stayed at the end.
+    let before = app.detail.scroll;
+    app.update(fixtures::code(KeyCode::Tab));
+    app.update(key('k'));
+    assert_eq!(app.detail.scroll, before.saturating_sub(1));
+}
+
+/// At 40x10 the status bar keeps whole fields and whole key hints.
+#[test]
+fn a_narrow_status_bar_drops_whole_fields() {
+    let app = fixtures::app((40, 10));
+    let screen = render(&app);
+    insta::assert_snapshot!("narrow_40x10", screen.clone());
+    let lines: Vec<&str> = screen.lines().collect();
+    let figures = lines[lines.len() - 2];
+    assert!(figures.contains("5 open · 2 over · 1 due≤30m"), "{figures}");
+    assert!(
+        !figures.contains("done 7 ·") || figures.contains("oldest"),
+        "{figures}"
+    );
+    assert!(!figures.contains("snooze"), "{figures}");
+}
+
 #[test]
 fn help_lists_the_live_keys() {
     check("help", |size| {
