@@ -182,3 +182,61 @@ fn each_search_uses_its_index() {
     eprintln!("from: {p}");
     assert!(p.contains("people_handle"), "{p}");
 }
+
+/// Times the first page of each kind of search on a big inbox (a database built by
+/// `rapport demo --count 1000000`), named by RAPPORT_SEARCH_DB; prints, never asserts a
+/// time. `cargo test --release --test search -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn search_timings_on_a_big_inbox() {
+    let Some(db) = std::env::var_os("RAPPORT_SEARCH_DB") else {
+        eprintln!("skipping: RAPPORT_SEARCH_DB names no database");
+        return;
+    };
+    let conn = rapport::store::open(std::path::Path::new(&db)).unwrap();
+    let now = chrono::Utc::now().timestamp();
+    for q in [
+        "refund",
+        "refun",
+        "coffee",
+        "refund -late",
+        "-coffee",
+        "from:hana",
+        "status:open",
+        "is:question",
+        "kind:review status:done",
+        "\"charged twice\" platform:twitter",
+    ] {
+        let query = Query::parse(q).unwrap();
+        let listing = Listing::Search(query);
+        let started = std::time::Instant::now();
+        let first = inbox::page(&conn, &listing, None, Direction::Forward, 200, now).unwrap();
+        let t1 = started.elapsed();
+        let from = first.last().map(|r| (r.created_at, r.id));
+        let started = std::time::Instant::now();
+        let next = inbox::page(&conn, &listing, from, Direction::Forward, 200, now).unwrap();
+        eprintln!(
+            "{q:<36} first page {:>4} rows {:>8.1} ms, next {:>4} rows {:>8.1} ms",
+            first.len(),
+            t1.as_secs_f64() * 1000.0,
+            next.len(),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    let started = std::time::Instant::now();
+    let people = rapport::store::people::page(
+        &conn,
+        PeopleFilter::Search("hana".into()),
+        None,
+        Direction::Forward,
+        200,
+        now,
+        30,
+    )
+    .unwrap();
+    eprintln!(
+        "people: hana                         first page {:>4} rows {:>8.1} ms",
+        people.len(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+}
