@@ -66,13 +66,13 @@ fn known(platform: &str) -> Option<&'static Known> {
 }
 
 /// A platform's short name for narrow columns (`google` is `ggl`, not `goog…`); an
-/// unknown platform keeps its own name when it fits, else its first letters.
+/// unknown platform keeps its own name, lowercased (the screen cuts it as it cuts any
+/// text, with "…").
 pub fn short_name(platform: &str) -> String {
-    if let Some((_, _, _, short, _)) = known(platform) {
-        return (*short).to_string();
+    match known(platform) {
+        Some((_, _, _, short, _)) => (*short).to_string(),
+        None => platform.to_lowercase(),
     }
-    let lower = platform.to_lowercase();
-    lower.chars().take(SHORT).collect()
 }
 
 /// How an author is named on screen: `@handle` where the platform's authors have
@@ -152,7 +152,7 @@ mod tests {
         assert_eq!(short_name("google"), "ggl");
         assert_eq!(short_name("Instagram"), "insta");
         assert_eq!(short_name("mastodon"), "masto");
-        assert_eq!(short_name("somewhere"), "somew");
+        assert_eq!(short_name("Somewhere"), "somewhere");
         assert_eq!(short_name("tg"), "tg");
         for (name, ..) in PLATFORMS {
             assert!(short_name(name).chars().count() <= SHORT, "{name}");

@@ -144,3 +144,17 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::platform_short;
+
+    #[test]
+    fn the_platform_column_is_readable() {
+        assert_eq!(platform_short("google"), "ggl");
+        assert_eq!(platform_short("twitter"), "x");
+        // Unknown: cut as any text is, with the mark.
+        assert_eq!(platform_short("somewhere"), "some…");
+        assert_eq!(platform_short("tg"), "tg");
+    }
+}
