@@ -84,9 +84,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .keys_for(crate::app::action::Mode::Compose, a)
             .join("/")
     };
+    let width = footer.width as usize;
     let counter = c.measure().map(|m| {
         Span::styled(
-            format!("{} · ", m.label()),
+            m.label(),
             if m.too_long() {
                 theme.warning
             } else {
@@ -94,31 +95,30 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             },
         )
     });
-    let footer_line = match &c.error {
-        Some(e) => Line::styled(e.clone(), theme.warning),
-        None => Line::styled(
-            format!(
-                "{} queue · {} $EDITOR · {} cancel{}",
-                keys(crate::app::Action::Send),
-                keys(crate::app::Action::OpenEditor),
-                keys(crate::app::Action::Cancel),
-                if c.template.is_some() {
-                    " · make it personal"
-                } else {
-                    ""
-                }
-            ),
-            theme.muted,
-        ),
-    };
-    let footer_line = match counter {
-        Some(c) => {
-            let mut spans = vec![c];
-            spans.extend(footer_line.spans);
-            Line::from(spans)
+    // Whole fields only, the counter first: a narrow pane drops hints, never cuts them.
+    let mut fields: Vec<Vec<Span>> = counter.into_iter().map(|c| vec![c]).collect();
+    match &c.error {
+        Some(e) => fields.push(vec![Span::styled(
+            super::format::fit_words(e, width.saturating_sub(fields.len() * 12)),
+            theme.warning,
+        )]),
+        None => {
+            for (action, what) in [
+                (crate::app::Action::Send, "queue"),
+                (crate::app::Action::OpenEditor, "$EDITOR"),
+                (crate::app::Action::Cancel, "cancel"),
+            ] {
+                fields.push(vec![Span::styled(
+                    format!("{} {what}", keys(action)),
+                    theme.muted,
+                )]);
+            }
+            if c.template.is_some() {
+                fields.push(vec![Span::styled("make it personal", theme.muted)]);
+            }
         }
-        None => footer_line,
-    };
+    }
+    let footer_line = super::format::fit_fields(fields, Span::styled(" · ", theme.muted), width);
     frame.render_widget(Paragraph::new(footer_line), footer);
 }
 
