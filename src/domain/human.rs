@@ -8,29 +8,40 @@ use chrono::{Datelike, TimeZone, Utc};
 
 /// The status-bar line for a written change.
 pub fn done(d: &Done) -> String {
+    use super::platforms::who;
+    // Without the platform at hand, the handle's own shape decides the `@`.
+    let person = |handle: &str| who("", handle);
     match d {
-        Done::Queued { kind, handle, .. } => format!("{kind} to @{handle} queued"),
-        Done::Liked { handle, .. } => format!("like of @{handle} queued"),
-        Done::Dismissed { handle } => format!("dismissed @{handle}"),
-        Done::Snoozed { handle, .. } => format!("snoozed @{handle}"),
+        Done::Queued {
+            kind,
+            handle,
+            platform,
+            ..
+        } => format!("{kind} to {} queued", who(platform, handle)),
+        Done::Liked {
+            handle, platform, ..
+        } => format!("like of {} queued", who(platform, handle)),
+        Done::Dismissed { handle } => format!("dismissed {}", person(handle)),
+        Done::Snoozed { handle, .. } => format!("snoozed {}", person(handle)),
         Done::PowerUser {
             handle,
             tagged: true,
-        } => format!("@{handle} tagged as power user"),
+        } => format!("{} tagged as power user", person(handle)),
         Done::PowerUser {
             handle,
             tagged: false,
-        } => format!("@{handle} is no longer a power user"),
+        } => format!("{} is no longer a power user", person(handle)),
         Done::Relationship {
             handle,
             stage,
             engagement,
         } => format!(
-            "@{handle}: {}, prefers {}",
+            "{}: {}, prefers {}",
+            person(handle),
             stage.as_str().replace('_', " "),
             engagement.as_str().replace('_', " ")
         ),
-        Done::NoteAdded { handle } => format!("note added to @{handle}"),
+        Done::NoteAdded { handle } => format!("note added to {}", person(handle)),
     }
 }
 
