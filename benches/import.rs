@@ -134,6 +134,7 @@ fn gen_options(count: usize, now: chrono::DateTime<chrono::Utc>) -> GenOptions {
         seed: 11,
         now,
         days: 14,
+        shape: rapport::gen::Shape::Flood,
     }
 }
 

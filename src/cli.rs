@@ -156,6 +156,10 @@ pub struct StatsArgs {
     /// Only mentions created on or after this day (YYYY-MM-DD, local time)
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
+    /// Only mentions created on or before this day (YYYY-MM-DD, local time; the whole
+    /// day counts)
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
     /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,

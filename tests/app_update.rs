@@ -50,12 +50,10 @@ fn moving_down_loads_the_next_detail() {
 }
 
 #[test]
-fn a_single_g_waits_then_edits_the_relationship() {
+fn b_opens_the_buyer_stage_at_once() {
     let mut app = fixtures::app((120, 40));
-    assert!(app.update(key('g')).is_empty());
-    assert!(app.popup.is_none());
-    app.update(Msg::Tick(NOW + 1));
-    app.update(Msg::Tick(NOW + 1));
+    // No tick between the key and the popup: the key starts no sequence.
+    app.update(key('b'));
     assert!(
         matches!(app.popup, Some(Popup::Relationship { .. })),
         "{:?}",
@@ -68,6 +66,15 @@ fn a_single_g_waits_then_edits_the_relationship() {
         matches!(w[..], [Write::Relationship { person_id: 101, .. }]),
         "{w:?}"
     );
+}
+
+#[test]
+fn a_single_g_waits_for_a_second_then_does_nothing() {
+    let mut app = fixtures::app((120, 40));
+    assert!(app.update(key('g')).is_empty());
+    app.update(Msg::Tick(NOW + 1));
+    app.update(Msg::Tick(NOW + 1));
+    assert!(app.popup.is_none(), "{:?}", app.popup);
 }
 
 #[test]
@@ -468,7 +475,10 @@ fn the_stats_view_asks_for_the_last_30_days() {
     let mut app = fixtures::app((120, 40));
     let effects = app.update(key('S'));
     let since = rapport::domain::figures::default_since(&app.config.working_hours, NOW);
-    assert_eq!(effects, [Effect::Store(StoreCmd::Stats { since })]);
+    assert_eq!(
+        effects,
+        [Effect::Store(StoreCmd::Stats { since: Some(since) })]
+    );
     assert_eq!(
         NOW - since,
         29 * 86_400 + 10 * 3600,

@@ -176,7 +176,7 @@ impl Session {
 
 fn demo_db(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("inbox.db");
-    let out = common::rapport(dir, &db, &["demo", "--no-open", "--count", "400"]);
+    let out = common::rapport(dir, &db, &["demo", "--no-open", "--count", "1500"]);
     assert!(out.status.success(), "{}", common::stderr(&out));
     db
 }

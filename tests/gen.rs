@@ -46,8 +46,10 @@ fn one(conn: &Connection, sql: &str) -> i64 {
     common::one(conn, sql, [])
 }
 
+/// The demo is a morning: weeks of history answered in good time, the night's
+/// messages waiting (a few dozen), a few of them due soon, people worth knowing.
 #[test]
-fn the_demo_database_is_busy_recent_and_alive() {
+fn the_demo_database_is_a_morning_with_a_history() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
     for _ in 0..2 {
@@ -60,8 +62,48 @@ fn the_demo_database_is_busy_recent_and_alive() {
     assert_eq!(one(&conn, "SELECT COUNT(*) FROM mentions"), 2400);
     let oldest = one(&conn, "SELECT MIN(created_at) FROM mentions");
     assert!(
-        oldest >= now - 14 * 86_400 - 60
+        oldest >= now - 42 * 86_400 - 60
+            && oldest < now - 35 * 86_400
             && one(&conn, "SELECT MAX(created_at) FROM mentions") <= now
+    );
+    // A few dozen open, all from the evening and the night (the last 14 hours).
+    let open = one(&conn, "SELECT COUNT(*) FROM mentions WHERE status = 'open'");
+    assert!((20..=60).contains(&open), "{open} open");
+    let night = now - 14 * 3600 - 120;
+    assert_eq!(
+        one(
+            &conn,
+            &format!(
+                "SELECT COUNT(*) FROM mentions WHERE status = 'open' AND created_at < {night}"
+            )
+        ),
+        0,
+        "history left open"
+    );
+    let soon = format!(
+        "SELECT COUNT(*) FROM mentions WHERE status = 'open' AND due_at BETWEEN {} AND {}",
+        now - 3600,
+        now + 1800
+    );
+    assert!(one(&conn, &soon) >= 1, "nothing due soon or just over");
+    // A readable pace: replies on every one of the last 28 days.
+    assert!(
+        one(
+            &conn,
+            &format!(
+                "SELECT COUNT(DISTINCT first_response_at / 86400) FROM mentions
+                 WHERE first_response_at > {}",
+                now - 28 * 86_400
+            )
+        ) >= 28
+    );
+    // The history's thank-yous say something.
+    assert_eq!(
+        one(
+            &conn,
+            "SELECT COUNT(*) FROM actions WHERE kind = 'thank' AND body = ''"
+        ),
+        0
     );
     assert!(one(&conn, "SELECT COUNT(DISTINCT platform) FROM mentions") >= 4);
     assert!(
@@ -72,7 +114,7 @@ fn the_demo_database_is_busy_recent_and_alive() {
     );
     assert!(one(&conn, "SELECT COUNT(DISTINCT kind) FROM mentions") == 6);
     let late = format!("SELECT COUNT(*) FROM mentions WHERE status = 'open' AND due_at < {now}");
-    assert!(one(&conn, &late) > 10, "no open item over its target");
+    assert!(one(&conn, &late) > 3, "no open item over its target");
     assert!(
         one(
             &conn,

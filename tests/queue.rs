@@ -94,7 +94,7 @@ fn the_queue_is_printed_in_the_screens_order_with_its_suggestions() {
         text.lines()
             .next()
             .unwrap()
-            .contains("sms sms @hsms  → plain mention (no likes here)"),
+            .contains("sms sms hsms  → plain mention (no likes here)"),
         "{text}"
     );
     assert!(text.contains("over by"), "{text}");

@@ -100,3 +100,62 @@ fn twcs_stats_match_the_csv() {
         );
     }
 }
+
+/// `--since` and `--until` bound the period (the whole `--until` day counts); what is
+/// open is counted as of now whatever the period, and said so.
+#[test]
+fn a_period_has_a_start_and_an_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let line = |id: &str, day: &str| {
+        serde_json::json!({
+            "platform": "twitter", "external_id": id, "kind": "mention",
+            "created_at": format!("2025-03-{day}T12:00:00Z"), "body": "hello",
+            "author": {"id": "u-1", "handle": "ana"}
+        })
+        .to_string()
+    };
+    let lines = [
+        line("1", "01"),
+        line("2", "10"),
+        line("3", "10"),
+        line("4", "20"),
+    ];
+    let file = common::write(dir.path(), "p.ndjson", lines.join("\n").as_bytes());
+    let out = rapport(dir.path(), &db, &["import", &file]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let mentions = |args: &[&str]| -> (i64, i64) {
+        let mut all = vec!["stats", "--json"];
+        all.extend_from_slice(args);
+        let out = rapport(dir.path(), &db, &all);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        (
+            json["mentions"].as_i64().unwrap(),
+            json["report"]["overall"]["mentions"].as_i64().unwrap(),
+        )
+    };
+    assert_eq!(mentions(&[]), (4, 4));
+    assert_eq!(mentions(&["--until", "2025-03-10"]), (3, 3));
+    assert_eq!(
+        mentions(&["--since", "2025-03-02", "--until", "2025-03-10"]),
+        (2, 2)
+    );
+    assert_eq!(mentions(&["--since", "2025-03-11"]), (1, 1));
+    // Text: the period's figures, and the open items of now, named as such.
+    let out = rapport(dir.path(), &db, &["stats", "--until", "2025-03-01"]);
+    let text = stdout(&out);
+    assert!(text.contains("from 2025-03-01"), "{text}");
+    assert!(text.contains("now, whatever the period: 4 open"), "{text}");
+    let out = rapport(
+        dir.path(),
+        &db,
+        &["stats", "--since", "2025-03-10", "--until", "2025-03-01"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        common::stderr(&out).contains("swap them"),
+        "{}",
+        common::stderr(&out)
+    );
+}

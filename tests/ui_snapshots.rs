@@ -82,6 +82,91 @@ fn compose_a_thank_you() {
     });
 }
 
+/// A long reply wraps at words inside the pane, the cursor at its end, no sideways
+/// scroll; ctrl-u then clears the line.
+#[test]
+fn compose_wraps_a_long_reply() {
+    let long = "Thanks so much for writing in about this, we are really sorry the cold brew \
+                was not right this morning and we would love to make it up to you next time \
+                you visit the Riverside cafe, the next one is on us.";
+    check("compose_long", |size| {
+        let mut app = fixtures::app(size);
+        app.update(key('r'));
+        for c in long.chars() {
+            app.update(key(c));
+        }
+        app
+    });
+    for size in SIZES {
+        let mut app = fixtures::app(size);
+        app.update(key('r'));
+        for c in long.chars() {
+            app.update(key(c));
+        }
+        let screen = render(&app);
+        assert!(
+            screen.contains("Thanks so much"),
+            "the start scrolled away:\n{screen}"
+        );
+        assert!(screen.contains("on us."), "{screen}");
+        app.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char('u'),
+            KeyModifiers::CONTROL,
+        )));
+        assert_eq!(app.compose.as_ref().unwrap().body(), "");
+    }
+}
+
+/// Keys typed while the screen asks to be enlarged do not reach the draft.
+#[test]
+fn keys_on_the_enlarge_screen_stay_out_of_the_draft() {
+    let mut app = fixtures::app((80, 24));
+    app.update(key('r'));
+    app.update(key('a'));
+    app.update(Msg::Resize(30, 8));
+    app.update(key('x'));
+    app.update(Msg::Resize(80, 24));
+    app.update(key('b'));
+    assert_eq!(app.compose.as_ref().unwrap().body(), "ab");
+}
+
+/// The detail pane stops at its last line: after Tab and 24 steps down, then Tab back,
+/// the message is still on screen.
+#[test]
+fn the_detail_never_scrolls_into_blank_space() {
+    let mut app = fixtures::app((80, 24));
+    render(&app);
+    app.update(fixtures::code(KeyCode::Tab));
+    for _ in 0..24 {
+        app.update(key('j'));
+        render(&app);
+    }
+    app.update(fixtures::code(KeyCode::Tab));
+    let screen = render(&app);
+    assert!(screen.contains("followers"), "{screen}");
+    // One step up shows one line more at once: the scroll stayed at the end.
+    let before = app.detail.scroll;
+    app.update(fixtures::code(KeyCode::Tab));
+    app.update(key('k'));
+    assert_eq!(app.detail.scroll, before.saturating_sub(1));
+}
+
+/// At 40x10 the status bar keeps whole fields and whole key hints.
+#[test]
+fn a_narrow_status_bar_drops_whole_fields() {
+    let app = fixtures::app((40, 10));
+    let screen = render(&app);
+    insta::assert_snapshot!("narrow_40x10", screen.clone());
+    let lines: Vec<&str> = screen.lines().collect();
+    let figures = lines[lines.len() - 2];
+    assert!(figures.contains("5 open · 2 over · 1 due≤30m"), "{figures}");
+    assert!(
+        !figures.contains("done 7 ·") || figures.contains("oldest"),
+        "{figures}"
+    );
+    assert!(!figures.contains("snooze"), "{figures}");
+}
+
 #[test]
 fn help_lists_the_live_keys() {
     check("help", |size| {
@@ -186,6 +271,20 @@ fn too_small_asks_to_enlarge() {
 
 /// A report from a real demo inbox written at the fixed time.
 fn demo_report() -> rapport::model::report::Report {
+    let config = rapport::config::Config::defaults();
+    demo_report_since(rapport::domain::figures::default_since(
+        &config.working_hours,
+        NOW,
+    ))
+}
+
+/// The same inbox's report for the period from `since`.
+fn demo_report_since(since: i64) -> rapport::model::report::Report {
+    demo_report_at(NOW, since)
+}
+
+/// A report at NOW for the period from `since` of a demo inbox written at `built`.
+fn demo_report_at(built: i64, since: i64) -> rapport::model::report::Report {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
     let config = rapport::config::Config::defaults();
@@ -194,11 +293,73 @@ fn demo_report() -> rapport::model::report::Report {
         db_given: true,
         config: config.clone(),
     };
-    let now = chrono::DateTime::from_timestamp(NOW, 0).unwrap();
+    let now = chrono::DateTime::from_timestamp(built, 0).unwrap();
     rapport::commands::demo::build(&ctx, &db, 1200, now).unwrap();
     let conn = rapport::store::open(&db).unwrap();
-    let since = rapport::domain::figures::default_since(&config.working_hours, NOW);
     rapport::store::report::report(&conn, &config, since, NOW).unwrap()
+}
+
+/// `p` then `1` picks the last 7 days: the view asks for them and names them.
+#[test]
+fn stats_for_a_chosen_period() {
+    use rapport::domain::figures::Period;
+    use rapport::store::command::StoreCmd;
+    let config = rapport::config::Config::defaults();
+    let since = Period::LastDays(7).since(&config.working_hours, NOW);
+    let report = demo_report_since(since.unwrap());
+    check("stats_7_days", |size| {
+        let mut app = fixtures::app(size);
+        app.update(key('S'));
+        app.update(key('p'));
+        let effects = app.update(key('1'));
+        assert!(
+            effects.contains(&rapport::app::Effect::Store(StoreCmd::Stats { since })),
+            "{effects:?}"
+        );
+        assert_eq!(app.stats.period, Period::LastDays(7));
+        app.update(Msg::Loaded(Reply::Stats(Box::new(report.clone()))));
+        app
+    });
+}
+
+/// On an inbox last used two months ago, the last 30 days hold no messages: the view
+/// says so and still counts what is open now. A day typed after `p` `5` sets the
+/// period.
+#[test]
+fn stats_of_a_quiet_period() {
+    let config = rapport::config::Config::defaults();
+    let since = rapport::domain::figures::default_since(&config.working_hours, NOW);
+    let report = demo_report_at(NOW - 60 * 86_400, since);
+    assert!(report.warnings.open > 0 && report.overall.mentions == 0);
+    check("stats_quiet", |size| {
+        let mut app = fixtures::app(size);
+        app.update(key('S'));
+        app.update(Msg::Loaded(Reply::Stats(Box::new(report.clone()))));
+        app
+    });
+    let mut app = fixtures::app((80, 24));
+    app.update(key('S'));
+    app.update(key('p'));
+    app.update(key('5'));
+    for c in "2026-09-01".chars() {
+        app.update(key(c));
+    }
+    let effects = app.update(fixtures::code(KeyCode::Enter));
+    assert_eq!(
+        app.stats.period,
+        rapport::domain::figures::Period::Since(
+            chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap()
+        )
+    );
+    assert!(
+        matches!(
+            effects[..],
+            [rapport::app::Effect::Store(
+                rapport::store::command::StoreCmd::Stats { since: Some(_) }
+            )]
+        ),
+        "{effects:?}"
+    );
 }
 
 #[test]

@@ -56,9 +56,7 @@ impl App {
             Action::Stats => {
                 self.view = View::Stats;
                 self.stats.scroll = 0;
-                let since =
-                    crate::domain::figures::default_since(&self.config.working_hours, self.now);
-                return vec![Effect::Store(StoreCmd::Stats { since })];
+                return vec![self.load_stats()];
             }
             Action::People => {
                 self.view = View::People;
@@ -78,17 +76,50 @@ impl App {
             View::Stats => {
                 match action {
                     Action::Down | Action::PageDown => {
-                        self.stats.scroll = self.stats.scroll.saturating_add(3)
+                        self.stats.scroll = super::state::scrolled_by(
+                            self.stats.scroll,
+                            3,
+                            &self.scroll_limits.stats,
+                        )
                     }
                     Action::Up | Action::PageUp => {
-                        self.stats.scroll = self.stats.scroll.saturating_sub(3)
+                        self.stats.scroll = super::state::scrolled_by(
+                            self.stats.scroll,
+                            -3,
+                            &self.scroll_limits.stats,
+                        )
                     }
                     Action::Back => self.view = View::Inbox,
+                    Action::Period => {
+                        let mut items: Vec<String> = crate::domain::figures::Period::CHOICES
+                            .iter()
+                            .map(|p| p.label())
+                            .collect();
+                        items.push("since a day you type…".into());
+                        self.popup = Some(Popup::Pick {
+                            title: "figures for".into(),
+                            items,
+                            cursor: crate::domain::figures::Period::CHOICES
+                                .iter()
+                                .position(|p| *p == self.stats.period)
+                                .unwrap_or(4),
+                            purpose: PickPurpose::StatsPeriod,
+                        });
+                    }
                     _ => {}
                 }
                 Vec::new()
             }
         }
+    }
+
+    /// Asks for the stats of the chosen period.
+    pub(crate) fn load_stats(&mut self) -> Effect {
+        let since = self
+            .stats
+            .period
+            .since(&self.config.working_hours, self.now);
+        Effect::Store(StoreCmd::Stats { since })
     }
 
     /// The suggestion for the selected item, once its detail is loaded.
@@ -104,11 +135,13 @@ impl App {
         let page = crate::app::layout::list_height(self.size).max(1) as isize;
         match action {
             Action::Down if self.focus == Pane::Detail => {
-                self.detail.scroll = self.detail.scroll.saturating_add(1);
+                self.detail.scroll =
+                    super::state::scrolled_by(self.detail.scroll, 1, &self.scroll_limits.detail);
                 Vec::new()
             }
             Action::Up if self.focus == Pane::Detail => {
-                self.detail.scroll = self.detail.scroll.saturating_sub(1);
+                self.detail.scroll =
+                    super::state::scrolled_by(self.detail.scroll, -1, &self.scroll_limits.detail);
                 Vec::new()
             }
             Action::Down => self.move_cursor(1),
@@ -212,7 +245,7 @@ impl App {
             .unwrap_or_else(|| row.handle.clone());
         let to = format!(
             "{} ({})",
-            crate::domain::handle::whole(&row.handle),
+            crate::domain::handle::whole(&row.platform, &row.handle),
             row.platform
         );
         match action {
@@ -484,7 +517,7 @@ impl App {
                 self.popup = Some(Popup::Confirm {
                     text: format!(
                         "A reply like this went to {} ({when}):\n\n\"{body}\"\n\nPeople notice copy-paste. Send it anyway?",
-                        crate::domain::handle::in_list(&crate::domain::sanitize::one_line(&handle))
+                        crate::domain::handle::in_list("", &crate::domain::sanitize::one_line(&handle))
                     ),
                     yes: Confirmable::SendDuplicate,
                 });

@@ -70,6 +70,7 @@ actions! {
     Help = "help": "this help",
     Quit = "quit": "quit",
     Stats = "stats": "response figures",
+    Period = "period": "the figures' period: the last 7, 30 or 90 days, all time, or since a day you type",
     People = "people": "people",
     Inbox = "inbox": "back to the inbox",
     Outbox = "outbox": "the outbox: what waits, what failed, what was sent",

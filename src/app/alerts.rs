@@ -8,7 +8,7 @@ pub fn announcement(crossed: &[Crossed]) -> String {
     match crossed {
         [one] => format!(
             "{} ({}, {}) is now over target",
-            crate::domain::handle::in_list(&one_line(&one.handle)),
+            one_line(&crate::domain::handle::in_list(&one.platform, &one.handle)),
             one_line(&one.platform),
             one.kind.as_str().replace('_', " ")
         ),
@@ -16,7 +16,7 @@ pub fn announcement(crossed: &[Crossed]) -> String {
             let names: Vec<String> = many
                 .iter()
                 .take(3)
-                .map(|c| crate::domain::handle::in_list(&one_line(&c.handle)))
+                .map(|c| one_line(&crate::domain::handle::in_list(&c.platform, &c.handle)))
                 .collect();
             let more = if many.len() > 3 { ", …" } else { "" };
             format!(

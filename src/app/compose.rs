@@ -46,6 +46,17 @@ impl Compose {
         }
     }
 
+    /// A key typed into the draft. `ctrl-u` clears the line up to the cursor, as in a
+    /// shell (the editor's own `ctrl-u` is undo, which surprises people here).
+    pub fn input(&mut self, event: crossterm::event::KeyEvent) {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        if event.code == KeyCode::Char('u') && event.modifiers == KeyModifiers::CONTROL {
+            self.text.delete_line_by_head();
+        } else {
+            self.text.input(event);
+        }
+    }
+
     /// The text as typed.
     pub fn body(&self) -> String {
         self.text.lines().join("\n")

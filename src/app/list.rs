@@ -26,7 +26,7 @@ impl Order for Listing {
         match self {
             Listing::Queue => (row.rank, row.id),
             Listing::ByTime { .. } => (row.created_at, row.id),
-            Listing::Search(_) => (row.id, 0),
+            Listing::Search(_) => (row.created_at, row.id),
         }
     }
     fn key_before(&self, row: &InboxRow) -> (i64, i64) {
@@ -35,8 +35,9 @@ impl Order for Listing {
             Listing::ByTime {
                 newest_first: false,
             } => (row.created_at, row.id - 1),
-            Listing::ByTime { newest_first: true } => (row.created_at, row.id + 1),
-            Listing::Search(_) => (row.id + 1, 0),
+            Listing::ByTime { newest_first: true } | Listing::Search(_) => {
+                (row.created_at, row.id + 1)
+            }
         }
     }
     fn id(row: &InboxRow) -> i64 {

@@ -235,7 +235,7 @@ impl App {
             text: format!(
                 "Post the {} to {} yourself: {what}; {opened}.\n\nPosted? y marks it sent; n, Esc or Enter keeps it queued.",
                 row.kind,
-                crate::domain::handle::whole(row.author.as_deref().unwrap_or("?")),
+                crate::domain::handle::whole(&row.platform, row.author.as_deref().unwrap_or("?")),
             ),
             yes: super::state::Confirmable::Posted(row.action_id),
         });
@@ -258,7 +258,7 @@ impl App {
         };
         let to = format!(
             "{} ({})",
-            crate::domain::handle::whole(row.author.as_deref().unwrap_or("?")),
+            crate::domain::handle::whole(&row.platform, row.author.as_deref().unwrap_or("?")),
             row.platform
         );
         self.view = View::Inbox;

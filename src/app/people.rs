@@ -38,8 +38,21 @@ impl App {
             Action::PageUp => self.people.move_by(-page),
             Action::Top => Some(self.people.top()),
             Action::Bottom => Some(self.people.bottom()),
+            // From a search, Esc shows everyone again; from everyone, the inbox.
+            Action::Back if matches!(self.people.listing, PeopleFilter::Search(_)) => {
+                self.people.listing = PeopleFilter::All;
+                Some(self.people.top())
+            }
             Action::Back => {
                 self.view = View::Inbox;
+                None
+            }
+            Action::Search => {
+                self.popup = Some(Popup::Input {
+                    purpose: super::state::InputPurpose::PeopleSearch,
+                    text: Box::new(super::act::one_line("")),
+                    error: None,
+                });
                 None
             }
             Action::Filter => {
@@ -92,11 +105,12 @@ impl App {
                     } else {
                         1
                     };
-                    p.scroll = if matches!(action, Action::Down | Action::PageDown) {
-                        p.scroll.saturating_add(step)
+                    let by = if matches!(action, Action::Down | Action::PageDown) {
+                        step
                     } else {
-                        p.scroll.saturating_sub(step)
+                        -step
                     };
+                    p.scroll = super::state::scrolled_by(p.scroll, by, &self.scroll_limits.person);
                 }
                 Vec::new()
             }

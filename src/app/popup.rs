@@ -22,12 +22,12 @@ impl App {
             // Arrows and j/k scroll the list; any other key closes it.
             Popup::Help { scroll } => {
                 let scroll = match key.code {
-                    KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => {
-                        Some(scroll.saturating_add(3))
-                    }
-                    KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
-                        Some(scroll.saturating_sub(3))
-                    }
+                    KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => Some(
+                        super::state::scrolled_by(scroll, 3, &self.scroll_limits.help),
+                    ),
+                    KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => Some(
+                        super::state::scrolled_by(scroll, -3, &self.scroll_limits.help),
+                    ),
                     _ => None,
                 };
                 self.popup = scroll.map(|scroll| Popup::Help { scroll });
@@ -229,8 +229,26 @@ impl App {
                     }
                 }
             }
+            PickPurpose::StatsPeriod => {
+                use crate::domain::figures::Period;
+                match Period::CHOICES.get(i) {
+                    Some(p) => {
+                        self.stats.period = *p;
+                        self.stats.scroll = 0;
+                        vec![self.load_stats()]
+                    }
+                    None => {
+                        self.popup = Some(Popup::Input {
+                            purpose: InputPurpose::StatsSince,
+                            text: Box::new(super::act::one_line("")),
+                            error: None,
+                        });
+                        Vec::new()
+                    }
+                }
+            }
             PickPurpose::PeopleFilter => {
-                self.people.listing = PeopleFilter::PRESETS.get(i).copied().unwrap_or_default();
+                self.people.listing = PeopleFilter::PRESETS.get(i).cloned().unwrap_or_default();
                 vec![self.load_people()]
             }
             PickPurpose::Template { mention_id } => {
@@ -256,7 +274,7 @@ impl App {
                     ActionKind::Thank,
                     format!(
                         "{} ({})",
-                        crate::domain::handle::whole(&row.handle),
+                        crate::domain::handle::whole(&row.platform, &row.handle),
                         row.platform
                     ),
                     &row.platform,
@@ -295,6 +313,21 @@ impl App {
                     typed.trim()
                 ));
                 Ok(effects)
+            }
+            InputPurpose::StatsSince => {
+                let day = crate::domain::figures::parse_day(typed)?;
+                self.stats.period = crate::domain::figures::Period::Since(day);
+                self.stats.scroll = 0;
+                Ok(vec![self.load_stats()])
+            }
+            InputPurpose::PeopleSearch => {
+                let typed = typed.trim();
+                self.people.listing = if typed.is_empty() {
+                    PeopleFilter::All
+                } else {
+                    PeopleFilter::Search(typed.to_string())
+                };
+                Ok(vec![self.load_people()])
             }
             InputPurpose::Note { person_id } => {
                 if typed.trim().is_empty() {

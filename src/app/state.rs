@@ -33,8 +33,16 @@ pub enum Pane {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputPurpose {
     Search,
-    Note { person_id: i64 },
-    SnoozeUntil { mention_id: i64 },
+    /// People by handle or name, in the people view.
+    PeopleSearch,
+    /// The first day of the stats view's period.
+    StatsSince,
+    Note {
+        person_id: i64,
+    },
+    SnoozeUntil {
+        mention_id: i64,
+    },
 }
 
 /// A popup over the current view; it takes the keys while open.
@@ -78,6 +86,8 @@ pub enum PickPurpose {
     },
     /// An action of the history (`App::history`) to revert.
     History,
+    /// The stats view's period.
+    StatsPeriod,
 }
 
 /// Actions that wait for a yes.
@@ -155,7 +165,27 @@ pub struct PersonPage {
 #[derive(Debug, Clone, Default)]
 pub struct StatsView {
     pub report: Option<crate::model::report::Report>,
+    /// What the figures cover (the last 30 days until changed).
+    pub period: crate::domain::figures::Period,
     pub scroll: u16,
+}
+
+/// How far each scrolling pane can go, as its last drawing found it: only the view
+/// knows how many lines its text wraps to, so it notes the limit here when it draws
+/// (a derived cache, not state the view changes) and `update` reads it, so a pane
+/// never scrolls past its end. Unknown until drawn: no limit.
+#[derive(Debug, Clone, Default)]
+pub struct ScrollLimits {
+    pub detail: std::cell::Cell<Option<u16>>,
+    pub stats: std::cell::Cell<Option<u16>>,
+    pub person: std::cell::Cell<Option<u16>>,
+    pub help: std::cell::Cell<Option<u16>>,
+}
+
+/// `scroll` moved by `by` lines, kept within `0..=limit`.
+pub fn scrolled_by(scroll: u16, by: i32, limit: &std::cell::Cell<Option<u16>>) -> u16 {
+    let moved = (i32::from(scroll) + by).clamp(0, i32::from(u16::MAX)) as u16;
+    limit.get().map_or(moved, |max| moved.min(max))
 }
 
 /// Everything the screen is drawn from.
@@ -175,6 +205,7 @@ pub struct App {
     pub people: PeopleWindow,
     pub person: PersonView,
     pub stats: StatsView,
+    pub scroll_limits: ScrollLimits,
     /// When the last refresh was asked for (the start of the next crossing window).
     pub last_refresh: Option<i64>,
     /// Whether a refresh came back yet.
@@ -225,6 +256,7 @@ impl App {
             people: PeopleWindow::default(),
             person: PersonView::default(),
             stats: StatsView::default(),
+            scroll_limits: ScrollLimits::default(),
             last_refresh: None,
             refreshed: false,
             snoozed: 0,

@@ -111,11 +111,16 @@ impl App {
             return self.popup_key(event, key);
         }
         if self.compose.is_some() {
+            // While the screen asks to be enlarged the draft is not shown: keys typed
+            // then must not change it unseen.
+            if crate::app::layout::too_small(self.size) {
+                return Vec::new();
+            }
             return match self.keymap.resolve(super::action::Mode::Compose, &[key]) {
                 Resolved::Action(a) => self.act(a),
                 _ => {
                     if let Some(c) = self.compose.as_mut() {
-                        c.text.input(event);
+                        c.input(event);
                         c.error = None;
                     }
                     Vec::new()
@@ -162,11 +167,13 @@ impl App {
         }
         match (m, self.view) {
             (Mouse::ScrollDown, View::Inbox) if self.focus == Pane::Detail => {
-                self.detail.scroll = self.detail.scroll.saturating_add(3);
+                self.detail.scroll =
+                    super::state::scrolled_by(self.detail.scroll, 3, &self.scroll_limits.detail);
                 Vec::new()
             }
             (Mouse::ScrollUp, View::Inbox) if self.focus == Pane::Detail => {
-                self.detail.scroll = self.detail.scroll.saturating_sub(3);
+                self.detail.scroll =
+                    super::state::scrolled_by(self.detail.scroll, -3, &self.scroll_limits.detail);
                 Vec::new()
             }
             (Mouse::ScrollDown, _) => self.act(Action::Down),

@@ -1,9 +1,11 @@
 //! `rapport demo`: a realistic inbox in its own database, built through the same
-//! import path as real files, then opened.
+//! import path as real files, then opened. It is what a solo owner finds in the
+//! morning: six weeks of history answered in good time, the evening's and the night's
+//! messages waiting (a few dozen at the default count), a few of them due soon.
 
 use super::Ctx;
 use crate::cli::DemoArgs;
-use crate::gen::{Generator, Options};
+use crate::gen::{Generator, Options, Shape};
 use crate::store::import::{ImportCounts, Importer};
 use crate::store::seed::{self, Seeded};
 use anyhow::{bail, Context, Result};
@@ -44,6 +46,9 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
     })
 }
 
+/// Days of history in the demo's morning.
+const HISTORY_DAYS: i64 = 42;
+
 /// Builds the demo database at `path`, replacing an earlier demo there (and refusing
 /// to replace anything else).
 pub fn build(
@@ -51,6 +56,18 @@ pub fn build(
     path: &Path,
     count: usize,
     now: DateTime<Utc>,
+) -> Result<(ImportCounts, Seeded)> {
+    build_shaped(ctx, path, count, now, Shape::Morning)
+}
+
+/// [`build`] with another shape: [`Shape::Flood`] is two weeks of a busy inbox under
+/// load, most of the recent items open (the benchmarks' million mentions).
+pub fn build_shaped(
+    ctx: &Ctx,
+    path: &Path,
+    count: usize,
+    now: DateTime<Utc>,
+    shape: Shape,
 ) -> Result<(ImportCounts, Seeded)> {
     // The default demo file is ours to replace; a file the user named must be a demo.
     remove_old_demo(path, ctx.db_given)?;
@@ -60,13 +77,23 @@ pub fn build(
         count,
         seed: DEMO_SEED,
         now,
-        days: 14,
+        days: match shape {
+            Shape::Morning => HISTORY_DAYS,
+            Shape::Flood => 14,
+        },
+        shape,
     });
     for record in generator {
         importer.add(&record)?;
     }
     let counts = importer.finish()?;
-    let seeded = seed::relationships(&mut conn, &ctx.config, crate::store::to_secs(now))?;
+    let now = crate::store::to_secs(now);
+    // The history is acted on; the morning's messages are left for the operator.
+    let history_until = match shape {
+        Shape::Morning => now - crate::gen::FRESH_HOURS * 3600,
+        Shape::Flood => now,
+    };
+    let seeded = seed::relationships(&mut conn, &ctx.config, now, history_until)?;
     Ok((counts, seeded))
 }
 

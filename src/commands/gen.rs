@@ -45,6 +45,7 @@ pub fn write(out: &mut dyn Write, args: &GenArgs, now: DateTime<Utc>) -> Result<
         seed: args.seed,
         now,
         days: 14,
+        shape: crate::gen::Shape::Flood,
     });
     let (mut mentions, mut replies) = (0, 0);
     for record in generator {

@@ -1,5 +1,6 @@
 //! `rapport stats`: the response figures of the stats view, as text or JSON. Without
-//! `--since`, over the whole history (the per-day figures cover the last 90 days at most).
+//! `--since`, over the whole history; without `--until`, up to now (the per-day figures
+//! cover the last 90 days of the period at most). What is open is always as of now.
 
 use super::Ctx;
 use crate::cli::StatsArgs;
@@ -24,12 +25,30 @@ pub fn run(ctx: &Ctx, args: &StatsArgs) -> Result<ExitCode> {
     let since = args.since.as_deref().map(parse_since).transpose()?;
     let conn = crate::store::open_existing(&ctx.db)?;
     let now = chrono::Utc::now().timestamp();
-    let summary = crate::store::stats::summary(&conn, since.unwrap_or(i64::MIN))?;
+    // The end of the --until day: the next day's local midnight, less a second.
+    let until = match args.until.as_deref() {
+        Some(day) => {
+            let date = NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                .with_context(|| format!("--until {day:?}: expected a day like 2026-11-30"))?;
+            let next = date
+                .succ_opt()
+                .context("--until: no day after that one")?
+                .format("%Y-%m-%d")
+                .to_string();
+            (parse_since(&next)? - 1).min(now)
+        }
+        None => now,
+    };
+    if since.is_some_and(|s| s > until) {
+        anyhow::bail!("--since is after --until: no day is in that period; swap them");
+    }
+    let summary = crate::store::stats::summary(&conn, since.unwrap_or(i64::MIN), until)?;
     let report_since = match since {
         Some(s) => s,
         None => crate::store::stats::first_mention_at(&conn)?.unwrap_or(now),
     };
-    let report = crate::store::report::report(&conn, &ctx.config, report_since, now)?;
+    let report =
+        crate::store::report::report_between(&conn, &ctx.config, report_since, until, now)?;
     if args.json {
         println!(
             "{}",
@@ -73,7 +92,7 @@ fn print_text(summary: &Summary, r: &Report, config: &crate::config::Config) {
     println!("{}", figures_row("all", &r.overall));
     println!();
     println!(
-        "now: {} open, {} over target, {} due within {} min, {} done today",
+        "now, whatever the period: {} open, {} over target, {} due within {} min, {} done today",
         w.open, w.over_target, w.due_soon, config.pace.due_soon_minutes, w.done_today
     );
     if let Some(oldest) = w.oldest_open_at {
@@ -123,7 +142,7 @@ fn print_text(summary: &Summary, r: &Report, config: &crate::config::Config) {
     for p in &r.top_people {
         println!(
             "  {:<29} {:<10} {:>5}",
-            crate::domain::handle::in_list(&one_line(&p.handle)),
+            crate::domain::handle::in_list(&p.platform, &one_line(&p.handle)),
             p.platform,
             p.conversations
         );
@@ -140,7 +159,7 @@ fn print_text(summary: &Summary, r: &Report, config: &crate::config::Config) {
                 .unwrap_or_else(|| "never".into());
             println!(
                 "  {:<29} {:<10} last contact {last}",
-                crate::domain::handle::in_list(&one_line(&p.handle)),
+                crate::domain::handle::in_list(&p.platform, &one_line(&p.handle)),
                 p.platform
             );
         }

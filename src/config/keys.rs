@@ -346,7 +346,14 @@ mod tests {
             m.resolve(Mode::Inbox, &[g, g]),
             Resolved::Action(Action::Top)
         );
-        assert_eq!(m.exact(Mode::Inbox, &[g]), Some(Action::EditRelationship));
+        assert_eq!(m.exact(Mode::Inbox, &[g]), None);
+        // The buyer stage answers at once in every screen: its key starts no sequence.
+        for mode in [Mode::Inbox, Mode::People, Mode::Person] {
+            assert_eq!(
+                m.resolve(mode, &[Key::char('b')]),
+                Resolved::Action(Action::EditRelationship)
+            );
+        }
         assert_eq!(
             m.resolve(Mode::Inbox, &[Key::char('r')]),
             Resolved::Action(Action::Reply)

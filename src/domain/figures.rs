@@ -4,7 +4,7 @@
 
 use super::sla::Schedule;
 use crate::config::WorkingHours;
-use chrono::{DateTime, Duration};
+use chrono::{DateTime, Duration, NaiveDate};
 
 /// Days of the per-day figures at most.
 pub const MAX_DAYS: i64 = 90;
@@ -18,6 +18,65 @@ pub fn default_since(hours: &WorkingHours, now: i64) -> i64 {
     schedule
         .day_start(today - Duration::days(DEFAULT_DAYS - 1))
         .timestamp()
+}
+
+/// The period the stats view counts: the figures are about messages written in it;
+/// what is open now is counted whatever the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// The last n local days, today included.
+    LastDays(i64),
+    /// From the first message on.
+    All,
+    /// From the start of this local day on.
+    Since(NaiveDate),
+}
+
+impl Default for Period {
+    fn default() -> Period {
+        Period::LastDays(DEFAULT_DAYS)
+    }
+}
+
+impl Period {
+    /// The choices offered in the stats view, in order (the typed day comes after).
+    pub const CHOICES: [Period; 4] = [
+        Period::LastDays(7),
+        Period::LastDays(30),
+        Period::LastDays(90),
+        Period::All,
+    ];
+
+    /// "last 30 days", "all time", "since Mon 2 Nov".
+    pub fn label(&self) -> String {
+        match self {
+            Period::LastDays(n) => format!("last {n} days"),
+            Period::All => "all time".into(),
+            Period::Since(day) => format!("since {}", day.format("%a %-d %b %Y")),
+        }
+    }
+
+    /// The period's start in Unix seconds, `None` for all time (the store starts at the
+    /// first message).
+    pub fn since(&self, hours: &WorkingHours, now: i64) -> Option<i64> {
+        let schedule = Schedule::new(hours);
+        let today = schedule.local_day(DateTime::from_timestamp(now, 0).unwrap_or_default());
+        match self {
+            Period::LastDays(n) => Some(
+                schedule
+                    .day_start(today - Duration::days((*n).max(1) - 1))
+                    .timestamp(),
+            ),
+            Period::All => None,
+            Period::Since(day) => Some(schedule.day_start(*day).timestamp()),
+        }
+    }
+}
+
+/// A day typed as YYYY-MM-DD, for `since` and `until`.
+pub fn parse_day(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{:?} is not a day; type it like 2026-11-01", text.trim()))
 }
 
 /// A whole number of seconds (or anything counted) that a figure is taken of.
@@ -73,6 +132,28 @@ pub fn percentile<T: Value>(values: &mut [T], pct: usize) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn periods_start_at_local_midnight() {
+        let hours = crate::config::Config::defaults().working_hours;
+        // Thu 26 Nov 2026 09:00 UTC.
+        let now = 1_795_683_600;
+        let day = |d: u32| {
+            Schedule::new(&hours)
+                .day_start(NaiveDate::from_ymd_opt(2026, 11, d).unwrap())
+                .timestamp()
+        };
+        assert_eq!(Period::LastDays(7).since(&hours, now), Some(day(20)));
+        assert_eq!(
+            Period::default().since(&hours, now),
+            Some(day(26) - 29 * 86_400)
+        );
+        assert_eq!(Period::All.since(&hours, now), None);
+        let nov2 = parse_day(" 2026-11-02").unwrap();
+        assert_eq!(Period::Since(nov2).since(&hours, now), Some(day(2)));
+        assert_eq!(Period::Since(nov2).label(), "since Mon 2 Nov 2026");
+        assert!(parse_day("2 Nov").unwrap_err().contains("2026-11-01"));
+    }
 
     #[test]
     fn median_of_an_even_count_is_the_mean_of_the_middle_two() {

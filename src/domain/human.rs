@@ -8,31 +8,40 @@ use chrono::{Datelike, TimeZone, Utc};
 
 /// The status-bar line for a written change.
 pub fn done(d: &Done) -> String {
-    use super::handle::in_list;
+    use super::handle::in_list as who;
+    // Without the platform at hand, the handle's own shape decides the `@`.
+    let person = |handle: &str| who("", handle);
     match d {
-        Done::Queued { kind, handle, .. } => format!("{kind} to {h} queued", h = in_list(handle)),
-        Done::Liked { handle, .. } => format!("like of {h} queued", h = in_list(handle)),
-        Done::Dismissed { handle } => format!("dismissed {h}", h = in_list(handle)),
-        Done::Snoozed { handle, .. } => format!("snoozed {h}", h = in_list(handle)),
+        Done::Queued {
+            kind,
+            handle,
+            platform,
+            ..
+        } => format!("{kind} to {} queued", who(platform, handle)),
+        Done::Liked {
+            handle, platform, ..
+        } => format!("like of {} queued", who(platform, handle)),
+        Done::Dismissed { handle } => format!("dismissed {}", person(handle)),
+        Done::Snoozed { handle, .. } => format!("snoozed {}", person(handle)),
         Done::PowerUser {
             handle,
             tagged: true,
-        } => format!("{h} tagged as power user", h = in_list(handle)),
+        } => format!("{} tagged as power user", person(handle)),
         Done::PowerUser {
             handle,
             tagged: false,
-        } => format!("{h} is no longer a power user", h = in_list(handle)),
+        } => format!("{} is no longer a power user", person(handle)),
         Done::Relationship {
             handle,
             stage,
             engagement,
         } => format!(
-            "{h}: {}, prefers {}",
+            "{}: {}, prefers {}",
+            person(handle),
             stage.as_str().replace('_', " "),
             engagement.as_str().replace('_', " "),
-            h = in_list(handle),
         ),
-        Done::NoteAdded { handle } => format!("note added to {h}", h = in_list(handle)),
+        Done::NoteAdded { handle } => format!("note added to {}", person(handle)),
     }
 }
 
@@ -71,12 +80,12 @@ pub fn counted_when(count_queued: bool) -> &'static str {
 
 /// The status-bar line for an undo step.
 pub fn undone(u: &Undone) -> String {
-    format!("undid {} ({})", u.kind, super::handle::in_list(&u.handle))
+    format!("undid {} ({})", u.kind, super::handle::in_list("", &u.handle))
 }
 
 /// Why a reply, thank or like could not be undone: a sender has it.
 pub fn left_the_outbox(kind: ActionKind, handle: &str, state: ActionState) -> String {
-    let handle = super::handle::in_list(handle);
+    let handle = super::handle::in_list("", handle);
     let what = match state {
         ActionState::Sending => "is being sent right now",
         ActionState::Sent => "was sent already",
@@ -96,7 +105,7 @@ pub fn history_line(
     body: &str,
 ) -> String {
     let body = super::sanitize::one_line(body);
-    let handle = super::handle::in_list(handle);
+    let handle = super::handle::in_list("", handle);
     let state = if kind.goes_out() {
         format!(" [{state}]")
     } else {
@@ -111,7 +120,7 @@ pub fn history_line(
 
 /// The question before reverting an action from the history: what will change.
 pub fn revert(kind: ActionKind, handle: &str, when: &str, body: &str) -> String {
-    let handle = super::handle::in_list(handle);
+    let handle = super::handle::in_list("", handle);
     let body = super::sanitize::quote(body);
     let change = match kind {
         ActionKind::Reply | ActionKind::Thank => format!(

@@ -1,6 +1,8 @@
-//! The search language: words, "phrases", from:handle, platform:x, account:ours, kind:sms,
-//! is:question|complaint|power|over|bot, status:open|snoozed|done. Parsed here into
-//! plain values; the store turns them into SQL.
+//! The search language: words (each also the start of a longer word: `refun` finds
+//! "refund"), "exact phrases", -word to leave out, from:handle (a handle or its start),
+//! platform:x, account:ours, kind:sms, is:question|complaint|power|over|bot,
+//! status:open|snoozed|done. Parsed here into plain values; the store turns them into
+//! SQL.
 
 use super::{MentionKind, Status};
 
@@ -9,6 +11,11 @@ use super::{MentionKind, Status};
 pub struct Query {
     /// Words and phrases, all of which must appear (full-text).
     pub terms: Vec<String>,
+    /// Which of `terms` were quoted: those match exactly, the others as word starts.
+    pub quoted: Vec<bool>,
+    /// Words or phrases none of which may appear (`-word`, `-"a phrase"`).
+    pub excluded: Vec<String>,
+    /// The start of the author's handle (`from:hana` finds hana, hana_k, hanako).
     pub from: Option<String>,
     pub platform: Option<String>,
     /// One of our accounts (the one a mention was addressed to).
@@ -27,10 +34,21 @@ impl Query {
     pub fn parse(text: &str) -> Result<Query, String> {
         let mut q = Query::default();
         for token in tokens(text) {
-            let Token { text: t, quoted } = token;
+            let Token {
+                text: t,
+                quoted,
+                negated,
+            } = token;
+            if negated {
+                if !t.trim().is_empty() {
+                    q.excluded.push(t);
+                }
+                continue;
+            }
             if quoted {
                 if !t.trim().is_empty() {
                     q.terms.push(t);
+                    q.quoted.push(true);
                 }
                 continue;
             }
@@ -38,6 +56,7 @@ impl Query {
                 !v.is_empty() && ["from", "platform", "account", "kind", "is", "status"].contains(f)
             }) else {
                 q.terms.push(t);
+                q.quoted.push(false);
                 continue;
             };
             let value = value.to_lowercase();
@@ -76,49 +95,90 @@ impl Query {
     }
 
     /// The FTS5 MATCH expression for the terms: each one a quoted string (so no word
-    /// is read as an FTS operator), all required. None when there are no terms.
+    /// is read as an FTS operator), a bare word also as a prefix (`"refun"*`), all
+    /// required, and `NOT` each excluded one. None when no word is required (leaving
+    /// out words alone is [`Query::fts_excluded`]).
     pub fn fts_match(&self) -> Option<String> {
         let parts: Vec<String> = self
             .terms
             .iter()
-            .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+            .enumerate()
+            .map(|(i, t)| {
+                let exact = self.quoted.get(i).copied().unwrap_or(true);
+                format!("{}{}", fts_string(t), if exact { "" } else { "*" })
+            })
             .collect();
-        (!parts.is_empty()).then(|| parts.join(" "))
+        if parts.is_empty() {
+            return None;
+        }
+        let mut expr = parts.join(" ");
+        if let Some(out) = self.fts_excluded() {
+            expr = format!("({expr}) NOT ({out})");
+        }
+        Some(expr)
     }
+
+    /// The FTS5 expression matching any excluded word or phrase, exactly; None when
+    /// nothing is excluded.
+    pub fn fts_excluded(&self) -> Option<String> {
+        let parts: Vec<String> = self.excluded.iter().map(|t| fts_string(t)).collect();
+        (!parts.is_empty()).then(|| parts.join(" OR "))
+    }
+}
+
+/// A word or phrase as an FTS5 string: quoted, so nothing in it is an operator.
+fn fts_string(t: &str) -> String {
+    format!("\"{}\"", t.replace('"', "\"\""))
 }
 
 struct Token {
     text: String,
     quoted: bool,
+    /// Written with a leading `-`: leave it out.
+    negated: bool,
 }
 
 fn tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut in_quotes = false;
-    let flush = |cur: &mut String, quoted: bool, out: &mut Vec<Token>| {
+    // A '-' starting a word (or a quote) leaves that word out; inside a word it is text.
+    let mut negated = false;
+    let flush = |cur: &mut String, quoted: bool, negated: &mut bool, out: &mut Vec<Token>| {
         if !cur.is_empty() || quoted {
             out.push(Token {
                 text: std::mem::take(cur),
                 quoted,
+                negated: std::mem::take(negated),
+            });
+        } else if *negated {
+            // A lone "-" is a word of its own.
+            *negated = false;
+            out.push(Token {
+                text: "-".into(),
+                quoted: false,
+                negated: false,
             });
         }
     };
     for c in text.chars() {
         match c {
             '"' if in_quotes => {
-                flush(&mut cur, true, &mut out);
+                flush(&mut cur, true, &mut negated, &mut out);
                 in_quotes = false;
             }
             '"' => {
-                flush(&mut cur, false, &mut out);
+                if !cur.is_empty() {
+                    flush(&mut cur, false, &mut negated, &mut out);
+                }
                 in_quotes = true;
             }
-            c if c.is_whitespace() && !in_quotes => flush(&mut cur, false, &mut out),
+            '-' if !in_quotes && cur.is_empty() && !negated => negated = true,
+            c if c.is_whitespace() && !in_quotes => flush(&mut cur, false, &mut negated, &mut out),
             c => cur.push(c),
         }
     }
-    flush(&mut cur, in_quotes, &mut out);
+    flush(&mut cur, in_quotes, &mut negated, &mut out);
     out
 }
 
@@ -138,13 +198,29 @@ mod tests {
         assert!(q.question && q.over && !q.power);
         assert_eq!(q.status, Some(Status::Done));
         assert_eq!(q.kind, Some(MentionKind::Sms));
-        assert_eq!(q.fts_match().unwrap(), r#""refund" "cold brew""#);
+        assert_eq!(q.fts_match().unwrap(), r#""refund"* "cold brew""#);
+    }
+
+    #[test]
+    fn minus_leaves_words_out() {
+        let q = Query::parse(r#"refund -late -"cold brew" well-known"#).unwrap();
+        assert_eq!(q.terms, ["refund", "well-known"]);
+        assert_eq!(q.excluded, ["late", "cold brew"]);
+        assert_eq!(
+            q.fts_match().unwrap(),
+            r#"("refund"* "well-known"*) NOT ("late" OR "cold brew")"#
+        );
+        let q = Query::parse("-late").unwrap();
+        assert_eq!(q.fts_match(), None);
+        assert_eq!(q.fts_excluded().unwrap(), r#""late""#);
+        // A lone "-" is a word, not an exclusion.
+        assert_eq!(Query::parse("a - b").unwrap().terms, ["a", "-", "b"]);
     }
 
     #[test]
     fn words_cannot_inject_fts_syntax() {
         let q = Query::parse(r#"NOT a"b OR* "#).unwrap();
-        assert_eq!(q.fts_match().unwrap(), r#""NOT" "a" "b OR* ""#);
+        assert_eq!(q.fts_match().unwrap(), r#""NOT"* "a"* "b OR* ""#);
         let q = Query::parse("time: 10:30").unwrap();
         assert_eq!(q.terms, vec!["time:", "10:30"]);
     }

@@ -20,7 +20,26 @@ pub struct Options {
     /// Times are spread over the `days` before `now`.
     pub now: DateTime<Utc>,
     pub days: i64,
+    pub shape: Shape,
 }
+
+/// How the messages fall in time and how many were answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Shape {
+    /// Skewed towards the last days, the recent ones mostly unanswered: a busy inbox
+    /// under load (the benchmarks' million mentions, `rapport gen`).
+    #[default]
+    Flood,
+    /// What a solo owner finds in the morning: weeks of history answered in good time,
+    /// then the evening's and the night's messages (the last [`FRESH_HOURS`]) waiting,
+    /// a few of them within the last hour.
+    Morning,
+}
+
+/// The morning's waiting messages were written in these last hours.
+pub const FRESH_HOURS: i64 = 14;
+/// Per thousand mentions, how many are the morning's (the rest is history).
+const FRESH_PER_MILLE: u32 = 15;
 
 /// The records, in creation order of the generator (not of time): each mention,
 /// followed by our reply when it was answered.
@@ -91,9 +110,18 @@ impl Generator {
                 _ => MentionKind::Review,
             },
         };
-        // Skewed towards recent days, as a busy inbox is; never in the future.
         let span = (self.options.days.max(1) * 86_400) as f64;
-        let age = ((span * rng.f64().powf(1.4)) as i64).max(60);
+        let fresh = FRESH_HOURS * 3600;
+        let age = match self.options.shape {
+            // Skewed towards recent days, as a busy inbox is; never in the future.
+            Shape::Flood => ((span * rng.f64().powf(1.4)) as i64).max(60),
+            // A quarter of the morning's messages came in the last hour.
+            Shape::Morning if rng.u32(..1000) < FRESH_PER_MILLE => match rng.u8(..4) {
+                0 => rng.i64(60..3600),
+                _ => rng.i64(3600..fresh),
+            },
+            Shape::Morning => rng.i64(fresh..(span as i64).max(fresh + 1)),
+        };
         let mut created_at = self.options.now - Duration::seconds(age);
         let n = self.made;
         let prefix = &platform[..2];
@@ -142,6 +170,12 @@ impl Generator {
         } else {
             text::BRAND_HANDLE.to_string()
         });
+        // A morning is told by when the message was written (a threaded answer moves);
+        // the flood keeps its drawn age, so its shape stays what the benchmarks measure.
+        let age = match self.options.shape {
+            Shape::Morning => (self.options.now - created_at).num_seconds(),
+            Shape::Flood => age,
+        };
         self.pending = self.answer(
             &platform,
             &external_id,
@@ -179,8 +213,12 @@ impl Generator {
         bot: bool,
     ) -> Option<Record> {
         let rng = &mut self.rng;
+        let morning = self.options.shape == Shape::Morning;
         let chance = match age {
             _ if bot || topic == Topic::Spam => 0,
+            // The morning's messages wait; nearly all history was answered.
+            a if morning && a < FRESH_HOURS * 3600 => 0,
+            _ if morning => 100,
             a if a > 2 * 86_400 => 85,
             a if a > 4 * 3600 => 65,
             a if a > 3600 => 40,
@@ -192,7 +230,11 @@ impl Generator {
         // Box-Muller: a normal deviate for a log-normal delay around 40 minutes.
         let normal =
             (-2.0 * (1.0 - rng.f64()).ln()).sqrt() * (2.0 * std::f64::consts::PI * rng.f64()).cos();
-        let minutes = (40f64.ln() + 1.1 * normal).exp().clamp(1.0, 4320.0);
+        // A solo owner on top of things answers sooner and more evenly.
+        let (typical, spread) = if morning { (22.0, 0.8) } else { (40.0, 1.1) };
+        let minutes = (f64::ln(typical) + spread * normal)
+            .exp()
+            .clamp(1.0, 4320.0);
         let sent_at = created_at + Duration::seconds((minutes * 60.0) as i64);
         if sent_at >= self.options.now {
             return None;
@@ -234,7 +276,60 @@ mod tests {
             seed,
             now: "2026-11-20T12:00:00Z".parse().unwrap(),
             days: 14,
+            shape: Shape::Flood,
         }
+    }
+
+    #[test]
+    fn a_morning_is_weeks_of_answered_history_and_a_nights_messages() {
+        let now: DateTime<Utc> = "2026-11-20T08:00:00Z".parse().unwrap();
+        let records: Vec<Record> = Generator::new(Options {
+            count: 2400,
+            seed: 7,
+            now,
+            days: 42,
+            shape: Shape::Morning,
+        })
+        .collect();
+        let answered: std::collections::HashSet<&str> = records
+            .iter()
+            .filter_map(|r| match r {
+                Record::OurReply(o) => Some(o.in_reply_to.as_str()),
+                _ => None,
+            })
+            .collect();
+        let mentions: Vec<&NewMention> = records
+            .iter()
+            .filter_map(|r| match r {
+                Record::Mention(m) => Some(m),
+                _ => None,
+            })
+            .collect();
+        let fresh_line = now - Duration::hours(FRESH_HOURS);
+        let waiting: Vec<&&NewMention> = mentions
+            .iter()
+            .filter(|m| !answered.contains(m.external_id.as_str()))
+            .filter(|m| !m.author.is_bot)
+            .collect();
+        let fresh = waiting
+            .iter()
+            .filter(|m| m.created_at >= fresh_line)
+            .count();
+        let old = waiting.len() - fresh;
+        assert!((20..=60).contains(&fresh), "{fresh} waiting from the night");
+        assert!(old < fresh, "{old} old ones still waiting");
+        let last_hour = waiting
+            .iter()
+            .filter(|m| m.created_at >= now - Duration::hours(1))
+            .count();
+        assert!(
+            (3..=20).contains(&last_hour),
+            "{last_hour} in the last hour"
+        );
+        // Weeks of history, every day of them.
+        let days: std::collections::HashSet<_> =
+            mentions.iter().map(|m| m.created_at.date_naive()).collect();
+        assert!(days.len() >= 40, "{} days", days.len());
     }
 
     #[test]

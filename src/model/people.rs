@@ -3,7 +3,7 @@
 use crate::domain::BuyerStage;
 
 /// Which people to list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum PeopleFilter {
     #[default]
     All,
@@ -11,6 +11,8 @@ pub enum PeopleFilter {
     Stage(BuyerStage),
     /// Not contacted for more than `people.stale_after_days`.
     NotContacted,
+    /// Whose handle or name holds what was typed after `/` (each word).
+    Search(String),
 }
 
 impl PeopleFilter {
@@ -31,6 +33,7 @@ impl PeopleFilter {
             PeopleFilter::PowerUsers => "power users".into(),
             PeopleFilter::Stage(s) => s.as_str().replace('_', " "),
             PeopleFilter::NotContacted => "not contacted lately".into(),
+            PeopleFilter::Search(text) => format!("matching \"{text}\" · Esc: everyone"),
         }
     }
 }

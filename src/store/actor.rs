@@ -254,6 +254,11 @@ pub fn run(
             }
         }
         StoreCmd::Stats { since } => {
+            // No start: from the first message on.
+            let since = match since {
+                Some(s) => s,
+                None => super::stats::first_mention_at(conn)?.unwrap_or(now),
+            };
             Reply::Stats(Box::new(super::report::report(conn, config, since, now)?))
         }
         StoreCmd::Write(write) => Reply::Written(actions::apply(conn, config, &write, now)?),
@@ -275,7 +280,7 @@ pub fn run(
         StoreCmd::People(request) => Reply::People {
             rows: people::page(
                 conn,
-                request.listing,
+                request.listing.clone(),
                 request.from,
                 request.dir,
                 request.limit,

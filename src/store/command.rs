@@ -87,9 +87,10 @@ pub enum StoreCmd {
     Refresh {
         crossed_after: Option<i64>,
     },
-    /// The stats view's figures for mentions written since then.
+    /// The stats view's figures for mentions written since then (None: from the
+    /// first one on).
     Stats {
-        since: i64,
+        since: Option<i64>,
     },
     Write(Write),
     /// Undo this action (one of this window's, or one picked from the history).

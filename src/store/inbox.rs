@@ -1,7 +1,7 @@
 //! The rows of the inbox list, a page at a time. The triage queue is the open items
 //! by (rank, id) on the index mentions_queue; a search lists matches newest first by
-//! id, which is also the full-text index's rowid. Both page by keyset (the key of the
-//! last row shown), never by OFFSET, so every page costs the same at any depth.
+//! (created_at, id) on mentions_created. Both page by keyset (the key of the last row
+//! shown), never by OFFSET, so every page costs the same at any depth.
 
 use crate::config::Config;
 use crate::domain::priority;
@@ -48,7 +48,7 @@ pub fn page(
     let mut rows = match listing {
         Listing::Queue => queue_page(conn, from, dir, limit)?,
         Listing::ByTime { newest_first } => by_time_page(conn, *newest_first, from, dir, limit)?,
-        Listing::Search(q) => search_page(conn, q, from.map(|k| k.0), dir, limit, now)?,
+        Listing::Search(q) => search_page(conn, q, from, dir, limit, now)?,
     };
     if dir == Direction::Backward {
         rows.reverse();
@@ -122,8 +122,14 @@ fn by_time_page(
 fn filters(q: &Query, now: i64, params: &mut Vec<Value>) -> Vec<&'static str> {
     let mut clauses = Vec::new();
     if let Some(from) = &q.from {
+        // The start of a handle: the range [from, from + U+10FFFF) on people_handle
+        // (NOCASE), so no LIKE pattern is built from what was typed.
         params.push(Value::Text(from.clone()));
-        clauses.push("p.handle = ? COLLATE NOCASE");
+        params.push(Value::Text(format!("{from}\u{10FFFF}")));
+        clauses.push(
+            "m.author_id IN (SELECT id FROM people WHERE handle >= ? COLLATE NOCASE
+             AND handle < ? COLLATE NOCASE)",
+        );
     }
     if let Some(platform) = &q.platform {
         params.push(Value::Text(platform.clone()));
@@ -161,56 +167,99 @@ fn filters(q: &Query, now: i64, params: &mut Vec<Value>) -> Vec<&'static str> {
     clauses
 }
 
+/// Matches newest first by (created_at, id), by keyset from `from`. Words narrow the
+/// candidates through the full-text index (its rowid is mentions.id); left-out words
+/// are the full-text matches to skip.
 fn search_page(
     conn: &Connection,
     q: &Query,
-    from_id: Option<i64>,
+    from: Option<(i64, i64)>,
     dir: Direction,
     limit: usize,
     now: i64,
 ) -> Result<Vec<InboxRow>> {
-    let mut params: Vec<Value> = Vec::new();
-    let mut clauses: Vec<&str> = Vec::new();
-    let fts = q.fts_match();
-    // Newest first: forward is toward smaller ids. With words, the key is the
-    // full-text rowid (the same number) so the index drives the scan.
-    let (key_clause, order) = match (fts.is_some(), dir) {
-        (true, Direction::Forward) => ("f.rowid < ?", "DESC"),
-        (true, Direction::Backward) => ("f.rowid > ?", "ASC"),
-        (false, Direction::Forward) => ("m.id < ?", "DESC"),
-        (false, Direction::Backward) => ("m.id > ?", "ASC"),
-    };
-    if let Some(m) = &fts {
-        params.push(Value::Text(m.clone()));
-        clauses.push("mentions_fts MATCH ?");
-    }
-    params.push(Value::Integer(from_id.unwrap_or(match dir {
-        Direction::Forward => i64::MAX,
-        Direction::Backward => i64::MIN,
-    })));
-    clauses.push(key_clause);
-    clauses.extend(filters(q, now, &mut params));
-    params.push(Value::Integer(limit as i64));
-    let sql = match fts {
-        // Driven by the full-text index in rowid order (rowid = mentions.id): the
-        // first page of a word found in every row costs the same as a rare one.
-        Some(_) => format!(
-            "SELECT {COLUMNS} FROM mentions_fts f JOIN mentions m ON m.id = f.rowid
-             JOIN people p ON p.id = m.author_id WHERE {} ORDER BY f.rowid {order} LIMIT ?",
-            clauses.join(" AND ")
-        ),
-        None => format!(
-            "SELECT {COLUMNS} FROM mentions m JOIN people p ON p.id = m.author_id
-             WHERE {} ORDER BY m.id {order} LIMIT ?",
-            clauses.join(" AND ")
-        ),
-    };
+    let (sql, params) = search_sql(q, from, dir, limit, now);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
         .query_map(params_from_iter(params), row)?
         .collect::<rusqlite::Result<Vec<_>>>()
         .context("searching")?;
     Ok(rows)
+}
+
+/// How SQLite runs a search's first page (EXPLAIN QUERY PLAN, one line a step, two
+/// spaces of indent per level): the tests hold each kind of search to its index.
+pub fn search_plan(conn: &Connection, q: &Query, now: i64) -> Result<Vec<String>> {
+    let (sql, params) = search_sql(q, None, Direction::Forward, 200, now);
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+    let steps = stmt
+        .query_map(params_from_iter(params), |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<Vec<(i64, i64, String)>>>()?;
+    let mut depth: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    let mut plan = Vec::new();
+    for (id, parent, detail) in steps {
+        let d = depth.get(&parent).map_or(0, |d| d + 1);
+        depth.insert(id, d);
+        plan.push(format!("{}{detail}", "  ".repeat(d)));
+    }
+    Ok(plan)
+}
+
+fn search_sql(
+    q: &Query,
+    from: Option<(i64, i64)>,
+    dir: Direction,
+    limit: usize,
+    now: i64,
+) -> (String, Vec<Value>) {
+    let mut params: Vec<Value> = Vec::new();
+    let mut clauses: Vec<&str> = Vec::new();
+    let (key_clause, order, start) = match dir {
+        Direction::Forward => (
+            "(m.created_at, m.id) < (?, ?)",
+            "DESC",
+            (i64::MAX, i64::MAX),
+        ),
+        Direction::Backward => ("(m.created_at, m.id) > (?, ?)", "ASC", (i64::MIN, i64::MIN)),
+    };
+    if let Some(m) = q.fts_match() {
+        params.push(Value::Text(m));
+        clauses.push("m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)");
+    } else if let Some(out) = q.fts_excluded() {
+        params.push(Value::Text(out));
+        clauses.push("m.id NOT IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)");
+    }
+    let key = from.unwrap_or(start);
+    params.push(Value::Integer(key.0));
+    params.push(Value::Integer(key.1));
+    clauses.push(key_clause);
+    clauses.extend(filters(q, now, &mut params));
+    params.push(Value::Integer(limit as i64));
+    // Filters alone walk the time index and stop at a page (a status or a platform
+    // would otherwise pick its own index and sort every match); words and a handle
+    // narrow the candidates first, through the full-text and the people index.
+    let walk = if q.fts_match().is_none() && q.from.is_none() {
+        "INDEXED BY mentions_created"
+    } else {
+        ""
+    };
+    // The page's ids first, then its columns: sorting many matches carries only
+    // (created_at, id), and the author's tags are read for the page alone.
+    let author = if q.bot {
+        "JOIN people p ON p.id = m.author_id"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM mentions m JOIN people p ON p.id = m.author_id
+         WHERE m.id IN (SELECT m.id FROM mentions m {walk} {author}
+                        WHERE {} ORDER BY m.created_at {order}, m.id {order} LIMIT ?)
+         ORDER BY m.created_at {order}, m.id {order}",
+        clauses.join(" AND ")
+    );
+    (sql, params)
 }
 
 /// What a refresh keeps current in a writable file: snoozed items whose time has come

@@ -62,6 +62,33 @@ pub fn page(
                  ORDER BY p.last_seen {order}, p.id {order} LIMIT ?3"
             )
         }
+        PeopleFilter::Search(ref text) => {
+            // Every word in the handle or the name. Walking people_seen in order, the
+            // page ends at its limit: a common word costs a page, a rare one a pass
+            // over the people (never the mentions).
+            let mut clauses = Vec::new();
+            for word in text.split_whitespace().take(8) {
+                let escaped = word
+                    .trim_start_matches('@')
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                params.push(Value::Text(format!("%{escaped}%")));
+                let n = params.len();
+                clauses.push(format!(
+                    "(p.handle LIKE ?{n} ESCAPE '\\' OR p.display_name LIKE ?{n} ESCAPE '\\')"
+                ));
+            }
+            if clauses.is_empty() {
+                clauses.push("1".into());
+            }
+            format!(
+                "SELECT {PERSON_COLUMNS} FROM people p INDEXED BY people_seen
+                 WHERE (p.last_seen, p.id) {cmp} (?1, ?2) AND {}
+                 ORDER BY p.last_seen {order}, p.id {order} LIMIT ?3",
+                clauses.join(" AND ")
+            )
+        }
         PeopleFilter::NotContacted => {
             params.push(Value::Integer(now - stale_after_days * 86_400));
             format!(

@@ -221,12 +221,27 @@ fn scan(conn: &Connection, from: i64, to: i64, bounds: &[i64], max_person: i64) 
 
 /// The report for mentions written in [since, now].
 pub fn report(conn: &Connection, config: &Config, since: i64, now: i64) -> Result<Report> {
+    report_between(conn, config, since, now, now)
+}
+
+/// The report for mentions written in [since, until]; what is open, the pace and the
+/// power users gone quiet are as of `now`, whatever the period.
+pub fn report_between(
+    conn: &Connection,
+    config: &Config,
+    since: i64,
+    until: i64,
+    now: i64,
+) -> Result<Report> {
     let schedule = Schedule::new(&config.working_hours);
     let today = schedule.local_day(super::from_secs(now));
+    let until = until.min(now);
+    let last_day = schedule.local_day(super::from_secs(until));
     let first_day = schedule
         .local_day(super::from_secs(since))
-        .max(today - Duration::days(MAX_DAYS - 1));
-    let days = ((today - first_day).num_days() + 1).max(1) as usize;
+        .max(last_day - Duration::days(MAX_DAYS - 1))
+        .min(last_day);
+    let days = ((last_day - first_day).num_days() + 1).max(1) as usize;
     // Day i covers [bounds[i], bounds[i + 1]).
     let bounds: Vec<i64> = (0..=days as i64)
         .map(|i| {
@@ -236,7 +251,7 @@ pub fn report(conn: &Connection, config: &Config, since: i64, now: i64) -> Resul
         })
         .collect();
     let max_person: Option<i64> = conn.query_row("SELECT MAX(id) FROM people", [], |r| r.get(0))?;
-    let scanned = scan(conn, since, now, &bounds, max_person.unwrap_or(0))?;
+    let scanned = scan(conn, since, until, &bounds, max_person.unwrap_or(0))?;
     let Partial {
         per_day,
         platforms,
@@ -256,7 +271,7 @@ pub fn report(conn: &Connection, config: &Config, since: i64, now: i64) -> Resul
         ((today - counted_from).num_days() + 1) as usize,
     )?;
     let offset = |day: NaiveDate| (day - counted_from).num_days() as usize;
-    let replies = &all[offset(first_day)..];
+    let replies = &all[offset(first_day)..=offset(last_day)];
     let reply_days = ReplyDays {
         first: pace_first,
         counts: all[offset(pace_first)..offset(today)].to_vec(),
@@ -283,7 +298,7 @@ pub fn report(conn: &Connection, config: &Config, since: i64, now: i64) -> Resul
     now_warnings.pace = pace::warning(&reply_days, &schedule, &config.pace);
     Ok(Report {
         since: super::from_secs(since),
-        until: super::from_secs(now),
+        until: super::from_secs(until),
         overall: Acc::merged(platforms.0.iter().map(|(_, a)| a)).figures(),
         per_day,
         by_platform: platforms.figures(),

@@ -44,10 +44,25 @@ pub fn is_demo(conn: &Connection) -> Result<bool> {
     Ok(found.is_some())
 }
 
+/// Thank-you notes of the demo's history, by mention.
+const THANKS: &[&str] = &[
+    "Thank you so much! That made our day. See you soon.",
+    "Thanks for the kind words, we'll pass them on to the team!",
+    "So glad you enjoyed it. Thanks for stopping by!",
+    "Thank you! Come back soon, the next one is on us.",
+];
+
 /// Tags the most talkative people `power_user` and the biggest audiences `vip`, fills
 /// in stages and notes for the regulars, likes and thanks praise, dismisses bots' spam,
-/// and marks the database as a demo. `now` in Unix seconds.
-pub fn relationships(conn: &mut Connection, config: &Config, now: i64) -> Result<Seeded> {
+/// and marks the database as a demo. `now` in Unix seconds; only messages written
+/// before `history_until` are acted on (every open spam of them is dismissed when
+/// that is before `now`: the morning's history is clean).
+pub fn relationships(
+    conn: &mut Connection,
+    config: &Config,
+    now: i64,
+    history_until: i64,
+) -> Result<Seeded> {
     let tx = conn.transaction()?;
     let mut seeded = Seeded::default();
     let ids = |sql: &str, limit: i64| -> rusqlite::Result<Vec<i64>> {
@@ -85,13 +100,14 @@ pub fn relationships(conn: &mut Connection, config: &Config, now: i64) -> Result
             ])? as u64;
         }
     }
-    let praise_done = mentions(&tx, Pick::AnsweredPraise, 60)?;
-    let praise_open = mentions(&tx, Pick::OpenPraise, 25)?;
-    let spam_open = mentions(&tx, Pick::OpenSpam, 40)?;
+    let spam_limit = if history_until < now { i64::MAX } else { 40 };
+    let praise_done = mentions(&tx, Pick::AnsweredPraise, history_until, 60)?;
+    let praise_open = mentions(&tx, Pick::OpenPraise, history_until, 25)?;
+    let spam_open = mentions(&tx, Pick::OpenSpam, history_until, spam_limit)?;
     {
         let mut act = tx.prepare(
-            "INSERT INTO actions (kind, mention_id, person_id, platform, state, created_at, sent_at)
-             VALUES (?1, ?2, ?3, ?4, 'sent', ?5, ?5)",
+            "INSERT INTO actions (kind, mention_id, person_id, platform, state, created_at, sent_at, body)
+             VALUES (?1, ?2, ?3, ?4, 'sent', ?5, ?5, ?6)",
         )?;
         let mut close = tx.prepare(
             "UPDATE mentions SET status = 'done',
@@ -108,8 +124,12 @@ pub fn relationships(conn: &mut Connection, config: &Config, now: i64) -> Result
             for m in list.iter() {
                 // A few minutes to a few hours after the mention, never in the future.
                 let at = (m.created_at + 300 + (m.id * 7919) % 10_800).min(now - 60);
+                let body = match kind {
+                    "thank" => THANKS[(m.id as usize) % THANKS.len()],
+                    _ => "",
+                };
                 seeded.actions +=
-                    act.execute(params![kind, m.id, m.author_id, m.platform, at])? as u64;
+                    act.execute(params![kind, m.id, m.author_id, m.platform, at, body])? as u64;
                 if closes {
                     close.execute(params![m.id, kind, counted, at])?;
                 }
@@ -138,28 +158,30 @@ enum Pick {
     OpenSpam,
 }
 
-/// Mentions to act on, spread over the table by a stable pseudo-random order.
-fn mentions(conn: &Connection, pick: Pick, limit: i64) -> Result<Vec<Target>> {
+/// Mentions written before `until` to act on, spread over the table by a stable
+/// pseudo-random order.
+fn mentions(conn: &Connection, pick: Pick, until: i64, limit: i64) -> Result<Vec<Target>> {
     let sql = match pick {
         Pick::AnsweredPraise => {
             "SELECT id, author_id, platform, created_at FROM mentions
-             WHERE status = 'done' AND class = 'praise'
+             WHERE status = 'done' AND class = 'praise' AND created_at < ?2
              ORDER BY (id * 7919) % 1009, id LIMIT ?1"
         }
         Pick::OpenPraise => {
             "SELECT id, author_id, platform, created_at FROM mentions
-             WHERE status = 'open' AND class = 'praise'
+             WHERE status = 'open' AND class = 'praise' AND created_at < ?2
              ORDER BY (id * 7919) % 1009, id LIMIT ?1"
         }
         Pick::OpenSpam => {
             "SELECT id, author_id, platform, created_at FROM mentions
              WHERE status = 'open' AND author_id IN (SELECT id FROM people WHERE is_bot = 1)
+               AND created_at < ?2
              ORDER BY (id * 7919) % 1009, id LIMIT ?1"
         }
     };
     let rows = conn
         .prepare(sql)?
-        .query_map([limit], |r| {
+        .query_map([limit, until], |r| {
             Ok(Target {
                 id: r.get(0)?,
                 author_id: r.get(1)?,

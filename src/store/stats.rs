@@ -39,25 +39,26 @@ pub fn first_mention_at(conn: &Connection) -> Result<Option<i64>> {
         .context("finding the oldest mention")
 }
 
-/// Computes the summary for mentions created at or after `since` (Unix seconds).
-pub fn summary(conn: &Connection, since: i64) -> Result<Summary> {
+/// Computes the summary for mentions created in [since, until] (Unix seconds).
+pub fn summary(conn: &Connection, since: i64, until: i64) -> Result<Summary> {
     let (mentions, answered): (i64, i64) = conn.query_row(
-        "SELECT COUNT(*), COUNT(first_response_at) FROM mentions WHERE created_at >= ?1",
-        [since],
+        "SELECT COUNT(*), COUNT(first_response_at) FROM mentions
+         WHERE created_at >= ?1 AND created_at <= ?2",
+        [since, until],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let mut by_account = Vec::new();
     let mut stmt = conn.prepare(
         "SELECT MAX(account), COUNT(*), COUNT(first_response_at) FROM mentions
-         WHERE created_at >= ?1 AND account IS NOT NULL
+         WHERE created_at >= ?1 AND created_at <= ?2 AND account IS NOT NULL
          GROUP BY account COLLATE NOCASE ORDER BY COUNT(*) DESC, account",
     )?;
-    let rows = stmt.query_map([since], |r| {
+    let rows = stmt.query_map([since, until], |r| {
         Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?))
     })?;
     for row in rows {
         let (account, mentions, answered) = row?;
-        let median = median_response(conn, since, Some(&account), answered)?;
+        let median = median_response(conn, (since, until), Some(&account), answered)?;
         by_account.push(AccountFigures {
             account,
             mentions,
@@ -68,7 +69,7 @@ pub fn summary(conn: &Connection, since: i64) -> Result<Summary> {
     Ok(Summary {
         mentions,
         answered,
-        median_first_response_secs: median_response(conn, since, None, answered)?,
+        median_first_response_secs: median_response(conn, (since, until), None, answered)?,
         by_account,
     })
 }
@@ -77,7 +78,7 @@ pub fn summary(conn: &Connection, since: i64) -> Result<Summary> {
 /// `domain::figures::median`); `count` of them, read in one pass.
 fn median_response(
     conn: &Connection,
-    since: i64,
+    (since, until): (i64, i64),
     account: Option<&str>,
     count: i64,
 ) -> Result<Option<f64>> {
@@ -86,10 +87,11 @@ fn median_response(
     }
     let mut stmt = conn.prepare_cached(
         "SELECT first_response_at - created_at FROM mentions
-         WHERE first_response_at IS NOT NULL AND created_at >= ?1 AND (?2 IS NULL OR account = ?2 COLLATE NOCASE)",
+         WHERE first_response_at IS NOT NULL AND created_at >= ?1 AND created_at <= ?3
+           AND (?2 IS NULL OR account = ?2 COLLATE NOCASE)",
     )?;
     let mut values: Vec<i64> = Vec::with_capacity(count.clamp(0, 1 << 24) as usize);
-    let mut rows = stmt.query(params![since, account])?;
+    let mut rows = stmt.query(params![since, account, until])?;
     while let Some(r) = rows.next()? {
         values.push(r.get(0)?);
     }

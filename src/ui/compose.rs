@@ -61,7 +61,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             let who = if item.ours {
                 "us".to_string()
             } else {
-                crate::domain::handle::in_list(&item.who)
+                crate::domain::handle::in_list(&d.mention.platform, &item.who)
             };
             lines.push(Line::styled(
                 format!(
@@ -78,15 +78,16 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         }
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), context);
-    frame.render_widget(&c.text, editor);
+    draft(frame, c, editor);
     let keys = |a| {
         app.keymap
             .keys_for(crate::app::action::Mode::Compose, a)
             .join("/")
     };
+    let width = footer.width as usize;
     let counter = c.measure().map(|m| {
         Span::styled(
-            format!("{} · ", m.label()),
+            m.label(),
             if m.too_long() {
                 theme.warning
             } else {
@@ -94,32 +95,90 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             },
         )
     });
-    let footer_line = match &c.error {
-        Some(e) => Line::styled(e.clone(), theme.warning),
-        None => Line::styled(
-            format!(
-                "{} queue · {} $EDITOR · {} cancel{}",
-                keys(crate::app::Action::Send),
-                keys(crate::app::Action::OpenEditor),
-                keys(crate::app::Action::Cancel),
-                if c.template.is_some() {
-                    " · make it personal"
-                } else {
-                    ""
-                }
-            ),
-            theme.muted,
-        ),
-    };
-    let footer_line = match counter {
-        Some(c) => {
-            let mut spans = vec![c];
-            spans.extend(footer_line.spans);
-            Line::from(spans)
+    // Whole fields only, the counter first: a narrow pane drops hints, never cuts them.
+    let mut fields: Vec<Vec<Span>> = counter.into_iter().map(|c| vec![c]).collect();
+    match &c.error {
+        Some(e) => fields.push(vec![Span::styled(
+            super::format::fit_words(e, width.saturating_sub(fields.len() * 12)),
+            theme.warning,
+        )]),
+        None => {
+            for (action, what) in [
+                (crate::app::Action::Send, "queue"),
+                (crate::app::Action::OpenEditor, "$EDITOR"),
+                (crate::app::Action::Cancel, "cancel"),
+            ] {
+                fields.push(vec![Span::styled(
+                    format!("{} {what}", keys(action)),
+                    theme.muted,
+                )]);
+            }
+            if c.template.is_some() {
+                fields.push(vec![Span::styled("make it personal", theme.muted)]);
+            }
         }
-        None => footer_line,
-    };
+    }
+    let footer_line = super::format::fit_fields(fields, Span::styled(" · ", theme.muted), width);
     frame.render_widget(Paragraph::new(footer_line), footer);
+}
+
+/// The draft, wrapped at words to the pane's width and scrolled so the cursor shows;
+/// worked out from the text and the cursor each frame, so a resize reflows it. (The
+/// editor widget scrolls sideways on one line instead.)
+fn draft(frame: &mut Frame, c: &crate::app::compose::Compose, area: Rect) {
+    use ratatui::style::{Modifier, Style};
+    let width = area.width as usize;
+    if width == 0 || area.height == 0 {
+        return;
+    }
+    let (cursor_row, cursor_col) = c.text.cursor();
+    let cursor = Style::default().add_modifier(Modifier::REVERSED);
+    let mut rows: Vec<Line> = Vec::new();
+    let mut cursor_at = 0;
+    for (i, line) in c.text.lines().iter().enumerate() {
+        let clean = sanitize::one_line(line);
+        let chars: Vec<char> = clean.chars().collect();
+        let starts = super::format::row_starts(&clean, width);
+        // Cleaning can only shorten a line: keep the cursor inside it.
+        let cursor_col = cursor_col.min(chars.len());
+        for (n, &start) in starts.iter().enumerate() {
+            let end = starts.get(n + 1).copied().unwrap_or(chars.len());
+            let text: String = chars[start..end].iter().collect();
+            let last = n + 1 == starts.len();
+            let here = i == cursor_row && cursor_col >= start && (cursor_col < end || last);
+            if !here {
+                rows.push(Line::raw(text));
+                continue;
+            }
+            cursor_at = rows.len();
+            let at = cursor_col - start;
+            let before: String = chars[start..start + at].iter().collect();
+            let under: String = chars.get(cursor_col).map_or(" ".into(), |ch| {
+                if cursor_col < end {
+                    ch.to_string()
+                } else {
+                    " ".into()
+                }
+            });
+            let after: String = chars[(cursor_col + 1).min(end)..end].iter().collect();
+            if super::format::columns(&before) >= width {
+                // The cursor after a full row: it stands at the start of the next.
+                rows.push(Line::raw(before));
+                cursor_at = rows.len();
+                rows.push(Line::from(Span::styled(" ", cursor)));
+            } else {
+                rows.push(Line::from(vec![
+                    Span::raw(before),
+                    Span::styled(under, cursor),
+                    Span::raw(after),
+                ]));
+            }
+        }
+    }
+    let height = area.height as usize;
+    let skip = (cursor_at + 1).saturating_sub(height);
+    let shown: Vec<Line> = rows.into_iter().skip(skip).take(height).collect();
+    frame.render_widget(Paragraph::new(shown), area);
 }
 
 fn app_title(theme: &Theme) -> ratatui::style::Style {

@@ -7,7 +7,7 @@ use crate::app::App;
 use crate::domain::{human, sanitize};
 use crate::model::detail::{Card, Detail};
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
@@ -44,7 +44,7 @@ pub fn card_lines<'a>(app: &App, theme: &Theme, c: &Card) -> Vec<Line<'a>> {
     let label = |s: &str| Span::styled(format!("{s:<14}"), theme.muted);
     let mut lines = vec![Line::from(vec![
         Span::styled(
-            crate::domain::handle::whole(&sanitize::one_line(&c.handle)),
+            sanitize::one_line(&crate::domain::handle::whole(&c.platform, &c.handle)),
             theme.accent.add_modifier(Modifier::BOLD),
         ),
         Span::raw(match &c.display_name {
@@ -176,9 +176,29 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
         ));
     }
     lines.push(Line::raw(""));
-    // The conversation, with this message in it; alone, just the message.
-    for item in &d.thread {
-        if d.thread.len() > 1 {
+    // The message itself first, so it is above the fold on a short terminal; then the
+    // conversation around it, where it shows as a marked line, not a second copy.
+    match d.thread.iter().find(|i| i.current) {
+        Some(current) => lines.extend(text_lines(&current.body, Style::default())),
+        None => lines.extend(text_lines(&m.body, Style::default())),
+    }
+    if let Some(url) = &m.url {
+        lines.push(Line::styled(
+            sanitize::one_line(url),
+            theme.muted.add_modifier(Modifier::UNDERLINED),
+        ));
+    }
+    if d.thread.len() > 1 {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("── conversation ──", theme.muted));
+    }
+    let thread = if d.thread.len() > 1 {
+        &d.thread[..]
+    } else {
+        &[]
+    };
+    for item in thread {
+        {
             let who = if item.ours {
                 match item.state {
                     Some(state) if state != crate::domain::ActionState::Sent => {
@@ -187,7 +207,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
                     _ => format!("{} (us)", item.who),
                 }
             } else {
-                crate::domain::handle::in_list(&item.who)
+                crate::domain::handle::in_list(&m.platform, &item.who)
             };
             let style = if item.ours {
                 theme.ours
@@ -201,35 +221,36 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
                     "{} · {}{}",
                     sanitize::one_line(&who),
                     local_time(&app.config, item.at, app.now),
-                    if item.current { "  ◀" } else { "" }
+                    if item.current {
+                        "  ◀ this message"
+                    } else {
+                        ""
+                    }
                 ),
                 style,
             ));
         }
+        if item.current {
+            lines.push(Line::raw(""));
+            continue;
+        }
         let style = if item.ours {
             theme.ours
         } else {
-            ratatui::style::Style::default()
+            Style::default()
         };
         lines.extend(text_lines(&item.body, style));
-        if d.thread.len() > 1 {
-            lines.push(Line::raw(""));
-        }
-    }
-    if let Some(url) = &m.url {
-        lines.push(Line::styled(
-            sanitize::one_line(url),
-            theme.muted.add_modifier(Modifier::UNDERLINED),
-        ));
+        lines.push(Line::raw(""));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled("── author ──", theme.muted));
     lines.extend(card_lines(app, theme, &d.author));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((app.detail.scroll, 0)),
+    super::scroll::draw(
+        frame,
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        block,
         area,
+        app.detail.scroll,
+        &app.scroll_limits.detail,
     );
 }

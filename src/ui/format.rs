@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::domain::{human, sanitize};
+use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
@@ -41,6 +42,104 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// One line of untrusted text cut to `width` columns at a word, with "…" when cut:
+/// for sentences (help, notices), where half a word reads as another word. A first
+/// word longer than half the width is cut inside it, still with "…".
+pub fn fit_words(text: &str, width: usize) -> String {
+    let clean = sanitize::one_line(text);
+    if columns(&clean) <= width {
+        return clean;
+    }
+    let cut = fit(&clean, width);
+    let kept = cut.trim_end_matches('…');
+    if clean[kept.len()..].starts_with(' ') {
+        return format!("{}…", kept.trim_end());
+    }
+    // Only whole words: drop the word the cut went into, unless it is the only one.
+    match kept.rfind(' ') {
+        Some(space) if columns(&kept[..space]) * 2 >= width => {
+            format!(
+                "{}…",
+                kept[..space].trim_end_matches([' ', ',', ';', ':', '·'])
+            )
+        }
+        _ => cut,
+    }
+}
+
+/// Whole fields of a line, in priority order, as many as fit in `width` columns with
+/// `sep` between them: a field that does not fit is dropped with everything after it,
+/// never cut (a cut "1 snooze" or "done 5" would say something else).
+pub fn fit_fields<'a>(fields: Vec<Vec<Span<'a>>>, sep: Span<'a>, width: usize) -> Line<'a> {
+    let span_columns = |spans: &[Span]| spans.iter().map(|s| columns(&s.content)).sum::<usize>();
+    let sep_w = columns(&sep.content);
+    let mut used = 0;
+    let mut out: Vec<Span> = Vec::new();
+    for field in fields {
+        let w = span_columns(&field) + if out.is_empty() { 0 } else { sep_w };
+        if used + w > width {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(sep.clone());
+        }
+        used += w;
+        out.extend(field);
+    }
+    Line::from(out)
+}
+
+/// Where one line of text breaks into rows of at most `width` columns, as the char
+/// index each row starts at: after the last space that fits (a space may hang past
+/// the edge, it shows nothing), or inside a word longer than a row.
+pub fn row_starts(line: &str, width: usize) -> Vec<usize> {
+    use unicode_width::UnicodeWidthChar;
+    let chars: Vec<char> = line.chars().collect();
+    let width = width.max(1);
+    let col = |c: &char| c.width().unwrap_or(0);
+    let mut starts = vec![0];
+    let (mut start, mut used, mut after_space) = (0, 0, None);
+    let mut i = 0;
+    while i < chars.len() {
+        let w = col(&chars[i]);
+        if chars[i] == ' ' {
+            used += w;
+            i += 1;
+            after_space = Some(i);
+            continue;
+        }
+        if used + w > width && i > start {
+            let at = after_space.filter(|&s| s > start).unwrap_or(i);
+            starts.push(at);
+            start = at;
+            after_space = None;
+            used = chars[start..i].iter().map(col).sum();
+            continue;
+        }
+        used += w;
+        i += 1;
+    }
+    starts
+}
+
+/// One line of untrusted text wrapped at words to `width` columns, every row after
+/// `indent` (the first one too), so a wrapped paragraph keeps its left edge.
+pub fn wrap_indented(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let clean = sanitize::one_line(text);
+    let chars: Vec<char> = clean.chars().collect();
+    let starts = row_starts(&clean, width.saturating_sub(indent));
+    let pad = " ".repeat(indent);
+    starts
+        .iter()
+        .enumerate()
+        .map(|(n, &start)| {
+            let end = starts.get(n + 1).copied().unwrap_or(chars.len());
+            let row: String = chars[start..end].iter().collect();
+            format!("{pad}{}", row.trim_end())
+        })
+        .collect()
+}
+
 /// `text` padded with spaces to `width` columns (after [`fit`]).
 pub fn pad(text: &str, width: usize) -> String {
     let fitted = fit(text, width);
@@ -60,5 +159,59 @@ mod tests {
         assert_eq!(pad("日本", 6), "日本  ");
         assert_eq!(fit("a\u{1b}[31mred\u{7}", 10), "ared");
         assert_eq!(fit("x", 0), "");
+    }
+
+    #[test]
+    fn fit_words_cuts_between_words() {
+        assert_eq!(fit_words("queue a reply now", 17), "queue a reply now");
+        assert_eq!(fit_words("queue a reply now", 14), "queue a reply…");
+        assert_eq!(fit_words("queue a reply now", 12), "queue a…");
+        // One long word: cut inside it, marked.
+        assert_eq!(fit_words("unbelievably", 6), "unbel…");
+        assert_eq!(fit_words("a, b, c", 5), "a, b…");
+    }
+
+    #[test]
+    fn rows_break_after_spaces() {
+        assert_eq!(row_starts("", 5), [0]);
+        assert_eq!(row_starts("hello", 5), [0]);
+        assert_eq!(row_starts("hello world", 8), [0, 6]);
+        // A space at the edge hangs; the next word starts the row.
+        assert_eq!(row_starts("hello world", 5), [0, 6]);
+        assert_eq!(row_starts("abcdefghij", 4), [0, 4, 8]);
+        assert_eq!(row_starts("a bb ccc dddd", 6), [0, 5, 9]);
+        assert_eq!(row_starts("日本語", 4), [0, 2]);
+    }
+
+    #[test]
+    fn wrapped_rows_keep_their_indent() {
+        assert_eq!(
+            wrap_indented("studying all afternoon please help", 16, 4),
+            ["    studying all", "    afternoon", "    please help"]
+        );
+    }
+
+    #[test]
+    fn fit_fields_drops_whole_fields() {
+        let fields = vec![
+            vec![Span::raw("531 open")],
+            vec![Span::raw("done 57")],
+            vec![Span::raw("1 snoozed")],
+        ];
+        let text = |l: Line| {
+            l.spans
+                .iter()
+                .map(|s| s.content.to_string())
+                .collect::<String>()
+        };
+        assert_eq!(
+            text(fit_fields(fields.clone(), Span::raw(" · "), 40)),
+            "531 open · done 57 · 1 snoozed"
+        );
+        assert_eq!(
+            text(fit_fields(fields.clone(), Span::raw(" · "), 25)),
+            "531 open · done 57"
+        );
+        assert_eq!(text(fit_fields(fields, Span::raw(" · "), 12)), "531 open");
     }
 }

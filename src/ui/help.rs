@@ -2,7 +2,7 @@
 //! the live keymap, so it always tells the truth about the keys. One line per action,
 //! in the order of the vocabulary, with all its keys.
 
-use super::format::pad;
+use super::format::{fit_words, pad};
 use super::theme::Theme;
 use crate::app::{Action, App};
 use ratatui::layout::Rect;
@@ -12,6 +12,8 @@ use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, scroll: u16) {
     let mode = app.mode();
+    // The popup's inner width: descriptions are cut at a word to fit it.
+    let width = area.width.min(110).saturating_sub(2) as usize;
     let mut lines = Vec::new();
     for table in mode.tables() {
         lines.push(Line::styled(
@@ -31,28 +33,31 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, scroll: u16
             lines.push(Line::from(vec![
                 Span::styled(format!("  {}", pad(&keys.join(" "), 16)), theme.accent),
                 Span::raw(format!(" {} ", pad(action.name(), 18))),
-                Span::styled(action.help(), theme.muted),
+                Span::styled(
+                    fit_words(action.help(), width.saturating_sub(38)),
+                    theme.muted,
+                ),
             ]));
         }
         lines.push(Line::raw(""));
     }
-    lines.push(Line::styled(
+    for text in [
         "In popups: ↑/↓ or j/k choose, 1-9 pick, Enter confirms, Esc closes, y/n answer.",
-        theme.muted,
-    ));
-    lines.push(Line::styled(
         "Mouse: wheel scrolls, click selects. Keys are set in [keys] of the config.",
-        theme.muted,
-    ));
+    ] {
+        lines.push(Line::styled(fit_words(text, width), theme.muted));
+    }
     let h = (lines.len() as u16 + 2).min(area.height);
     let popup = crate::app::layout::centered(area, 110, h);
     frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines).scroll((scroll, 0)).block(
-            Block::bordered()
-                .title(" help · ↑↓ scroll · any other key closes ")
-                .border_style(theme.focused_border),
-        ),
+    super::scroll::draw(
+        frame,
+        Paragraph::new(lines),
+        Block::bordered()
+            .title(" help · ↑↓ scroll · any other key closes ")
+            .border_style(theme.focused_border),
         popup,
+        scroll,
+        &app.scroll_limits.help,
     );
 }

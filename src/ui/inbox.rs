@@ -23,17 +23,10 @@ pub fn urgency(app: &App, theme: &Theme, due_at: i64) -> Style {
 }
 
 fn platform_short(p: &str) -> String {
-    match p.to_ascii_lowercase().as_str() {
-        "twitter" | "x" => "x".into(),
-        "instagram" => "insta".into(),
-        "facebook" => "fb".into(),
-        "linkedin" => "in".into(),
-        "youtube" => "yt".into(),
-        "tiktok" => "tt".into(),
-        // Texts through Twilio read as what they are.
-        "twilio" => "sms".into(),
-        other => fit(other, 5),
-    }
+    fit(
+        &crate::domain::platforms::short_name(p),
+        crate::domain::platforms::SHORT,
+    )
 }
 
 fn row_line<'a>(app: &App, theme: &Theme, r: &InboxRow, width: usize) -> Line<'a> {
@@ -65,7 +58,7 @@ fn row_line<'a>(app: &App, theme: &Theme, r: &InboxRow, width: usize) -> Line<'a
     }
     let handle_width = (width / 4).clamp(6, 18);
     spans.push(Span::raw(pad(
-        &crate::domain::handle::in_list(&r.handle),
+        &crate::domain::handle::in_list(&r.platform, &r.handle),
         handle_width,
     )));
     spans.push(Span::styled(format!("{markers:<1} "), theme.accent));
@@ -150,4 +143,18 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::platform_short;
+
+    #[test]
+    fn the_platform_column_is_readable() {
+        assert_eq!(platform_short("google"), "ggl");
+        assert_eq!(platform_short("twitter"), "x");
+        // Unknown: cut as any text is, with the mark.
+        assert_eq!(platform_short("somewhere"), "some…");
+        assert_eq!(platform_short("tg"), "tg");
+    }
 }

@@ -9,6 +9,7 @@ pub mod inbox;
 pub mod outbox;
 pub mod people;
 pub mod popup;
+pub mod scroll;
 pub mod stats;
 pub mod status_bar;
 pub mod theme;

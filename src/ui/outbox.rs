@@ -54,7 +54,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             pad(&r.state, 8),
             pad(&r.kind, 6),
             pad(&r.platform, 9),
-            crate::domain::handle::in_list(r.author.as_deref().unwrap_or("?")),
+            crate::domain::handle::in_list(&r.platform, r.author.as_deref().unwrap_or("?")),
             when
         );
         let selected = i == o.cursor;

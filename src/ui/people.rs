@@ -1,9 +1,9 @@
 //! The people view (a table with a filter) and a person's page (card and history).
 
-use super::format::{fit, local_time, pad};
+use super::format::{fit, local_time, pad, wrap_indented};
 use super::theme::Theme;
 use crate::app::App;
-use crate::domain::{human, sanitize};
+use crate::domain::human;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
@@ -45,7 +45,7 @@ pub fn draw_list(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             "{}{} {:<9} {:>9}  {:<18} {:<20} {}",
             star,
             pad(
-                &crate::domain::handle::in_list(&r.handle),
+                &crate::domain::handle::in_list(&r.platform, &r.handle),
                 handle_w.saturating_sub(1)
             ),
             fit(&r.platform, 9),
@@ -104,30 +104,32 @@ pub fn draw_person(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 format!("{} ", local_time(&app.config, e.at, app.now)),
                 theme.muted,
             ),
-            Span::styled(format!("{who} {} ({}) ", e.what, e.state), style),
+            Span::styled(
+                format!("{who} {} ({}) ", e.what.replace('_', " "), e.state),
+                style,
+            ),
         ]));
         if !e.text.is_empty() {
-            lines.push(Line::styled(
-                format!("    {}", sanitize::one_line(&e.text)),
-                style,
-            ));
+            // Wrapped here, not by the paragraph, so every row keeps the indent.
+            for row in wrap_indented(&e.text, bottom.width.saturating_sub(2) as usize, 4) {
+                lines.push(Line::styled(row, style));
+            }
         }
     }
     if lines.is_empty() {
         lines.push(Line::styled("no history yet", theme.muted));
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((page.scroll, 0))
-            .block(
-                Block::bordered()
-                    .title(Span::styled(
-                        format!(" history · newest first · {} events ", page.history.len()),
-                        theme.accent,
-                    ))
-                    .border_style(theme.focused_border),
-            ),
+    super::scroll::draw(
+        frame,
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        Block::bordered()
+            .title(Span::styled(
+                format!(" history · newest first · {} events ", page.history.len()),
+                theme.accent,
+            ))
+            .border_style(theme.focused_border),
         bottom,
+        page.scroll,
+        &app.scroll_limits.person,
     );
 }

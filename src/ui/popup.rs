@@ -112,7 +112,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 11,
                 format!(
                     " {} · ↑↓ change · Tab switch · Enter save ",
-                    super::format::fit(&crate::domain::handle::whole(handle), 21)
+                    super::format::fit(&crate::domain::handle::whole("", handle), 21)
                 ),
             );
             let [l, r] = ratatui::layout::Layout::horizontal([
@@ -131,7 +131,15 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             let (title, hint) = match purpose {
                 InputPurpose::Search => (
                     " search ",
-                    "words, \"phrases\", from:handle platform:x kind:sms is:question is:complaint is:power is:over status:done",
+                    "words or their starts, \"phrases\", -word, from:handle platform:x kind:sms is:question is:complaint is:power is:over status:done; newest first",
+                ),
+                InputPurpose::StatsSince => (
+                    " figures since ",
+                    "the first day, like 2026-11-01; Enter shows the figures from then to now",
+                ),
+                InputPurpose::PeopleSearch => (
+                    " find people ",
+                    "the start of a handle or any part of a name; Enter lists them, Esc in the list shows everyone again",
                 ),
                 InputPurpose::Note { .. } => (" note on this person ", "what to remember about them; Enter saves"),
                 InputPurpose::SnoozeUntil { .. } => (" snooze until ", "45m, 3h, 2d, 14:30 or 2026-12-01 09:00"),

@@ -89,8 +89,17 @@ fn report_lines<'a>(app: &App, theme: &Theme, r: &Report, width: usize) -> Vec<L
     let w = &r.warnings;
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let o = &r.overall;
-    let mut lines = vec![
+    let period = app.stats.period.label();
+    let in_period = if o.mentions == 0 {
+        Line::styled(
+            format!(
+                "{period}: no messages written in the period (p picks another; what is open is below)"
+            ),
+            theme.muted,
+        )
+    } else {
         Line::from(vec![
+            Span::raw(format!("{period}: ")),
             Span::styled(format!("{} answered of {}", o.answered, o.mentions), bold),
             Span::raw(format!(
                 " · median {} · 90th percentile {} · ",
@@ -101,9 +110,12 @@ fn report_lines<'a>(app: &App, theme: &Theme, r: &Report, width: usize) -> Vec<L
                 format!("{} within target", share_text(o)),
                 share_style(theme, o.within_target_share),
             ),
-        ]),
+        ])
+    };
+    let mut lines = vec![
+        in_period,
         Line::from(vec![
-            Span::raw(format!("now {} open · ", w.open)),
+            Span::raw(format!("now, whatever the period: {} open · ", w.open)),
             Span::styled(
                 format!("{} over target", w.over_target),
                 if w.over_target > 0 {
@@ -130,9 +142,11 @@ fn report_lines<'a>(app: &App, theme: &Theme, r: &Report, width: usize) -> Vec<L
     }
     lines.push(Line::raw(""));
 
-    // The last 30 days as sparklines, with the latest figure and the range beside.
-    let days: Vec<_> = r.per_day.iter().rev().take(30).rev().collect();
+    // The period's days as sparklines (the latest ones that fit), with the latest
+    // figure and the peak beside.
     let label_w = 24;
+    let fit = width.saturating_sub(label_w + 26).clamp(7, 90);
+    let days: Vec<_> = r.per_day.iter().rev().take(fit).rev().collect();
     let series: [Series; 4] = [
         (
             "median reply time",
@@ -152,7 +166,7 @@ fn report_lines<'a>(app: &App, theme: &Theme, r: &Report, width: usize) -> Vec<L
             Box::new(|v| format!("{v:.0}")),
         ),
         (
-            "backlog at day's end",
+            "period's backlog",
             days.iter().map(|d| Some(d.backlog as f64)).collect(),
             Box::new(|v| format!("{v:.0}")),
         ),
@@ -161,7 +175,11 @@ fn report_lines<'a>(app: &App, theme: &Theme, r: &Report, width: usize) -> Vec<L
         lines.push(Line::styled(
             format!(
                 "{:<label_w$}{} → {}",
-                "last days",
+                if days.len() < r.per_day.len() {
+                    "latest days"
+                } else {
+                    "days of the period"
+                },
                 first.day.format("%a %d %b"),
                 last.day.format("%a %d %b")
             ),
@@ -185,7 +203,7 @@ fn report_lines<'a>(app: &App, theme: &Theme, r: &Report, width: usize) -> Vec<L
             Span::styled(spark(values), theme.accent),
             Span::styled(
                 format!(
-                    "  now {latest}, peak {}",
+                    "  latest {latest}, peak {}",
                     max.map(fmt).unwrap_or_else(|| "-".into())
                 ),
                 theme.muted,
@@ -205,7 +223,7 @@ fn report_lines<'a>(app: &App, theme: &Theme, r: &Report, width: usize) -> Vec<L
     for p in &r.top_people {
         lines.push(Line::raw(format!(
             "  {} {:<10} {:>4}  last contact {}",
-            pad(&crate::domain::handle::in_list(&p.handle), 24),
+            pad(&crate::domain::handle::in_list(&p.platform, &p.handle), 24),
             super::format::fit(&p.platform, 10),
             p.conversations,
             p.last_contact
@@ -231,7 +249,7 @@ fn report_lines<'a>(app: &App, theme: &Theme, r: &Report, width: usize) -> Vec<L
         lines.push(Line::styled(
             format!(
                 "  {} {:<10} last contact {}",
-                pad(&crate::domain::handle::in_list(&p.handle), 24),
+                pad(&crate::domain::handle::in_list(&p.platform, &p.handle), 24),
                 super::format::fit(&p.platform, 10),
                 p.last_contact
                     .map(|t| human::duration(app.now - t.timestamp()) + " ago")
@@ -245,11 +263,20 @@ fn report_lines<'a>(app: &App, theme: &Theme, r: &Report, width: usize) -> Vec<L
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let title = match &app.stats.report {
-        Some(r) => format!(
-            " response figures · since {} · {} ",
-            r.since.format("%a %d %b"),
-            crate::domain::human::counted_when(app.config.response.count_queued)
-        ),
+        Some(r) => {
+            let schedule = crate::domain::sla::Schedule::new(&app.config.working_hours);
+            let title = format!(
+                "response figures · {} ({} → {}) · {}",
+                app.stats.period.label(),
+                schedule.local_day(r.since).format("%a %-d %b %Y"),
+                schedule.local_day(r.until).format("%a %-d %b"),
+                crate::domain::human::counted_when(app.config.response.count_queued)
+            );
+            format!(
+                " {} ",
+                super::format::fit_words(&title, area.width.saturating_sub(4) as usize)
+            )
+        }
         None => " response figures ".into(),
     };
     let block = Block::bordered()
@@ -259,11 +286,13 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Some(r) => report_lines(app, theme, r, block.inner(area).width as usize),
         None => vec![Line::styled("computing…", theme.muted)],
     };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((app.stats.scroll, 0)),
+    super::scroll::draw(
+        frame,
+        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
+        block,
         area,
+        app.stats.scroll,
+        &app.scroll_limits.stats,
     );
 }
 

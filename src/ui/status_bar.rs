@@ -1,6 +1,7 @@
 //! The two lines at the bottom: the response-time picture, then a notice or the key
 //! hints of the current mode (generated from the live keymap).
 
+use super::format::fit_fields;
 use super::theme::Theme;
 use crate::app::state::View;
 use crate::app::{Action, App};
@@ -15,22 +16,20 @@ use ratatui::Frame;
 const NOTICE_TICKS: u64 = 16;
 
 /// The figures line; `compact` shortens the words for narrow terminals.
-fn figures<'a>(app: &App, theme: &Theme, compact: bool) -> Line<'a> {
+fn figures<'a>(app: &App, theme: &Theme, compact: bool, width: usize) -> Line<'a> {
     let w = &app.warnings;
     let word = |long: &'static str, short: &'static str| if compact { short } else { long };
-    let sep = || Span::styled(" · ", theme.muted);
-    let mut spans = vec![Span::raw(format!("{} open", w.open))];
-    spans.push(sep());
-    spans.push(Span::styled(
+    // Each field whole, most telling first: fields that do not fit are left out.
+    let mut spans: Vec<Vec<Span>> = vec![vec![Span::raw(format!("{} open", w.open))]];
+    spans.push(vec![Span::styled(
         format!("{} {}", w.over_target, word("over target", "over")),
         if w.over_target > 0 {
             theme.over
         } else {
             theme.within
         },
-    ));
-    spans.push(sep());
-    spans.push(Span::styled(
+    )]);
+    spans.push(vec![Span::styled(
         format!(
             "{} {}{}m",
             w.due_soon,
@@ -42,24 +41,21 @@ fn figures<'a>(app: &App, theme: &Theme, compact: bool) -> Line<'a> {
         } else {
             theme.muted
         },
-    ));
-    spans.push(sep());
-    spans.push(Span::raw(format!(
+    )]);
+    spans.push(vec![Span::raw(format!(
         "{} {}",
         word("done today", "done"),
         w.done_today
-    )));
+    ))]);
     if let Some(oldest) = w.oldest_open_at {
-        spans.push(sep());
-        spans.push(Span::raw(format!(
+        spans.push(vec![Span::raw(format!(
             "oldest {}",
             human::duration(app.now - oldest.timestamp())
-        )));
+        ))]);
     }
     if let Some(median) = w.median_response_today_secs {
-        spans.push(sep());
         let over = w.median_target_today_secs.is_some_and(|t| median > t);
-        spans.push(Span::styled(
+        spans.push(vec![Span::styled(
             match (compact, w.median_target_today_secs) {
                 (true, Some(t)) => {
                     format!(
@@ -77,16 +73,15 @@ fn figures<'a>(app: &App, theme: &Theme, compact: bool) -> Line<'a> {
                 ),
             },
             if over { theme.over } else { theme.within },
-        ));
+        )]);
     }
     if let Some(pace) = &w.pace {
-        spans.push(sep());
         let text = if compact {
             short_pace(pace)
         } else {
             crate::domain::human::pace(pace)
         };
-        spans.push(Span::styled(text, theme.warning));
+        spans.push(vec![Span::styled(text, theme.warning)]);
     }
     let outbox = if compact {
         app.outbox_summary_short()
@@ -94,21 +89,19 @@ fn figures<'a>(app: &App, theme: &Theme, compact: bool) -> Line<'a> {
         app.outbox_summary()
     };
     if let Some(outbox) = outbox {
-        spans.push(sep());
         let trouble = app.outbox.state.failed + app.outbox.state.unknown > 0;
-        spans.push(Span::styled(
+        spans.push(vec![Span::styled(
             outbox,
             if trouble { theme.warning } else { theme.soon },
-        ));
+        )]);
     }
     if app.snoozed > 0 {
-        spans.push(sep());
-        spans.push(Span::styled(
+        spans.push(vec![Span::styled(
             format!("{} snoozed", app.snoozed),
             theme.muted,
-        ));
+        )]);
     }
-    Line::from(spans)
+    fit_fields(spans, Span::styled(" · ", theme.muted), width)
 }
 
 /// The reply-pace warning in a few characters.
@@ -119,7 +112,7 @@ fn short_pace(p: &PaceWarning) -> String {
     }
 }
 
-fn hints<'a>(app: &App, theme: &Theme) -> Line<'a> {
+fn hints<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
     let mode = app.mode();
     let wanted: &[Action] = match (app.compose.is_some(), app.view) {
         (true, _) => &[Action::Send, Action::OpenEditor, Action::Cancel],
@@ -140,6 +133,7 @@ fn hints<'a>(app: &App, theme: &Theme) -> Line<'a> {
         ],
         (_, View::People) => &[
             Action::Open,
+            Action::Search,
             Action::Filter,
             Action::Note,
             Action::Back,
@@ -151,7 +145,13 @@ fn hints<'a>(app: &App, theme: &Theme) -> Line<'a> {
             Action::TogglePowerUser,
             Action::Back,
         ],
-        (_, View::Stats) => &[Action::Down, Action::Up, Action::Back, Action::Help],
+        (_, View::Stats) => &[
+            Action::Period,
+            Action::Down,
+            Action::Up,
+            Action::Back,
+            Action::Help,
+        ],
         (_, View::Outbox) => &[
             Action::Retry,
             Action::CancelSend,
@@ -159,38 +159,45 @@ fn hints<'a>(app: &App, theme: &Theme) -> Line<'a> {
             Action::Help,
         ],
     };
-    let mut spans = Vec::new();
+    let mut fields = Vec::new();
     for a in wanted {
         if let Some(first) = app.keymap.keys_for(mode, *a).into_iter().next() {
-            spans.push(Span::styled(first, theme.accent));
             let name = match a {
                 Action::TakeSuggestion => "suggested",
                 Action::TogglePowerUser => "power",
                 Action::OpenEditor => "$EDITOR",
                 Action::CancelSend => "take back",
+                Action::EditRelationship => "stage",
                 other => other.name(),
             };
-            spans.push(Span::styled(format!(" {name}  "), theme.muted));
+            fields.push(vec![
+                Span::styled(first, theme.accent),
+                Span::styled(format!(" {name}"), theme.muted),
+            ]);
         }
     }
-    Line::from(spans)
+    // Whole hints only: "ct" of a cut "cancel" would be no hint at all.
+    fit_fields(fields, Span::raw("  "), width)
 }
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let second = match &app.notice {
         Some(n) if app.ticks.saturating_sub(app.notice_tick) < NOTICE_TICKS => Line::styled(
-            super::format::fit(&n.text, area.width as usize),
+            super::format::fit_words(&n.text, area.width as usize),
             if n.warning {
                 theme.warning
             } else {
                 theme.accent
             },
         ),
-        _ => hints(app, theme),
+        _ => hints(app, theme, area.width as usize),
     };
     let compact = area.width < 140;
     frame.render_widget(
-        Paragraph::new(vec![figures(app, theme, compact), second]),
+        Paragraph::new(vec![
+            figures(app, theme, compact, area.width as usize),
+            second,
+        ]),
         area,
     );
 }
