@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod compose;
 pub mod layout;
 pub mod list;
+pub mod marks;
 pub mod msg;
 pub mod outbox;
 pub mod people;

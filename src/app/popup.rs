@@ -91,11 +91,12 @@ impl App {
                 match key.code {
                     KeyCode::Esc => return Vec::new(),
                     KeyCode::Enter => {
+                        self.last_change = Some(crate::domain::change::BulkChange::Stage(stage));
                         return self.write(Write::Relationship {
                             person_id,
                             stage,
                             engagement,
-                        })
+                        });
                     }
                     KeyCode::Tab
                     | KeyCode::BackTab
@@ -179,6 +180,7 @@ impl App {
             ],
             Confirmable::Revert(id) => vec![Effect::Store(StoreCmd::Undo(id))],
             Confirmable::SendDuplicate => self.send_compose(true),
+            Confirmable::Bulk(change) => self.bulk_confirmed(change),
         }
     }
 
@@ -229,6 +231,28 @@ impl App {
                     }
                 }
             }
+            PickPurpose::SnoozeMarked => {
+                let until = match i {
+                    0 => self.now + 3600,
+                    1 => super::snooze::tomorrow_morning(&self.config.working_hours, self.now),
+                    _ => {
+                        self.popup = Some(Popup::Input {
+                            purpose: InputPurpose::SnoozeMarkedUntil,
+                            text: Box::new(one_line("")),
+                            error: None,
+                        });
+                        return Vec::new();
+                    }
+                };
+                self.ask_pending(crate::domain::change::BulkChange::Snooze { until });
+                Vec::new()
+            }
+            PickPurpose::StageMarked => {
+                if let Some(stage) = BuyerStage::ALL.get(i) {
+                    self.ask_pending(crate::domain::change::BulkChange::Stage(*stage));
+                }
+                Vec::new()
+            }
             PickPurpose::PeopleFilter => {
                 self.people.listing = PeopleFilter::PRESETS.get(i).copied().unwrap_or_default();
                 vec![self.load_people()]
@@ -264,7 +288,15 @@ impl App {
     }
 
     fn snooze(&mut self, mention_id: i64, until: i64) -> Vec<Effect> {
+        self.last_change = Some(crate::domain::change::BulkChange::Snooze { until });
         self.write(Write::Snooze { mention_id, until })
+    }
+
+    /// Asks before `change` on the items a pick list was opened for.
+    fn ask_pending(&mut self, change: crate::domain::change::BulkChange) {
+        if let Some((targets, n)) = self.marks.pending.take() {
+            self.ask_bulk(change, targets, n);
+        }
     }
 
     /// Shows the results of `text` in the list.
@@ -305,6 +337,12 @@ impl App {
                 let until =
                     super::snooze::parse_until(typed, &self.config.working_hours, self.now)?;
                 Ok(self.snooze(mention_id, until))
+            }
+            InputPurpose::SnoozeMarkedUntil => {
+                let until =
+                    super::snooze::parse_until(typed, &self.config.working_hours, self.now)?;
+                self.ask_pending(crate::domain::change::BulkChange::Snooze { until });
+                Ok(Vec::new())
             }
         }
     }

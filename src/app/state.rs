@@ -33,8 +33,14 @@ pub enum Pane {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputPurpose {
     Search,
-    Note { person_id: i64 },
-    SnoozeUntil { mention_id: i64 },
+    Note {
+        person_id: i64,
+    },
+    SnoozeUntil {
+        mention_id: i64,
+    },
+    /// A snooze time for the marked items.
+    SnoozeMarkedUntil,
 }
 
 /// A popup over the current view; it takes the keys while open.
@@ -78,6 +84,10 @@ pub enum PickPurpose {
     },
     /// An action of the history (`App::history`) to revert.
     History,
+    /// How long to snooze the marked items.
+    SnoozeMarked,
+    /// The buyer stage for the authors of the marked items.
+    StageMarked,
 }
 
 /// Actions that wait for a yes.
@@ -97,6 +107,8 @@ pub enum Confirmable {
     Posted(i64),
     /// Queue the reply shown for review.
     Queue,
+    /// Make this change to the items waiting in `App::marks.pending`.
+    Bulk(crate::domain::change::BulkChange),
 }
 
 /// The status line's message.
@@ -206,6 +218,14 @@ pub struct App {
     pub history: Vec<crate::model::history::HistoryRow>,
     /// The outbox at a glance (from the last refresh) and the outbox view.
     pub outbox: super::outbox::OutboxView,
+    /// The marked items.
+    pub marks: super::marks::Marks,
+    /// A count typed before a move or a change ("5j", "3d").
+    pub count: Option<u32>,
+    /// The last change, for `.` to repeat.
+    pub last_change: Option<crate::domain::change::BulkChange>,
+    /// The tags people have (for completion), loaded on start.
+    pub tags: Vec<String>,
 }
 
 impl App {
@@ -243,6 +263,10 @@ impl App {
             mine: Vec::new(),
             history: Vec::new(),
             outbox: Default::default(),
+            marks: Default::default(),
+            count: None,
+            last_change: None,
+            tags: Vec::new(),
         }
     }
 

@@ -122,9 +122,12 @@ impl App {
                 }
             };
         }
+        let mode = self.mode();
+        if self.pending.is_empty() && self.counts_digit(mode, key) {
+            return Vec::new();
+        }
         self.pending.push(key);
         self.pending_ticks = 0;
-        let mode = self.mode();
         match self.keymap.resolve(mode, &self.pending) {
             Resolved::Action(a) => {
                 self.pending.clear();
@@ -144,6 +147,30 @@ impl App {
                 effects
             }
         }
+    }
+
+    /// A digit that no key binds starts or extends a count ("5j", "3d").
+    fn counts_digit(&mut self, mode: super::action::Mode, key: Key) -> bool {
+        let crossterm::event::KeyCode::Char(c) = key.code else {
+            return false;
+        };
+        let Some(d) = c.to_digit(10) else {
+            return false;
+        };
+        if !key.mods.is_empty()
+            || (d == 0 && self.count.is_none())
+            || self.keymap.resolve(mode, &[key]) != Resolved::Unbound
+        {
+            return false;
+        }
+        self.count = Some(
+            self.count
+                .unwrap_or(0)
+                .saturating_mul(10)
+                .saturating_add(d)
+                .min(99_999),
+        );
+        true
     }
 
     fn on_paste(&mut self, text: &str) -> Vec<Effect> {
@@ -263,6 +290,17 @@ impl App {
                         effects.extend(self.edit_taken_back(u.mention_id));
                         return effects;
                     }
+                    UndoResult::UndoneBatch { kind, count, left } => {
+                        if kind.closes_item() {
+                            self.done_this_session = self.done_this_session.saturating_sub(count);
+                        }
+                        let mut text =
+                            format!("undid {kind} of {}", super::marks::items(Some(count)));
+                        if left > 0 {
+                            text.push_str(&format!("; {left} had left the outbox already"));
+                        }
+                        self.say(text);
+                    }
                     UndoResult::Gone => {
                         self.say("that action was undone already (in another window?)")
                     }
@@ -342,6 +380,15 @@ impl App {
             }
             Reply::Notice(text) => {
                 self.warn(text);
+                Vec::new()
+            }
+            Reply::Bulk(done) => self.on_bulk(done),
+            Reply::Counted { query, open } => {
+                self.on_counted(query, open);
+                Vec::new()
+            }
+            Reply::Tags(tags) => {
+                self.tags = tags;
                 Vec::new()
             }
             Reply::WriteFailed(e) => {

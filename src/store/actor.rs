@@ -78,6 +78,7 @@ fn run_patiently(
             | StoreCmd::Retry(_)
             | StoreCmd::CancelSend(_)
             | StoreCmd::MarkPosted(_)
+            | StoreCmd::Bulk { .. }
     );
     let mut attempt = 0;
     loop {
@@ -284,6 +285,20 @@ pub fn run(
             )?,
             request,
         },
+        StoreCmd::Bulk { targets, change } => Reply::Bulk(super::batch::apply(
+            conn,
+            config,
+            &targets,
+            &change,
+            &cache.holder,
+            now,
+        )?),
+        StoreCmd::Count(query) => {
+            let targets = crate::domain::change::Targets::Matching(query.clone());
+            let open = super::batch::count_open(conn, &targets, now)?;
+            Reply::Counted { query, open }
+        }
+        StoreCmd::Tags => Reply::Tags(super::batch::tag_names(conn)?),
         StoreCmd::Person(id) => {
             let card = detail::card(conn, id, now)?
                 .ok_or_else(|| anyhow::anyhow!("person {id} is no longer in the database"))?;

@@ -161,6 +161,29 @@ fn filters(q: &Query, now: i64, params: &mut Vec<Value>) -> Vec<&'static str> {
     clauses
 }
 
+/// The ids of the open items `q` matches, as SQL and its parameters, with the search's
+/// own filters: what a change to every match acts on (store::batch).
+pub(super) fn open_matching(q: &Query, now: i64) -> (String, Vec<Value>) {
+    let mut params = Vec::new();
+    let mut clauses = vec!["m.status = 'open'"];
+    let from = match q.fts_match() {
+        Some(m) => {
+            params.push(Value::Text(m));
+            clauses.push("mentions_fts MATCH ?");
+            "mentions_fts f JOIN mentions m ON m.id = f.rowid"
+        }
+        None => "mentions m",
+    };
+    clauses.extend(filters(q, now, &mut params));
+    (
+        format!(
+            "SELECT m.id FROM {from} JOIN people p ON p.id = m.author_id WHERE {}",
+            clauses.join(" AND ")
+        ),
+        params,
+    )
+}
+
 fn search_page(
     conn: &Connection,
     q: &Query,

@@ -272,6 +272,12 @@ const MIGRATIONS: &[&str] = &[
         external_id);
     CREATE INDEX mentions_conversation ON mentions (author_id, conversation, created_at);
     "#,
+    // v10: bulk changes. The actions of one change made to many marked items share a
+    // batch (the id of its first action), so one undo step reverts them all.
+    r#"
+    ALTER TABLE actions ADD COLUMN batch INTEGER;
+    CREATE INDEX actions_batch ON actions (batch) WHERE batch IS NOT NULL;
+    "#,
 ];
 
 /// The version this build writes.

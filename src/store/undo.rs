@@ -31,6 +31,53 @@ pub fn last_undoable(conn: &Connection) -> Result<Option<i64>> {
 /// not left the outbox.
 pub fn undo(conn: &mut Connection, config: &Config, id: i64, now: i64) -> Result<UndoResult> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let batch: Option<i64> = tx
+        .query_row("SELECT batch FROM actions WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .flatten();
+    let result = match batch {
+        // A change made to many items at once is one step: all of it, in one transaction.
+        Some(batch) => {
+            let members = tx
+                .prepare_cached("SELECT id FROM actions WHERE batch = ?1 ORDER BY id")?
+                .query_map([batch], |r| r.get::<_, i64>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let (mut count, mut left, mut kind) = (0u64, 0u64, None);
+            for member in members {
+                match revert(&tx, config, member, now)? {
+                    UndoResult::Undone(u) => {
+                        count += 1;
+                        kind = Some(u.kind);
+                    }
+                    UndoResult::LeftTheOutbox { kind: k, .. } => {
+                        left += 1;
+                        kind = Some(k);
+                    }
+                    _ => {}
+                }
+            }
+            match kind {
+                Some(kind) if count > 0 || left > 0 => {
+                    UndoResult::UndoneBatch { kind, count, left }
+                }
+                _ => UndoResult::Gone,
+            }
+        }
+        None => revert(&tx, config, id, now)?,
+    };
+    tx.commit()?;
+    Ok(result)
+}
+
+/// Reverts one action inside `tx`.
+fn revert(
+    tx: &rusqlite::Transaction<'_>,
+    config: &Config,
+    id: i64,
+    now: i64,
+) -> Result<UndoResult> {
     let found = tx
         .query_row(
             "SELECT a.kind, a.mention_id, a.person_id, a.detail, COALESCE(p.handle, '?'),
@@ -78,7 +125,13 @@ pub fn undo(conn: &mut Connection, config: &Config, id: i64, now: i64) -> Result
             ],
         )?;
     }
-    super::conversation::reopen(&tx, &detail)?;
+    super::conversation::reopen(tx, &detail)?;
+    if let (Some(m), Some(before)) = (mention_id, detail.get("account_before")) {
+        tx.execute(
+            "UPDATE mentions SET account = ?2 WHERE id = ?1",
+            params![m, before.as_str()],
+        )?;
+    }
     if let (Some(p), Some(before)) = (person_id, detail.get("person")) {
         if let Some(notes) = before.get("notes").and_then(Value::as_str) {
             tx.execute(
@@ -97,18 +150,24 @@ pub fn undo(conn: &mut Connection, config: &Config, id: i64, now: i64) -> Result
         }
     }
     if let (Some(p), Some(added)) = (person_id, detail.get("added").and_then(Value::as_bool)) {
+        let tag = detail
+            .get("tag")
+            .and_then(Value::as_str)
+            .unwrap_or("power_user");
         if added {
             tx.execute(
-                "DELETE FROM tags WHERE person_id = ?1 AND tag = 'power_user'",
-                [p],
+                "DELETE FROM tags WHERE person_id = ?1 AND tag = ?2",
+                params![p, tag],
             )?;
         } else {
             tx.execute(
-                "INSERT OR IGNORE INTO tags (person_id, tag, created_at) VALUES (?1, 'power_user', ?2)",
-                params![p, now],
+                "INSERT OR IGNORE INTO tags (person_id, tag, created_at) VALUES (?1, ?2, ?3)",
+                params![p, tag, now],
             )?;
         }
-        rerank(&tx, config, p, !added)?;
+        if tag == "power_user" {
+            rerank(tx, config, p, !added)?;
+        }
     }
     // Still queued in this transaction: a worker's claim (also IMMEDIATE) cannot
     // slip in between the check above and this cancel.
@@ -117,7 +176,6 @@ pub fn undo(conn: &mut Connection, config: &Config, id: i64, now: i64) -> Result
          WHERE id = ?1",
         params![id, now],
     )?;
-    tx.commit()?;
     Ok(UndoResult::Undone(Undone {
         kind,
         mention_id,
@@ -132,6 +190,7 @@ pub fn history(conn: &Connection, limit: usize) -> Result<Vec<HistoryRow>> {
         "SELECT a.id, a.kind, a.state, COALESCE(p.handle, '?'), a.created_at, substr(a.body, 1, 80)
          FROM actions a LEFT JOIN people p ON p.id = a.person_id
          WHERE a.undone_at IS NULL AND a.external_id IS NULL AND a.detail != '{}'
+           AND (a.batch IS NULL OR a.batch = a.id)
          ORDER BY a.id DESC LIMIT ?1",
     )?;
     let rows = stmt

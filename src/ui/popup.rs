@@ -134,7 +134,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                     "words, \"phrases\", from:handle platform:x kind:sms is:question is:complaint is:power is:over status:done",
                 ),
                 InputPurpose::Note { .. } => (" note on this person ", "what to remember about them; Enter saves"),
-                InputPurpose::SnoozeUntil { .. } => (" snooze until ", "45m, 3h, 2d, 14:30 or 2026-12-01 09:00"),
+                InputPurpose::SnoozeUntil { .. } | InputPurpose::SnoozeMarkedUntil => (" snooze until ", "45m, 3h, 2d, 14:30 or 2026-12-01 09:00"),
             };
             let inner = frame_popup(frame, theme, area, 76, 6, title.into());
             let [input, help] = ratatui::layout::Layout::vertical([

@@ -19,7 +19,20 @@ fn figures<'a>(app: &App, theme: &Theme, compact: bool) -> Line<'a> {
     let w = &app.warnings;
     let word = |long: &'static str, short: &'static str| if compact { short } else { long };
     let sep = || Span::styled(" · ", theme.muted);
-    let mut spans = vec![Span::raw(format!("{} open", w.open))];
+    let mut spans = Vec::new();
+    if !app.marks.is_empty() {
+        spans.push(Span::styled(
+            match app.marks.count() {
+                Some(n) => format!("{n} marked"),
+                None => "all marked (counting…)".into(),
+            },
+            theme
+                .accent
+                .add_modifier(ratatui::style::Modifier::REVERSED),
+        ));
+        spans.push(sep());
+    }
+    spans.push(Span::raw(format!("{} open", w.open)));
     spans.push(sep());
     spans.push(Span::styled(
         format!("{} {}", w.over_target, word("over target", "over")),
