@@ -47,6 +47,10 @@ impl App {
                 return Vec::new();
             }
             Action::History => return vec![Effect::Store(StoreCmd::History)],
+            Action::CommandLine => {
+                self.open_command_line();
+                return Vec::new();
+            }
             Action::Pull => {
                 if self.config.accounts.is_empty() {
                     self.say("no live accounts: add [[accounts]] to the config (see the README)");
@@ -175,9 +179,16 @@ impl App {
             Action::Filter => {
                 self.popup = Some(Popup::Pick {
                     title: "filter".into(),
+                    // The presets, then the saved searches of the config ([[views]]).
                     items: INBOX_FILTERS
                         .iter()
                         .map(|(name, q)| format!("{name}  ({q})"))
+                        .chain(
+                            self.config
+                                .views
+                                .iter()
+                                .map(|v| format!("{}  ({})", v.name, v.search)),
+                        )
                         .collect(),
                     cursor: 0,
                     purpose: PickPurpose::InboxFilter,

@@ -4,6 +4,7 @@
 pub mod act;
 pub mod action;
 pub mod alerts;
+pub mod command_line;
 pub mod compose;
 pub mod layout;
 pub mod list;
@@ -15,6 +16,7 @@ mod popup;
 pub mod snooze;
 pub mod state;
 mod update;
+pub mod user_commands;
 
 pub use action::Action;
 pub use msg::{Effect, Msg};

@@ -33,6 +33,27 @@ impl App {
                 self.popup = scroll.map(|scroll| Popup::Help { scroll });
                 Vec::new()
             }
+            Popup::Output {
+                title,
+                lines,
+                scroll,
+            } => {
+                let page = crate::app::layout::list_height(self.size).max(1) as u16;
+                let last = (lines.len() as u16).saturating_sub(1);
+                let scroll = match key.code {
+                    KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
+                    KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+                    KeyCode::PageDown | KeyCode::Char(' ') => scroll.saturating_add(page),
+                    KeyCode::PageUp => scroll.saturating_sub(page),
+                    _ => return Vec::new(),
+                };
+                self.popup = Some(Popup::Output {
+                    title,
+                    lines,
+                    scroll: scroll.min(last),
+                });
+                Vec::new()
+            }
             Popup::Confirm { text, yes } => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => self.confirmed(yes),
                 // The safe answer is the default: a stray Enter never confirms.
@@ -217,10 +238,18 @@ impl App {
                 self.snooze(mention_id, until)
             }
             PickPurpose::InboxFilter => {
-                let Some((name, query)) = INBOX_FILTERS.get(i) else {
+                let view = i
+                    .checked_sub(INBOX_FILTERS.len())
+                    .and_then(|v| self.config.views.get(v))
+                    .map(|v| (v.name.clone(), v.search.clone()));
+                let Some((name, query)) = INBOX_FILTERS
+                    .get(i)
+                    .map(|(n, q)| (n.to_string(), q.to_string()))
+                    .or(view)
+                else {
                     return Vec::new();
                 };
-                match self.search(query) {
+                match self.search(&query) {
                     Ok(effects) => {
                         self.say(format!("{name}: Esc returns to the queue"));
                         effects

@@ -69,6 +69,12 @@ pub enum Popup {
         text: Box<TextArea<'static>>,
         error: Option<String>,
     },
+    /// What one of the operator's own commands printed (sanitized), scrolled this far.
+    Output {
+        title: String,
+        lines: Vec<String>,
+        scroll: u16,
+    },
 }
 
 /// What a pick list chooses.
@@ -226,6 +232,10 @@ pub struct App {
     pub last_change: Option<crate::domain::change::BulkChange>,
     /// The tags people have (for completion), loaded on start.
     pub tags: Vec<String>,
+    /// The command line, while it is open.
+    pub command: Option<super::command_line::CommandLine>,
+    /// Command lines run before, oldest first (kept across runs by the tui).
+    pub command_history: Vec<String>,
 }
 
 impl App {
@@ -267,6 +277,8 @@ impl App {
             count: None,
             last_change: None,
             tags: Vec::new(),
+            command: None,
+            command_history: Vec::new(),
         }
     }
 

@@ -19,7 +19,11 @@ impl App {
         let page = self.inbox.top();
         // The first page before the figures: the store runs commands in order, and a
         // person waits for rows, not for counts.
-        vec![Effect::Store(StoreCmd::Page(page)), self.refresh()]
+        vec![
+            Effect::Store(StoreCmd::Page(page)),
+            self.refresh(),
+            Effect::Store(StoreCmd::Tags),
+        ]
     }
 
     /// Applies one message.
@@ -37,6 +41,10 @@ impl App {
             Msg::Loaded(loaded) => self.on_loaded(loaded),
             Msg::Delivery(news) => self.on_delivery(news),
             Msg::Pulled(results) => self.on_pulled(results),
+            Msg::CommandDone(done) => {
+                self.on_command_done(done);
+                Vec::new()
+            }
             Msg::Terminate => {
                 self.quitting = true;
                 vec![Effect::Quit]
@@ -110,6 +118,9 @@ impl App {
         if self.popup.is_some() {
             return self.popup_key(event, key);
         }
+        if self.command.is_some() {
+            return self.command_key(key);
+        }
         if self.compose.is_some() {
             return match self.keymap.resolve(super::action::Mode::Compose, &[key]) {
                 Resolved::Action(a) => self.act(a),
@@ -125,6 +136,14 @@ impl App {
         let mode = self.mode();
         if self.pending.is_empty() && self.counts_digit(mode, key) {
             return Vec::new();
+        }
+        if self.pending.is_empty() && self.view == View::Inbox {
+            if let Some(c) = self.user_command_for(key) {
+                return self.run_user_command(&c).unwrap_or_else(|e| {
+                    self.warn(e);
+                    Vec::new()
+                });
+            }
         }
         self.pending.push(key);
         self.pending_ticks = 0;

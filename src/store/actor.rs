@@ -299,6 +299,10 @@ pub fn run(
             Reply::Counted { query, open }
         }
         StoreCmd::Tags => Reply::Tags(super::batch::tag_names(conn)?),
+        StoreCmd::Export { targets, path } => {
+            let n = super::batch::export(conn, &targets, &path, now)?;
+            Reply::Notice(format!("wrote {n} open items to {}", path.display()))
+        }
         StoreCmd::Person(id) => {
             let card = detail::card(conn, id, now)?
                 .ok_or_else(|| anyhow::anyhow!("person {id} is no longer in the database"))?;

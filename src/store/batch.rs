@@ -292,3 +292,55 @@ pub fn tag_names(conn: &Connection) -> Result<Vec<String>> {
         .collect::<rusqlite::Result<Vec<String>>>()?;
     Ok(names)
 }
+
+/// Writes the open items of `targets` to a new file at `path`, one JSON object a
+/// line; returns how many. The file is created for this user only, never overwritten.
+pub fn export(
+    conn: &mut Connection,
+    targets: &Targets,
+    path: &std::path::Path,
+    now: i64,
+) -> Result<u64> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path).with_context(|| {
+        format!(
+            "cannot create {} (it may exist already: choose a new name)",
+            path.display()
+        )
+    })?;
+    let mut out = std::io::BufWriter::new(file);
+    let tx = conn.transaction()?;
+    fill(&tx, targets, now)?;
+    let mut n = 0;
+    {
+        let mut stmt = tx.prepare(
+            "SELECT m.id, m.platform, m.kind, p.handle, m.account, m.created_at, m.url, m.body
+             FROM temp.bulk_targets b JOIN mentions m ON m.id = b.id
+             JOIN people p ON p.id = m.author_id ORDER BY m.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let line = serde_json::json!({
+                "id": r.get::<_, i64>(0)?,
+                "platform": r.get::<_, String>(1)?,
+                "kind": r.get::<_, String>(2)?,
+                "handle": r.get::<_, String>(3)?,
+                "account": r.get::<_, Option<String>>(4)?,
+                "created_at": r.get::<_, i64>(5)?,
+                "url": r.get::<_, Option<String>>(6)?,
+                "text": r.get::<_, String>(7)?,
+            });
+            writeln!(out, "{line}").with_context(|| format!("writing {}", path.display()))?;
+            n += 1;
+        }
+    }
+    tx.execute("DELETE FROM temp.bulk_targets", [])?;
+    tx.commit()?;
+    out.flush()
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(n)
+}

@@ -132,4 +132,9 @@ pub enum StoreCmd {
     Count(crate::domain::query::Query),
     /// The tags in use.
     Tags,
+    /// Write the open items of `targets` to `path` as NDJSON.
+    Export {
+        targets: Targets,
+        path: std::path::PathBuf,
+    },
 }

@@ -2,6 +2,7 @@
 //! out, and a redraw only when something changed. Nothing here waits on the database:
 //! the store thread answers with messages.
 
+pub mod commands;
 mod delivery;
 pub mod editor;
 mod handoff;
@@ -54,6 +55,13 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
             crate::app::act::READ_ONLY.into(),
         )));
     }
+    let history_file = crate::config::paths::command_history();
+    match commands::load_history(&history_file) {
+        Ok(lines) => app.command_history = lines,
+        Err(e) => {
+            app.update(Msg::Loaded(crate::store::command::Reply::Notice(e)));
+        }
+    }
     let theme = crate::ui::theme::Theme::of(&app);
 
     let mut guard = terminal::Guard::new().context("setting up the terminal")?;
@@ -103,6 +111,12 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
                     let _ = std::io::stdout().write_all(b"\x07");
                 }
                 Effect::Alert(text) => alert(&config.alerts.command, &text),
+                Effect::SaveCommandHistory(lines) => {
+                    if let Err(e) = commands::save_history(&history_file, &lines) {
+                        tracing::warn!("{e}");
+                    }
+                }
+                Effect::RunCommand(run) => commands::spawn(run, msg_tx.clone()),
                 Effect::OpenEditor(text) => {
                     paused.store(true, Ordering::SeqCst);
                     // Let the input thread finish its current poll before the editor reads.
