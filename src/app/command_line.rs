@@ -99,7 +99,13 @@ impl App {
     pub fn command_names(&self) -> Vec<String> {
         let mut names: Vec<String> = Action::ALL
             .iter()
-            .filter(|a| !matches!(a, Action::CommandLine))
+            // The compose pane's own keys mean nothing on the line.
+            .filter(|a| {
+                !matches!(
+                    a,
+                    Action::CommandLine | Action::Send | Action::OpenEditor | Action::Cancel
+                )
+            })
             .map(|a| a.name().to_string())
             .collect();
         names.extend(WITH_ARGUMENT.iter().map(|s| s.to_string()));
