@@ -58,6 +58,12 @@ fn marks_a_confirmation_with_the_count_and_one_undo_step() {
     assert!(app.popup.is_none());
     assert_eq!(app.marks.count(), Some(2), "a no keeps the marks");
     app.update(key('d'));
+    assert!(
+        bulk(&app.update(key('x'))).is_none(),
+        "any other key is a no"
+    );
+    assert!(app.popup.is_none());
+    app.update(key('d'));
     let (targets, change) = bulk(&app.update(key('y'))).expect("y sends the change");
     assert_eq!(targets, Targets::Ids(vec![1, 2]));
     assert_eq!(change, BulkChange::Dismiss);

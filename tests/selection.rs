@@ -220,6 +220,35 @@ fn marked_items_keep_the_rules_of_one_item() {
     assert_eq!(state(&conn), before);
 }
 
+/// Taking one like back from the outbox takes back that one, not its whole batch.
+#[test]
+fn one_like_of_a_batch_is_taken_back_alone() {
+    let (_dir, mut conn, config) = demo(300);
+    let ids = open_ids(&conn, "m.kind = 'mention' AND m.platform = 'twitter'")[..3].to_vec();
+    let done = batch::apply(
+        &mut conn,
+        &config,
+        &Targets::Ids(ids.clone()),
+        &BulkChange::Like,
+        "me",
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(done.changed, 3);
+    let second: i64 = common::one(
+        &conn,
+        "SELECT id FROM actions WHERE batch = ?1 AND mention_id = ?2",
+        [done.action_id.unwrap(), ids[1]],
+    );
+    let undone = actions::undo_one(&mut conn, &config, second, NOW + 1).unwrap();
+    assert!(matches!(undone, UndoResult::Undone(_)), "{undone:?}");
+    let statuses: Vec<String> = ids
+        .iter()
+        .map(|id| common::one(&conn, "SELECT status FROM mentions WHERE id = ?1", [id]))
+        .collect();
+    assert_eq!(statuses, ["done", "open", "done"]);
+}
+
 #[test]
 fn tags_stages_and_accounts_over_many_undo_in_one_step() {
     let (_dir, mut conn, config) = demo(300);
@@ -248,5 +277,45 @@ fn tags_stages_and_accounts_over_many_undo_in_one_step() {
             "{change:?}: {undone:?}"
         );
         assert_eq!(state(&conn), before, "{change:?}");
+    }
+}
+
+/// A change to every match of a search on a big inbox, timed: set RAPPORT_BIG_DB to a
+/// demo database (`rapport demo --count 1000000 --no-open --db FILE`), then run
+/// `cargo test --release --test selection -- --ignored --nocapture`. The file is
+/// changed and then put back by the undo.
+#[test]
+#[ignore]
+fn a_change_to_every_match_on_a_big_inbox() {
+    let Some(db) = std::env::var_os("RAPPORT_BIG_DB") else {
+        eprintln!("RAPPORT_BIG_DB is not set: nothing to measure");
+        return;
+    };
+    let config = Config::defaults();
+    let mut conn = rapport::store::open(std::path::Path::new(&db)).unwrap();
+    let now = chrono::Utc::now().timestamp();
+    for search in ["status:open", "refund", "platform:twitter is:question"] {
+        let targets = Targets::Matching(Query::parse(search).unwrap());
+        let t = std::time::Instant::now();
+        let n = batch::count_open(&conn, &targets, now).unwrap();
+        let counted = t.elapsed();
+        let t = std::time::Instant::now();
+        let done = batch::apply(
+            &mut conn,
+            &config,
+            &targets,
+            &BulkChange::Dismiss,
+            "me",
+            now,
+        )
+        .unwrap();
+        let applied = t.elapsed();
+        let t = std::time::Instant::now();
+        actions::undo(&mut conn, &config, done.action_id.unwrap(), now).unwrap();
+        let undone = t.elapsed();
+        assert_eq!(done.changed, n);
+        eprintln!(
+            "{search:?}: {n} open items: counted in {counted:?}, dismissed in {applied:?}, undone in {undone:?}"
+        );
     }
 }

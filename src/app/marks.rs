@@ -254,6 +254,10 @@ impl App {
         }
         let text = said(&done);
         let mut effects = self.refresh_all();
+        if matches!(done.change, BulkChange::Tag(_)) {
+            // A new tag completes on the command line from now on.
+            effects.push(Effect::Store(StoreCmd::Tags));
+        }
         if done.queued {
             self.queued_notice(&text, None);
             effects.push(Effect::Deliver);

@@ -60,6 +60,8 @@ impl App {
                 KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Enter => {
                     Vec::new()
                 }
+                // A change to many is asked once: any other key is a no.
+                _ if matches!(yes, Confirmable::Bulk(_)) => Vec::new(),
                 _ => {
                     self.popup = Some(Popup::Confirm { text, yes });
                     Vec::new()

@@ -272,7 +272,7 @@ pub fn run(
             })
         }
         // Cancelling a send is its undo: the mention goes back to the queue.
-        StoreCmd::CancelSend(id) => Reply::Undone(actions::undo(conn, config, id, now)?),
+        StoreCmd::CancelSend(id) => Reply::Undone(actions::undo_one(conn, config, id, now)?),
         StoreCmd::People(request) => Reply::People {
             rows: people::page(
                 conn,

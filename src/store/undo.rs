@@ -30,13 +30,30 @@ pub fn last_undoable(conn: &Connection) -> Result<Option<i64>> {
 /// Reverts action `id`, if it is not undone yet and (for a reply, thank or like) has
 /// not left the outbox.
 pub fn undo(conn: &mut Connection, config: &Config, id: i64, now: i64) -> Result<UndoResult> {
+    undo_with(conn, config, id, now, true)
+}
+
+/// Reverts action `id` alone, even when it belongs to a change made to many items (a
+/// like taken back from the outbox is that one like, not its whole batch).
+pub fn undo_one(conn: &mut Connection, config: &Config, id: i64, now: i64) -> Result<UndoResult> {
+    undo_with(conn, config, id, now, false)
+}
+
+fn undo_with(
+    conn: &mut Connection,
+    config: &Config,
+    id: i64,
+    now: i64,
+    whole_batch: bool,
+) -> Result<UndoResult> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let batch: Option<i64> = tx
         .query_row("SELECT batch FROM actions WHERE id = ?1", [id], |r| {
             r.get(0)
         })
         .optional()?
-        .flatten();
+        .flatten()
+        .filter(|_| whole_batch);
     let result = match batch {
         // A change made to many items at once is one step: all of it, in one transaction.
         Some(batch) => {
