@@ -95,25 +95,25 @@ fn revert(
     id: i64,
     now: i64,
 ) -> Result<UndoResult> {
+    // Cached statements: a change to many items reverts each of its actions here.
     let found = tx
-        .query_row(
+        .prepare_cached(
             "SELECT a.kind, a.mention_id, a.person_id, a.detail, COALESCE(p.handle, '?'),
                     a.state, a.undone_at IS NOT NULL
              FROM actions a LEFT JOIN people p ON p.id = a.person_id
              WHERE a.id = ?1 AND a.external_id IS NULL AND a.detail != '{}'",
-            [id],
-            |r| {
-                Ok((
-                    r.get::<_, ActionKind>(0)?,
-                    r.get::<_, Option<i64>>(1)?,
-                    r.get::<_, Option<i64>>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, ActionState>(5)?,
-                    r.get::<_, bool>(6)?,
-                ))
-            },
-        )
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, ActionKind>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, ActionState>(5)?,
+                r.get::<_, bool>(6)?,
+            ))
+        })
         .optional()?;
     let Some((kind, mention_id, person_id, detail, handle, state, undone)) = found else {
         return Ok(UndoResult::Gone);
@@ -132,15 +132,15 @@ fn revert(
     let detail: Value =
         serde_json::from_str(&detail).with_context(|| format!("action {id}: unreadable detail"))?;
     if let (Some(m), Some(before)) = (mention_id, detail.get("mention")) {
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE mentions SET status = ?2, snoozed_until = ?3, first_response_at = ?4 WHERE id = ?1",
-            params![
+        )?
+        .execute(params![
                 m,
                 before.get("status").and_then(Value::as_str).unwrap_or("open"),
                 before.get("snoozed_until").and_then(Value::as_i64),
                 before.get("first_response_at").and_then(Value::as_i64),
-            ],
-        )?;
+            ])?;
     }
     super::conversation::reopen(tx, &detail)?;
     if let (Some(m), Some(before)) = (mention_id, detail.get("account_before")) {
@@ -188,11 +188,11 @@ fn revert(
     }
     // Still queued in this transaction: a worker's claim (also IMMEDIATE) cannot
     // slip in between the check above and this cancel.
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE actions SET undone_at = ?2, state = CASE state WHEN 'queued' THEN 'cancelled' ELSE state END
          WHERE id = ?1",
-        params![id, now],
-    )?;
+    )?
+    .execute(params![id, now])?;
     Ok(UndoResult::Undone(Undone {
         kind,
         mention_id,
