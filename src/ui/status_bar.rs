@@ -134,8 +134,20 @@ fn short_pace(p: &PaceWarning) -> String {
 
 fn hints<'a>(app: &App, theme: &Theme) -> Line<'a> {
     let mode = app.mode();
+    let marked = !app.marks.is_empty();
     let wanted: &[Action] = match (app.compose.is_some(), app.view) {
         (true, _) => &[Action::Send, Action::OpenEditor, Action::Cancel],
+        // With marks, what acts on all of them.
+        (_, View::Inbox) if marked => &[
+            Action::Dismiss,
+            Action::Like,
+            Action::Snooze,
+            Action::TogglePowerUser,
+            Action::EditRelationship,
+            Action::Mark,
+            Action::CommandLine,
+            Action::Back,
+        ],
         (_, View::Inbox) => &[
             Action::Help,
             Action::TakeSuggestion,
@@ -181,6 +193,9 @@ fn hints<'a>(app: &App, theme: &Theme) -> Line<'a> {
                 Action::TogglePowerUser => "power",
                 Action::OpenEditor => "$EDITOR",
                 Action::CancelSend => "take back",
+                Action::EditRelationship => "stage",
+                Action::CommandLine => "command",
+                Action::Back if marked => "clear marks",
                 other => other.name(),
             };
             spans.push(Span::styled(format!(" {name}  "), theme.muted));
