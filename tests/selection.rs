@@ -220,6 +220,32 @@ fn marked_items_keep_the_rules_of_one_item() {
     assert_eq!(state(&conn), before);
 }
 
+/// `:export FILE`: the open items of a search, one JSON object a line, to a new file.
+#[test]
+fn an_export_writes_the_matching_open_items_to_a_new_file() {
+    let (dir, mut conn, _) = demo(300);
+    let q = Query::parse("platform:twitter").unwrap();
+    let expected = open_ids(&conn, "m.platform = 'twitter'");
+    let path = dir.path().join("out.ndjson");
+    let n = batch::export(&mut conn, &Targets::Matching(q.clone()), &path, NOW).unwrap();
+    assert_eq!(n, expected.len() as u64);
+    let ids: Vec<i64> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ids, expected);
+    let again = batch::export(&mut conn, &Targets::Matching(q), &path, NOW).unwrap_err();
+    assert!(
+        format!("{again:#}").contains("choose a new name"),
+        "{again:#}"
+    );
+}
+
 /// Taking one like back from the outbox takes back that one, not its whole batch.
 #[test]
 fn one_like_of_a_batch_is_taken_back_alone() {
