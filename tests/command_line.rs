@@ -350,3 +350,13 @@ impl IntoMsg for KeyEvent {
         Msg::Key(self)
     }
 }
+
+#[test]
+fn a_paste_goes_into_the_line_on_one_line() {
+    let mut app = fixtures::app((120, 40));
+    app.update(key(':'));
+    app.update(Msg::Paste("search cold\nbrew\u{1b}[2J".into()));
+    let text = line(&app);
+    assert!(text.starts_with("search cold"), "{text:?}");
+    assert!(!text.contains('\n') && !text.contains('\u{1b}'), "{text:?}");
+}

@@ -198,6 +198,11 @@ impl App {
             c.text.insert_str(&clean);
         } else if let Some(super::state::Popup::Input { text: input, .. }) = self.popup.as_mut() {
             input.insert_str(crate::domain::sanitize::one_line(&clean));
+        } else if let Some(line) = self.command.as_mut() {
+            line.text
+                .push_str(&crate::domain::sanitize::one_line(&clean));
+            line.completions.clear();
+            line.chosen = None;
         }
         Vec::new()
     }
