@@ -50,17 +50,19 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
     let mut app = App::new(config.clone(), keymap, now(), size);
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     app.read_only = read_only;
-    if read_only {
-        app.update(Msg::Loaded(crate::store::command::Reply::Notice(
-            crate::app::act::READ_ONLY.into(),
-        )));
-    }
+    // Before the read-only notice, which matters more and so is said last.
     let history_file = crate::config::paths::command_history();
     match commands::load_history(&history_file) {
         Ok(lines) => app.command_history = lines,
         Err(e) => {
+            tracing::warn!("{e}");
             app.update(Msg::Loaded(crate::store::command::Reply::Notice(e)));
         }
+    }
+    if read_only {
+        app.update(Msg::Loaded(crate::store::command::Reply::Notice(
+            crate::app::act::READ_ONLY.into(),
+        )));
     }
     let theme = crate::ui::theme::Theme::of(&app);
 
