@@ -4,7 +4,7 @@ use super::compose::{self, Compose};
 use super::msg::Effect;
 use super::state::{App, Confirmable, InputPurpose, Pane, PickPurpose, Popup, View};
 use crate::app::action::Action;
-use crate::domain::change::{Done, Outcome, Write};
+use crate::domain::change::{BulkChange, Done, Outcome, Write};
 use crate::domain::suggest::{Step, Suggestion};
 use crate::domain::ActionKind;
 use crate::model::inbox::Listing;
@@ -30,6 +30,9 @@ pub const READ_ONLY: &str =
 impl App {
     /// Does `action` in the current view.
     pub fn act(&mut self, action: Action) -> Vec<Effect> {
+        if let Some(n) = self.count.take() {
+            return self.act_counted(action, n);
+        }
         if self.read_only && action.changes_data() {
             self.warn(READ_ONLY);
             return Vec::new();
@@ -44,6 +47,10 @@ impl App {
                 return Vec::new();
             }
             Action::History => return vec![Effect::Store(StoreCmd::History)],
+            Action::CommandLine => {
+                self.open_command_line();
+                return Vec::new();
+            }
             Action::Pull => {
                 if self.config.accounts.is_empty() {
                     self.say("no live accounts: add [[accounts]] to the config (see the README)");
@@ -157,6 +164,14 @@ impl App {
                 };
                 Vec::new()
             }
+            Action::Mark => self.toggle_mark(),
+            Action::MarkRange => self.range_mark(),
+            Action::MarkAll => self.mark_all(),
+            Action::Back if !self.marks.is_empty() || self.marks.range_from.is_some() => {
+                self.marks.clear();
+                self.say("marks cleared");
+                Vec::new()
+            }
             Action::Back => {
                 if self.focus == Pane::Detail {
                     self.focus = Pane::List;
@@ -197,9 +212,16 @@ impl App {
             Action::Filter => {
                 self.popup = Some(Popup::Pick {
                     title: "filter".into(),
+                    // The presets, then the saved searches of the config ([[views]]).
                     items: INBOX_FILTERS
                         .iter()
                         .map(|(name, q)| format!("{name}  ({q})"))
+                        .chain(
+                            self.config
+                                .views
+                                .iter()
+                                .map(|v| format!("{}  ({})", v.name, v.search)),
+                        )
                         .collect(),
                     cursor: 0,
                     purpose: PickPurpose::InboxFilter,
@@ -233,6 +255,14 @@ impl App {
 
     /// Actions on the selected mention or its author.
     fn on_selected(&mut self, action: Action) -> Vec<Effect> {
+        if super::marks::acts_on_many(action) {
+            if let Some((targets, n)) = self.bulk_targets(None) {
+                return self.act_on_many(action, targets, n);
+            }
+        }
+        if action == Action::Repeat {
+            return self.repeat();
+        }
         let Some(row) = self.inbox.selected().cloned() else {
             self.say("nothing selected");
             return Vec::new();
@@ -287,9 +317,15 @@ impl App {
                     self.say(why);
                     Vec::new()
                 }
-                None => self.write(Write::Like { mention_id: row.id }),
+                None => {
+                    self.last_change = Some(BulkChange::Like);
+                    self.write(Write::Like { mention_id: row.id })
+                }
             },
-            Action::Dismiss => self.write(Write::Dismiss { mention_id: row.id }),
+            Action::Dismiss => {
+                self.last_change = Some(BulkChange::Dismiss);
+                self.write(Write::Dismiss { mention_id: row.id })
+            }
             Action::Snooze => {
                 let tomorrow =
                     super::snooze::tomorrow_morning(&self.config.working_hours, self.now);
@@ -313,6 +349,9 @@ impl App {
                 Vec::new()
             }
             Action::TogglePowerUser => {
+                if !row.power_user {
+                    self.last_change = Some(BulkChange::Tag("power_user".into()));
+                }
                 self.inbox.keep_id = Some(row.id);
                 self.write(Write::TogglePowerUser {
                     person_id: row.author_id,

@@ -54,6 +54,11 @@ actions! {
     Dismiss = "dismiss": "done, no reply needed",
     Undo = "undo": "undo your last action in this window (repeat to go further back)",
     History = "history": "every window's recent actions: pick one to revert",
+    Mark = "mark": "mark or unmark the item; d, l, s, p, b then act on every marked one",
+    MarkRange = "mark_range": "start a range of marks; press again to mark every row between",
+    MarkAll = "mark_all": "mark every open item the list shows (the whole search, however many)",
+    Repeat = "repeat": "do the last change again, on this item (a count first: on that many)",
+    CommandLine = "command_line": "a command by name, Tab completes (:dismiss, :snooze 2h, :view NAME)",
     Search = "search": "search: words, \"phrases\", from:, platform:, is:, status:",
     Filter = "filter": "filter presets",
     Order = "order": "order the open items: by priority, newest first, oldest first",
@@ -100,6 +105,7 @@ impl Action {
                 | Action::Dismiss
                 | Action::Undo
                 | Action::History
+                | Action::Repeat
                 | Action::Retry
                 | Action::CancelSend
                 | Action::PostByHand

@@ -4,9 +4,11 @@
 pub mod act;
 pub mod action;
 pub mod alerts;
+pub mod command_line;
 pub mod compose;
 pub mod layout;
 pub mod list;
+pub mod marks;
 pub mod msg;
 pub mod outbox;
 pub mod people;
@@ -14,6 +16,7 @@ mod popup;
 pub mod snooze;
 pub mod state;
 mod update;
+pub mod user_commands;
 
 pub use action::Action;
 pub use msg::{Effect, Msg};

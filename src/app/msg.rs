@@ -25,6 +25,8 @@ pub enum Msg {
     Delivery(crate::model::outbox::News),
     /// What a pull of the live accounts brought: per account, new mentions or why not.
     Pulled(Vec<(String, Result<u64, String>)>),
+    /// One of the operator's own commands finished (or could not run).
+    CommandDone(crate::app::user_commands::Finished),
 }
 
 /// The mouse events the app uses.
@@ -53,5 +55,9 @@ pub enum Effect {
     Bell,
     /// Run the configured alert command with this announcement.
     Alert(String),
+    /// Keep the command line's history (the whole of it, capped) for the next run.
+    SaveCommandHistory(Vec<String>),
+    /// Run one of the operator's own commands on a worker thread.
+    RunCommand(crate::app::user_commands::Run),
     Quit,
 }

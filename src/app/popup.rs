@@ -33,12 +33,35 @@ impl App {
                 self.popup = scroll.map(|scroll| Popup::Help { scroll });
                 Vec::new()
             }
+            Popup::Output {
+                title,
+                lines,
+                scroll,
+            } => {
+                let page = crate::app::layout::list_height(self.size).max(1) as u16;
+                let last = (lines.len() as u16).saturating_sub(1);
+                let scroll = match key.code {
+                    KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
+                    KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+                    KeyCode::PageDown | KeyCode::Char(' ') => scroll.saturating_add(page),
+                    KeyCode::PageUp => scroll.saturating_sub(page),
+                    _ => return Vec::new(),
+                };
+                self.popup = Some(Popup::Output {
+                    title,
+                    lines,
+                    scroll: scroll.min(last),
+                });
+                Vec::new()
+            }
             Popup::Confirm { text, yes } => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => self.confirmed(yes),
                 // The safe answer is the default: a stray Enter never confirms.
                 KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Enter => {
                     Vec::new()
                 }
+                // A change to many is asked once: any other key is a no.
+                _ if matches!(yes, Confirmable::Bulk(_)) => Vec::new(),
                 _ => {
                     self.popup = Some(Popup::Confirm { text, yes });
                     Vec::new()
@@ -91,11 +114,12 @@ impl App {
                 match key.code {
                     KeyCode::Esc => return Vec::new(),
                     KeyCode::Enter => {
+                        self.last_change = Some(crate::domain::change::BulkChange::Stage(stage));
                         return self.write(Write::Relationship {
                             person_id,
                             stage,
                             engagement,
-                        })
+                        });
                     }
                     KeyCode::Tab
                     | KeyCode::BackTab
@@ -179,6 +203,7 @@ impl App {
             ],
             Confirmable::Revert(id) => vec![Effect::Store(StoreCmd::Undo(id))],
             Confirmable::SendDuplicate => self.send_compose(true),
+            Confirmable::Bulk(change) => self.bulk_confirmed(change),
         }
     }
 
@@ -215,10 +240,18 @@ impl App {
                 self.snooze(mention_id, until)
             }
             PickPurpose::InboxFilter => {
-                let Some((name, query)) = INBOX_FILTERS.get(i) else {
+                let view = i
+                    .checked_sub(INBOX_FILTERS.len())
+                    .and_then(|v| self.config.views.get(v))
+                    .map(|v| (v.name.clone(), v.search.clone()));
+                let Some((name, query)) = INBOX_FILTERS
+                    .get(i)
+                    .map(|(n, q)| (n.to_string(), q.to_string()))
+                    .or(view)
+                else {
                     return Vec::new();
                 };
-                match self.search(query) {
+                match self.search(&query) {
                     Ok(effects) => {
                         self.say(format!("{name}: Esc returns to the queue"));
                         effects
@@ -246,6 +279,28 @@ impl App {
                         Vec::new()
                     }
                 }
+            }
+            PickPurpose::SnoozeMarked => {
+                let until = match i {
+                    0 => self.now + 3600,
+                    1 => super::snooze::tomorrow_morning(&self.config.working_hours, self.now),
+                    _ => {
+                        self.popup = Some(Popup::Input {
+                            purpose: InputPurpose::SnoozeMarkedUntil,
+                            text: Box::new(one_line("")),
+                            error: None,
+                        });
+                        return Vec::new();
+                    }
+                };
+                self.ask_pending(crate::domain::change::BulkChange::Snooze { until });
+                Vec::new()
+            }
+            PickPurpose::StageMarked => {
+                if let Some(stage) = BuyerStage::ALL.get(i) {
+                    self.ask_pending(crate::domain::change::BulkChange::Stage(*stage));
+                }
+                Vec::new()
             }
             PickPurpose::PeopleFilter => {
                 self.people.listing = PeopleFilter::PRESETS.get(i).cloned().unwrap_or_default();
@@ -286,7 +341,15 @@ impl App {
     }
 
     fn snooze(&mut self, mention_id: i64, until: i64) -> Vec<Effect> {
+        self.last_change = Some(crate::domain::change::BulkChange::Snooze { until });
         self.write(Write::Snooze { mention_id, until })
+    }
+
+    /// Asks before `change` on the items a pick list was opened for.
+    fn ask_pending(&mut self, change: crate::domain::change::BulkChange) {
+        if let Some((targets, n)) = self.marks.pending.take() {
+            self.ask_bulk(change, targets, n);
+        }
     }
 
     /// Shows the results of `text` in the list.
@@ -342,6 +405,12 @@ impl App {
                 let until =
                     super::snooze::parse_until(typed, &self.config.working_hours, self.now)?;
                 Ok(self.snooze(mention_id, until))
+            }
+            InputPurpose::SnoozeMarkedUntil => {
+                let until =
+                    super::snooze::parse_until(typed, &self.config.working_hours, self.now)?;
+                self.ask_pending(crate::domain::change::BulkChange::Snooze { until });
+                Ok(Vec::new())
             }
         }
     }

@@ -43,6 +43,8 @@ pub enum InputPurpose {
     SnoozeUntil {
         mention_id: i64,
     },
+    /// A snooze time for the marked items.
+    SnoozeMarkedUntil,
 }
 
 /// A popup over the current view; it takes the keys while open.
@@ -71,6 +73,12 @@ pub enum Popup {
         text: Box<TextArea<'static>>,
         error: Option<String>,
     },
+    /// What one of the operator's own commands printed (sanitized), scrolled this far.
+    Output {
+        title: String,
+        lines: Vec<String>,
+        scroll: u16,
+    },
 }
 
 /// What a pick list chooses.
@@ -88,6 +96,10 @@ pub enum PickPurpose {
     History,
     /// The stats view's period.
     StatsPeriod,
+    /// How long to snooze the marked items.
+    SnoozeMarked,
+    /// The buyer stage for the authors of the marked items.
+    StageMarked,
 }
 
 /// Actions that wait for a yes.
@@ -107,6 +119,8 @@ pub enum Confirmable {
     Posted(i64),
     /// Queue the reply shown for review.
     Queue,
+    /// Make this change to the items waiting in `App::marks.pending`.
+    Bulk(crate::domain::change::BulkChange),
 }
 
 /// The status line's message.
@@ -237,6 +251,18 @@ pub struct App {
     pub history: Vec<crate::model::history::HistoryRow>,
     /// The outbox at a glance (from the last refresh) and the outbox view.
     pub outbox: super::outbox::OutboxView,
+    /// The marked items.
+    pub marks: super::marks::Marks,
+    /// A count typed before a move or a change ("5j", "3d").
+    pub count: Option<u32>,
+    /// The last change, for `.` to repeat.
+    pub last_change: Option<crate::domain::change::BulkChange>,
+    /// The tags people have (for completion), loaded on start.
+    pub tags: Vec<String>,
+    /// The command line, while it is open.
+    pub command: Option<super::command_line::CommandLine>,
+    /// Command lines run before, oldest first (kept across runs by the tui).
+    pub command_history: Vec<String>,
 }
 
 impl App {
@@ -275,6 +301,12 @@ impl App {
             mine: Vec::new(),
             history: Vec::new(),
             outbox: Default::default(),
+            marks: Default::default(),
+            count: None,
+            last_change: None,
+            tags: Vec::new(),
+            command: None,
+            command_history: Vec::new(),
         }
     }
 

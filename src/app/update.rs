@@ -19,7 +19,11 @@ impl App {
         let page = self.inbox.top();
         // The first page before the figures: the store runs commands in order, and a
         // person waits for rows, not for counts.
-        vec![Effect::Store(StoreCmd::Page(page)), self.refresh()]
+        vec![
+            Effect::Store(StoreCmd::Page(page)),
+            self.refresh(),
+            Effect::Store(StoreCmd::Tags),
+        ]
     }
 
     /// Applies one message.
@@ -37,6 +41,10 @@ impl App {
             Msg::Loaded(loaded) => self.on_loaded(loaded),
             Msg::Delivery(news) => self.on_delivery(news),
             Msg::Pulled(results) => self.on_pulled(results),
+            Msg::CommandDone(done) => {
+                self.on_command_done(done);
+                Vec::new()
+            }
             Msg::Terminate => {
                 self.quitting = true;
                 vec![Effect::Quit]
@@ -110,6 +118,9 @@ impl App {
         if self.popup.is_some() {
             return self.popup_key(event, key);
         }
+        if self.command.is_some() {
+            return self.command_key(key);
+        }
         if self.compose.is_some() {
             // While the screen asks to be enlarged the draft is not shown: keys typed
             // then must not change it unseen.
@@ -127,9 +138,20 @@ impl App {
                 }
             };
         }
+        let mode = self.mode();
+        if self.pending.is_empty() && self.counts_digit(mode, key) {
+            return Vec::new();
+        }
+        if self.pending.is_empty() && self.view == View::Inbox {
+            if let Some(c) = self.user_command_for(key) {
+                return self.run_user_command(&c).unwrap_or_else(|e| {
+                    self.warn(e);
+                    Vec::new()
+                });
+            }
+        }
         self.pending.push(key);
         self.pending_ticks = 0;
-        let mode = self.mode();
         match self.keymap.resolve(mode, &self.pending) {
             Resolved::Action(a) => {
                 self.pending.clear();
@@ -151,12 +173,41 @@ impl App {
         }
     }
 
+    /// A digit that no key binds starts or extends a count ("5j", "3d").
+    fn counts_digit(&mut self, mode: super::action::Mode, key: Key) -> bool {
+        let crossterm::event::KeyCode::Char(c) = key.code else {
+            return false;
+        };
+        let Some(d) = c.to_digit(10) else {
+            return false;
+        };
+        if !key.mods.is_empty()
+            || (d == 0 && self.count.is_none())
+            || self.keymap.resolve(mode, &[key]) != Resolved::Unbound
+        {
+            return false;
+        }
+        self.count = Some(
+            self.count
+                .unwrap_or(0)
+                .saturating_mul(10)
+                .saturating_add(d)
+                .min(99_999),
+        );
+        true
+    }
+
     fn on_paste(&mut self, text: &str) -> Vec<Effect> {
         let clean = crate::domain::sanitize::clean(text);
         if let Some(c) = self.compose.as_mut() {
             c.text.insert_str(&clean);
         } else if let Some(super::state::Popup::Input { text: input, .. }) = self.popup.as_mut() {
             input.insert_str(crate::domain::sanitize::one_line(&clean));
+        } else if let Some(line) = self.command.as_mut() {
+            line.text
+                .push_str(&crate::domain::sanitize::one_line(&clean));
+            line.completions.clear();
+            line.chosen = None;
         }
         Vec::new()
     }
@@ -270,6 +321,17 @@ impl App {
                         effects.extend(self.edit_taken_back(u.mention_id));
                         return effects;
                     }
+                    UndoResult::UndoneBatch { kind, count, left } => {
+                        if kind.closes_item() {
+                            self.done_this_session = self.done_this_session.saturating_sub(count);
+                        }
+                        let mut text =
+                            format!("undid {kind} of {}", super::marks::items(Some(count)));
+                        if left > 0 {
+                            text.push_str(&format!("; {left} had left the outbox already"));
+                        }
+                        self.say(text);
+                    }
                     UndoResult::Gone => {
                         self.say("that action was undone already (in another window?)")
                     }
@@ -349,6 +411,15 @@ impl App {
             }
             Reply::Notice(text) => {
                 self.warn(text);
+                Vec::new()
+            }
+            Reply::Bulk(done) => self.on_bulk(done),
+            Reply::Counted { query, open } => {
+                self.on_counted(query, open);
+                Vec::new()
+            }
+            Reply::Tags(tags) => {
+                self.tags = tags;
                 Vec::new()
             }
             Reply::WriteFailed(e) => {

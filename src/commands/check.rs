@@ -30,7 +30,10 @@ pub fn run(ctx: &Ctx) -> Result<ExitCode> {
                 human::duration(now - item.due_at),
                 one_line(&item.platform),
                 item.kind.as_str(),
-                one_line(&crate::domain::handle::in_list(&item.platform, &item.handle)),
+                one_line(&crate::domain::handle::in_list(
+                    &item.platform,
+                    &item.handle
+                )),
                 human::first_words(&item.preview, 8)
             );
         }

@@ -62,7 +62,10 @@ pub fn run(ctx: &Ctx, args: &OutboxArgs) -> Result<ExitCode> {
             clean(&r.platform, 10),
             r.attempts,
             when,
-            crate::domain::handle::in_list(&r.platform, &clean(r.author.as_deref().unwrap_or("?"), 16)),
+            crate::domain::handle::in_list(
+                &r.platform,
+                &clean(r.author.as_deref().unwrap_or("?"), 16)
+            ),
             clean(&r.body, 30),
             clean(&detail, 120)
         )?;

@@ -127,7 +127,10 @@ fn print_text(out: &mut impl Write, item: &QueueItem, now: i64) -> std::io::Resu
         standing,
         sanitize::one_line(&item.platform),
         item.kind,
-        sanitize::one_line(&crate::domain::handle::in_list(&item.platform, &item.author)),
+        sanitize::one_line(&crate::domain::handle::in_list(
+            &item.platform,
+            &item.author
+        )),
         sanitize::one_line(&item.reason)
     )?;
     let text: String = sanitize::one_line(&item.body).chars().take(100).collect();

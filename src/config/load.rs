@@ -286,6 +286,7 @@ impl Config {
         }
         super::delivery::validate(&self.delivery, &self.senders)?;
         super::accounts::validate(&self.accounts)?;
+        super::commands::validate(&self.commands, &self.views, &self.keys)?;
         for (key, color) in self.colors.entries() {
             if parse_color(color).is_none() {
                 return Err(Problem::new(

@@ -2,6 +2,7 @@
 //! over them, and `validate()`. Every error names the file, the line and the key.
 
 pub mod accounts;
+pub mod commands;
 pub mod delivery;
 pub mod keys;
 pub mod load;
@@ -45,6 +46,10 @@ pub struct Config {
     pub accounts: Vec<accounts::Account>,
     /// How often the app pulls them.
     pub pull: PullRules,
+    /// The operator's own commands (`[[commands]]`).
+    pub commands: Vec<commands::UserCommand>,
+    /// Saved searches (`[[views]]`).
+    pub views: Vec<commands::SavedView>,
     /// The key tables of `keys`, built once when the config is read.
     #[serde(skip)]
     pub keymap: keys::Keymap,

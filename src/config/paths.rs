@@ -34,3 +34,8 @@ pub fn log_dir() -> PathBuf {
         .map(|d| d.state_dir().unwrap_or(d.data_dir()).to_path_buf())
         .unwrap_or_else(std::env::temp_dir)
 }
+
+/// The command line's history: `$XDG_STATE_HOME/rapport/command_history`.
+pub fn command_history() -> PathBuf {
+    log_dir().join("command_history")
+}

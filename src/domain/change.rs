@@ -134,4 +134,63 @@ pub enum UndoResult {
         handle: String,
         state: ActionState,
     },
+    /// A change made to many items at once, undone as one step: `count` actions
+    /// reverted, `left` not (likes a sender took already).
+    UndoneBatch {
+        kind: ActionKind,
+        count: u64,
+        left: u64,
+    },
+}
+
+/// Which items a change to many acts on: the marked ones, or every open item a search
+/// matches (however many: the store applies it to the query, the screen never lists
+/// them all).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Targets {
+    Ids(Vec<i64>),
+    Matching(super::query::Query),
+}
+
+/// A change made to many items at once, after a confirmation that names the count.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BulkChange {
+    Dismiss,
+    Like,
+    Snooze {
+        until: i64,
+    },
+    /// Tag the authors (`power_user` makes them power users).
+    Tag(String),
+    /// Set the authors' buyer stage.
+    Stage(BuyerStage),
+    /// Address the items to one of our accounts.
+    Account(String),
+}
+
+impl BulkChange {
+    /// The kind its actions are logged as.
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            BulkChange::Dismiss => ActionKind::Dismiss,
+            BulkChange::Like => ActionKind::Like,
+            BulkChange::Snooze { .. } => ActionKind::Snooze,
+            BulkChange::Tag(_) => ActionKind::Tag,
+            BulkChange::Stage(_) | BulkChange::Account(_) => ActionKind::Segment,
+        }
+    }
+}
+
+/// What a change to many did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BulkDone {
+    pub change: BulkChange,
+    /// Items (or people, for tags and stages) changed.
+    pub changed: u64,
+    /// Items left alone, with why ("not open", "cannot be liked", ...).
+    pub skipped: Vec<(String, u64)>,
+    /// One of its actions (undoing it undoes the whole change); None when nothing changed.
+    pub action_id: Option<i64>,
+    /// Whether likes wait in the outbox.
+    pub queued: bool,
 }

@@ -80,7 +80,11 @@ pub fn counted_when(count_queued: bool) -> &'static str {
 
 /// The status-bar line for an undo step.
 pub fn undone(u: &Undone) -> String {
-    format!("undid {} ({})", u.kind, super::handle::in_list("", &u.handle))
+    format!(
+        "undid {} ({})",
+        u.kind,
+        super::handle::in_list("", &u.handle)
+    )
 }
 
 /// Why a reply, thank or like could not be undone: a sender has it.

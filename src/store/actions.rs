@@ -352,5 +352,5 @@ pub(super) fn rerank(
     Ok(())
 }
 
-pub use super::undo::{history, last_undoable, undo};
+pub use super::undo::{history, last_undoable, undo, undo_one};
 pub use crate::domain::change::Undone;

@@ -78,6 +78,7 @@ fn run_patiently(
             | StoreCmd::Retry(_)
             | StoreCmd::CancelSend(_)
             | StoreCmd::MarkPosted(_)
+            | StoreCmd::Bulk { .. }
     );
     let mut attempt = 0;
     loop {
@@ -276,7 +277,7 @@ pub fn run(
             })
         }
         // Cancelling a send is its undo: the mention goes back to the queue.
-        StoreCmd::CancelSend(id) => Reply::Undone(actions::undo(conn, config, id, now)?),
+        StoreCmd::CancelSend(id) => Reply::Undone(actions::undo_one(conn, config, id, now)?),
         StoreCmd::People(request) => Reply::People {
             rows: people::page(
                 conn,
@@ -289,6 +290,24 @@ pub fn run(
             )?,
             request,
         },
+        StoreCmd::Bulk { targets, change } => Reply::Bulk(super::batch::apply(
+            conn,
+            config,
+            &targets,
+            &change,
+            &cache.holder,
+            now,
+        )?),
+        StoreCmd::Count(query) => {
+            let targets = crate::domain::change::Targets::Matching(query.clone());
+            let open = super::batch::count_open(conn, &targets, now)?;
+            Reply::Counted { query, open }
+        }
+        StoreCmd::Tags => Reply::Tags(super::batch::tag_names(conn)?),
+        StoreCmd::Export { targets, path } => {
+            let n = super::batch::export(conn, &targets, &path, now)?;
+            Reply::Notice(format!("wrote {n} open items to {}", path.display()))
+        }
         StoreCmd::Person(id) => {
             let card = detail::card(conn, id, now)?
                 .ok_or_else(|| anyhow::anyhow!("person {id} is no longer in the database"))?;

@@ -1,7 +1,7 @@
 //! What the store thread is asked to do, and what it answers. The app sends [`StoreCmd`]s
 //! as effects; the terminal loop wraps each [`Reply`] into the app's message.
 
-use crate::domain::change::{Outcome, UndoResult, Write};
+use crate::domain::change::{BulkChange, BulkDone, Outcome, Targets, UndoResult, Write};
 use crate::domain::warnings::Warnings;
 use crate::model::detail::{Card, Detail};
 use crate::model::history::HistoryRow;
@@ -59,6 +59,15 @@ pub enum Reply {
     Failed(String),
     /// Something the operator should know while a command is still under way.
     Notice(String),
+    /// What a change to many items did.
+    Bulk(BulkDone),
+    /// How many open items match `query` (the mark on every match).
+    Counted {
+        query: crate::domain::query::Query,
+        open: u64,
+    },
+    /// The tags people have (for the command line's completion).
+    Tags(Vec<String>),
 }
 
 /// A page of a list: the inbox (`PageRequest<Listing>`) or the people
@@ -115,4 +124,18 @@ pub enum StoreCmd {
     MarkPosted(i64),
     People(PageRequest<PeopleFilter>),
     Person(i64),
+    /// Make one change to many items, in one transaction (one undo step).
+    Bulk {
+        targets: Targets,
+        change: BulkChange,
+    },
+    /// Count the open items a search matches.
+    Count(crate::domain::query::Query),
+    /// The tags in use.
+    Tags,
+    /// Write the open items of `targets` to `path` as NDJSON.
+    Export {
+        targets: Targets,
+        path: std::path::PathBuf,
+    },
 }

@@ -167,6 +167,37 @@ fn filters(q: &Query, now: i64, params: &mut Vec<Value>) -> Vec<&'static str> {
     clauses
 }
 
+/// The ids of the open items `q` matches, as SQL and its parameters, with the search's
+/// own filters: what a change to every match acts on (store::batch).
+pub(super) fn open_matching(q: &Query, now: i64) -> (String, Vec<Value>) {
+    let mut params = Vec::new();
+    let mut clauses = vec!["m.status = 'open'"];
+    let from = match q.fts_match() {
+        Some(m) => {
+            params.push(Value::Text(m));
+            clauses.push("mentions_fts MATCH ?");
+            "mentions_fts f JOIN mentions m ON m.id = f.rowid"
+        }
+        None => "mentions m",
+    };
+    // Only words left out (`-late status:open`): the list skips their matches, so
+    // the change must too.
+    if q.fts_match().is_none() {
+        if let Some(out) = q.fts_excluded() {
+            params.push(Value::Text(out));
+            clauses.push("m.id NOT IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)");
+        }
+    }
+    clauses.extend(filters(q, now, &mut params));
+    (
+        format!(
+            "SELECT m.id FROM {from} JOIN people p ON p.id = m.author_id WHERE {}",
+            clauses.join(" AND ")
+        ),
+        params,
+    )
+}
+
 /// Matches newest first by (created_at, id), by keyset from `from`. Words narrow the
 /// candidates through the full-text index (its rowid is mentions.id); left-out words
 /// are the full-text matches to skip.

@@ -293,6 +293,12 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (platform, external_id)
     ) WITHOUT ROWID;
     "#,
+    // v12: bulk changes. The actions of one change made to many marked items share a
+    // batch (the id of its first action), so one undo step reverts them all.
+    r#"
+    ALTER TABLE actions ADD COLUMN batch INTEGER;
+    CREATE INDEX actions_batch ON actions (batch) WHERE batch IS NOT NULL;
+    "#,
 ];
 
 /// The version this build writes.

@@ -6,6 +6,7 @@
 
 pub mod actions;
 pub mod actor;
+pub mod batch;
 mod bulk;
 pub mod claims;
 pub mod command;

@@ -30,26 +30,90 @@ pub fn last_undoable(conn: &Connection) -> Result<Option<i64>> {
 /// Reverts action `id`, if it is not undone yet and (for a reply, thank or like) has
 /// not left the outbox.
 pub fn undo(conn: &mut Connection, config: &Config, id: i64, now: i64) -> Result<UndoResult> {
+    undo_with(conn, config, id, now, true)
+}
+
+/// Reverts action `id` alone, even when it belongs to a change made to many items (a
+/// like taken back from the outbox is that one like, not its whole batch).
+pub fn undo_one(conn: &mut Connection, config: &Config, id: i64, now: i64) -> Result<UndoResult> {
+    undo_with(conn, config, id, now, false)
+}
+
+fn undo_with(
+    conn: &mut Connection,
+    config: &Config,
+    id: i64,
+    now: i64,
+    whole_batch: bool,
+) -> Result<UndoResult> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let batch: Option<i64> = tx
+        .query_row("SELECT batch FROM actions WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .flatten()
+        .filter(|_| whole_batch);
+    let result = match batch {
+        // A change made to many items at once is one step: all of it, in one transaction.
+        Some(batch) => {
+            let members = tx
+                .prepare_cached("SELECT id FROM actions WHERE batch = ?1 ORDER BY id")?
+                .query_map([batch], |r| r.get::<_, i64>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let (mut count, mut left, mut kind) = (0u64, 0u64, None);
+            for member in members {
+                match revert(&tx, config, member, now)? {
+                    UndoResult::Undone(u) => {
+                        count += 1;
+                        kind = Some(u.kind);
+                    }
+                    UndoResult::LeftTheOutbox { kind: k, .. } => {
+                        left += 1;
+                        kind = Some(k);
+                    }
+                    _ => {}
+                }
+            }
+            match kind {
+                Some(kind) if count > 0 || left > 0 => {
+                    UndoResult::UndoneBatch { kind, count, left }
+                }
+                _ => UndoResult::Gone,
+            }
+        }
+        None => revert(&tx, config, id, now)?,
+    };
+    tx.commit()?;
+    Ok(result)
+}
+
+/// Reverts one action inside `tx`.
+fn revert(
+    tx: &rusqlite::Transaction<'_>,
+    config: &Config,
+    id: i64,
+    now: i64,
+) -> Result<UndoResult> {
+    // Cached statements: a change to many items reverts each of its actions here.
     let found = tx
-        .query_row(
+        .prepare_cached(
             "SELECT a.kind, a.mention_id, a.person_id, a.detail, COALESCE(p.handle, '?'),
                     a.state, a.undone_at IS NOT NULL
              FROM actions a LEFT JOIN people p ON p.id = a.person_id
              WHERE a.id = ?1 AND a.external_id IS NULL AND a.detail != '{}'",
-            [id],
-            |r| {
-                Ok((
-                    r.get::<_, ActionKind>(0)?,
-                    r.get::<_, Option<i64>>(1)?,
-                    r.get::<_, Option<i64>>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, ActionState>(5)?,
-                    r.get::<_, bool>(6)?,
-                ))
-            },
-        )
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, ActionKind>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, ActionState>(5)?,
+                r.get::<_, bool>(6)?,
+            ))
+        })
         .optional()?;
     let Some((kind, mention_id, person_id, detail, handle, state, undone)) = found else {
         return Ok(UndoResult::Gone);
@@ -68,17 +132,23 @@ pub fn undo(conn: &mut Connection, config: &Config, id: i64, now: i64) -> Result
     let detail: Value =
         serde_json::from_str(&detail).with_context(|| format!("action {id}: unreadable detail"))?;
     if let (Some(m), Some(before)) = (mention_id, detail.get("mention")) {
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE mentions SET status = ?2, snoozed_until = ?3, first_response_at = ?4 WHERE id = ?1",
-            params![
+        )?
+        .execute(params![
                 m,
                 before.get("status").and_then(Value::as_str).unwrap_or("open"),
                 before.get("snoozed_until").and_then(Value::as_i64),
                 before.get("first_response_at").and_then(Value::as_i64),
-            ],
+            ])?;
+    }
+    super::conversation::reopen(tx, &detail)?;
+    if let (Some(m), Some(before)) = (mention_id, detail.get("account_before")) {
+        tx.execute(
+            "UPDATE mentions SET account = ?2 WHERE id = ?1",
+            params![m, before.as_str()],
         )?;
     }
-    super::conversation::reopen(&tx, &detail)?;
     if let (Some(p), Some(before)) = (person_id, detail.get("person")) {
         if let Some(notes) = before.get("notes").and_then(Value::as_str) {
             tx.execute(
@@ -97,27 +167,32 @@ pub fn undo(conn: &mut Connection, config: &Config, id: i64, now: i64) -> Result
         }
     }
     if let (Some(p), Some(added)) = (person_id, detail.get("added").and_then(Value::as_bool)) {
+        let tag = detail
+            .get("tag")
+            .and_then(Value::as_str)
+            .unwrap_or("power_user");
         if added {
             tx.execute(
-                "DELETE FROM tags WHERE person_id = ?1 AND tag = 'power_user'",
-                [p],
+                "DELETE FROM tags WHERE person_id = ?1 AND tag = ?2",
+                params![p, tag],
             )?;
         } else {
             tx.execute(
-                "INSERT OR IGNORE INTO tags (person_id, tag, created_at) VALUES (?1, 'power_user', ?2)",
-                params![p, now],
+                "INSERT OR IGNORE INTO tags (person_id, tag, created_at) VALUES (?1, ?2, ?3)",
+                params![p, tag, now],
             )?;
         }
-        rerank(&tx, config, p, !added)?;
+        if tag == "power_user" {
+            rerank(tx, config, p, !added)?;
+        }
     }
     // Still queued in this transaction: a worker's claim (also IMMEDIATE) cannot
     // slip in between the check above and this cancel.
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE actions SET undone_at = ?2, state = CASE state WHEN 'queued' THEN 'cancelled' ELSE state END
          WHERE id = ?1",
-        params![id, now],
-    )?;
-    tx.commit()?;
+    )?
+    .execute(params![id, now])?;
     Ok(UndoResult::Undone(Undone {
         kind,
         mention_id,
@@ -132,6 +207,7 @@ pub fn history(conn: &Connection, limit: usize) -> Result<Vec<HistoryRow>> {
         "SELECT a.id, a.kind, a.state, COALESCE(p.handle, '?'), a.created_at, substr(a.body, 1, 80)
          FROM actions a LEFT JOIN people p ON p.id = a.person_id
          WHERE a.undone_at IS NULL AND a.external_id IS NULL AND a.detail != '{}'
+           AND (a.batch IS NULL OR a.batch = a.id)
          ORDER BY a.id DESC LIMIT ?1",
     )?;
     let rows = stmt

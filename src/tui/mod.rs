@@ -2,6 +2,7 @@
 //! out, and a redraw only when something changed. Nothing here waits on the database:
 //! the store thread answers with messages.
 
+pub mod commands;
 mod delivery;
 pub mod editor;
 mod handoff;
@@ -49,6 +50,15 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
     let mut app = App::new(config.clone(), keymap, now(), size);
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     app.read_only = read_only;
+    // Before the read-only notice, which matters more and so is said last.
+    let history_file = crate::config::paths::command_history();
+    match commands::load_history(&history_file) {
+        Ok(lines) => app.command_history = lines,
+        Err(e) => {
+            tracing::warn!("{e}");
+            app.update(Msg::Loaded(crate::store::command::Reply::Notice(e)));
+        }
+    }
     if read_only {
         app.update(Msg::Loaded(crate::store::command::Reply::Notice(
             crate::app::act::READ_ONLY.into(),
@@ -103,6 +113,12 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
                     let _ = std::io::stdout().write_all(b"\x07");
                 }
                 Effect::Alert(text) => alert(&config.alerts.command, &text),
+                Effect::SaveCommandHistory(lines) => {
+                    if let Err(e) = commands::save_history(&history_file, &lines) {
+                        tracing::warn!("{e}");
+                    }
+                }
+                Effect::RunCommand(run) => commands::spawn(run, msg_tx.clone()),
                 Effect::OpenEditor(text) => {
                     paused.store(true, Ordering::SeqCst);
                     // Let the input thread finish its current poll before the editor reads.

@@ -41,6 +41,22 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, scroll: u16
         }
         lines.push(Line::raw(""));
     }
+    // The operator's own commands ([[commands]] in the config), with their keys.
+    if !app.config.commands.is_empty() {
+        lines.push(Line::styled("your commands", theme.accent));
+        for c in &app.config.commands {
+            let keys = c.key.clone().unwrap_or_default();
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {}", pad(&keys, 16)), theme.accent),
+                Span::raw(format!(" {} ", pad(&format!(":{}", c.name), 18))),
+                Span::styled(
+                    format!("runs {} with the item(s) as JSON", c.program.join(" ")),
+                    theme.muted,
+                ),
+            ]));
+        }
+        lines.push(Line::raw(""));
+    }
     for text in [
         "In popups: ↑/↓ or j/k choose, 1-9 pick, Enter confirms, Esc closes, y/n answer.",
         "Mouse: wheel scrolls, click selects. Keys are set in [keys] of the config.",

@@ -48,8 +48,21 @@ fn row_line<'a>(app: &App, theme: &Theme, r: &InboxRow, width: usize) -> Line<'a
         }
         _ => ' ',
     };
+    // A marked row starts with * (in every theme, colour or not).
+    let marked = app.marks.has(&app.inbox.listing, r);
+    let mut wait_text = format!("{wait:>6}{mark}");
+    if marked {
+        wait_text = format!("*{}", wait_text.chars().skip(1).collect::<String>());
+    }
     let mut spans = vec![
-        Span::styled(format!("{wait:>6}{mark}"), wait_style),
+        Span::styled(
+            wait_text,
+            if marked {
+                theme.accent.add_modifier(ratatui::style::Modifier::BOLD)
+            } else {
+                wait_style
+            },
+        ),
         Span::styled(format!("{:<5} ", platform_short(&r.platform)), theme.muted),
     ];
     let mut markers = String::new();

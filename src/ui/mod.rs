@@ -1,6 +1,7 @@
 //! Drawing: pure functions from `&App` (and the clock in it) to a frame. Nothing here
 //! changes state or does IO.
 
+pub mod command_line;
 pub mod compose;
 pub mod detail;
 pub mod format;
@@ -65,5 +66,6 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &theme::Theme) {
         View::Outbox => outbox::draw(frame, app, &theme, main),
     }
     status_bar::draw(frame, app, &theme, status);
+    command_line::draw(frame, app, &theme, area);
     popup::draw(frame, app, &theme, area);
 }

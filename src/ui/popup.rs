@@ -33,6 +33,32 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     };
     match popup {
         Popup::Help { scroll } => super::help::draw(frame, app, theme, area, *scroll),
+        Popup::Output {
+            title,
+            lines,
+            scroll,
+        } => {
+            let w = area.width.saturating_sub(4).min(120);
+            let h = area.height.saturating_sub(4);
+            let inner = frame_popup(
+                frame,
+                theme,
+                area,
+                w,
+                h,
+                format!(
+                    " {} · ↑↓ scroll · any other key closes ",
+                    super::format::fit(title, 60)
+                ),
+            );
+            let shown: Vec<Line> = lines
+                .iter()
+                .skip(*scroll as usize)
+                .take(inner.height as usize)
+                .map(|l| Line::raw(super::format::fit(l, inner.width as usize)))
+                .collect();
+            frame.render_widget(Paragraph::new(shown), inner);
+        }
         Popup::Confirm { text, .. } => {
             let mut lines: Vec<Line> = text.split('\n').map(|l| Line::raw(l.to_string())).collect();
             lines.push(Line::raw(""));
@@ -142,7 +168,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                     "the start of a handle or any part of a name; Enter lists them, Esc in the list shows everyone again",
                 ),
                 InputPurpose::Note { .. } => (" note on this person ", "what to remember about them; Enter saves"),
-                InputPurpose::SnoozeUntil { .. } => (" snooze until ", "45m, 3h, 2d, 14:30 or 2026-12-01 09:00"),
+                InputPurpose::SnoozeUntil { .. } | InputPurpose::SnoozeMarkedUntil => (" snooze until ", "45m, 3h, 2d, 14:30 or 2026-12-01 09:00"),
             };
             let inner = frame_popup(frame, theme, area, 76, 6, title.into());
             let [input, help] = ratatui::layout::Layout::vertical([

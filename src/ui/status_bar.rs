@@ -20,7 +20,19 @@ fn figures<'a>(app: &App, theme: &Theme, compact: bool, width: usize) -> Line<'a
     let w = &app.warnings;
     let word = |long: &'static str, short: &'static str| if compact { short } else { long };
     // Each field whole, most telling first: fields that do not fit are left out.
-    let mut spans: Vec<Vec<Span>> = vec![vec![Span::raw(format!("{} open", w.open))]];
+    let mut spans: Vec<Vec<Span>> = Vec::new();
+    if !app.marks.is_empty() {
+        spans.push(vec![Span::styled(
+            match app.marks.count() {
+                Some(n) => format!("{n} marked"),
+                None => "all marked (counting…)".into(),
+            },
+            theme
+                .accent
+                .add_modifier(ratatui::style::Modifier::REVERSED),
+        )]);
+    }
+    spans.push(vec![Span::raw(format!("{} open", w.open))]);
     spans.push(vec![Span::styled(
         format!("{} {}", w.over_target, word("over target", "over")),
         if w.over_target > 0 {
@@ -114,8 +126,20 @@ fn short_pace(p: &PaceWarning) -> String {
 
 fn hints<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
     let mode = app.mode();
+    let marked = !app.marks.is_empty();
     let wanted: &[Action] = match (app.compose.is_some(), app.view) {
         (true, _) => &[Action::Send, Action::OpenEditor, Action::Cancel],
+        // With marks, what acts on all of them.
+        (_, View::Inbox) if marked => &[
+            Action::Dismiss,
+            Action::Like,
+            Action::Snooze,
+            Action::TogglePowerUser,
+            Action::EditRelationship,
+            Action::Mark,
+            Action::CommandLine,
+            Action::Back,
+        ],
         (_, View::Inbox) => &[
             Action::Help,
             Action::TakeSuggestion,
@@ -168,6 +192,8 @@ fn hints<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
                 Action::OpenEditor => "$EDITOR",
                 Action::CancelSend => "take back",
                 Action::EditRelationship => "stage",
+                Action::CommandLine => "command",
+                Action::Back if marked => "clear marks",
                 other => other.name(),
             };
             fields.push(vec![
