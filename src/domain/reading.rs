@@ -1108,6 +1108,12 @@ struct Lexicon {
     patterns: Vec<Pattern>,
 }
 
+/// Builds the lexicon's automaton now (a few milliseconds of CPU), so the first
+/// reading (the first item's detail on start) does not wait for it.
+pub fn prepare() {
+    lexicon();
+}
+
 fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(build_lexicon)

@@ -125,6 +125,22 @@ pub fn open_for_screen(path: &Path) -> Result<(Connection, bool)> {
     }
 }
 
+/// A second connection to a database the screen already opened (and so migrated):
+/// for the figures, which then never hold up the screen's own queries. Read-only when
+/// the screen's is.
+pub fn open_again(path: &Path, read_only: bool) -> Result<Connection> {
+    if read_only {
+        return open_existing(path);
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("opening the database {} again", path.display()))?;
+    configure(&conn).with_context(|| format!("configuring the database {}", path.display()))?;
+    Ok(conn)
+}
+
 /// Whether an open failed because the file cannot be written.
 fn is_read_only(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
