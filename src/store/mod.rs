@@ -10,6 +10,7 @@ mod bulk;
 pub mod claims;
 pub mod command;
 pub mod conversation;
+pub mod counters;
 pub mod cursors;
 pub mod detail;
 mod duplicates;
