@@ -173,3 +173,54 @@ fn the_hourly_counts_follow_every_write() {
     assert_counts_agree(&conn, secs);
     assert_counts_agree(&conn, (now + Duration::days(3)).timestamp());
 }
+
+#[test]
+fn the_migration_counts_what_a_file_already_holds() {
+    use rapport::store::migrations;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 17, 41).unwrap();
+    // A file of the version before the counts, filled by hand as an older rapport would.
+    let mut conn = Connection::open(&path).unwrap();
+    migrations::migrate_to(&mut conn, migrations::LATEST - 1).unwrap();
+    let tx = conn.transaction().unwrap();
+    tx.execute(
+        "INSERT INTO people (id, platform, platform_user_id, handle, first_seen, last_seen)
+         VALUES (1, 'x', 'u1', 'ann', 0, 0)",
+        [],
+    )
+    .unwrap();
+    let secs = now.timestamp();
+    for i in 0..300_i64 {
+        let status = ["open", "done", "snoozed"][(i % 3) as usize];
+        tx.execute(
+            "INSERT INTO mentions (id, platform, external_id, kind, author_id, body, created_at,
+                                   imported_at, status, due_at, rank)
+             VALUES (?1, 'x', ?2, 'mention', 1, 'hi', ?3, ?3, ?4, ?5, ?5)",
+            params![
+                i + 1,
+                format!("m{i}"),
+                secs - i * 1733,
+                status,
+                secs - i * 977 + 5000
+            ],
+        )
+        .unwrap();
+        tx.execute(
+            "INSERT INTO actions (mention_id, person_id, kind, state, created_at, undone_at, detail)
+             VALUES (?1, 1, ?2, ?3, ?4, ?5, '{}')",
+            params![
+                i + 1,
+                ["reply", "thank", "like", "dismiss"][(i % 4) as usize],
+                ["queued", "sent", "failed"][(i % 3) as usize],
+                secs - i * 1511,
+                (i % 5 == 0).then_some(secs)
+            ],
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+    drop(conn);
+    let conn = rapport::store::open(&path).unwrap();
+    assert_counts_agree(&conn, secs);
+}
