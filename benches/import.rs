@@ -4,8 +4,6 @@
 //! run takes tens of seconds.
 
 use rapport::cli::GenArgs;
-use rapport::commands::import::{import_file, Options, Outcome};
-use rapport::config::Config;
 use rapport::domain::{signals, Record};
 use rapport::gen::{Generator, Options as GenOptions};
 use rusqlite::{params, Connection};
@@ -59,22 +57,44 @@ fn main() -> anyhow::Result<()> {
     );
     drop(sample);
 
-    // (a) The real path: detect, parse, sanitize, signals, upserts, indexes, FTS.
-    let config = Config::defaults();
+    // (a) The real path, in the real binary: detect, parse, sanitize, signals,
+    // upserts, indexes, FTS. Its own process, so its peak memory is its own.
     let db = dir.path().join("full.db");
-    let mut conn = rapport::store::open(&db)?;
     let started = Instant::now();
-    let outcome = import_file(&mut conn, &config, &file, &Options::default(), now)?;
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .arg("--db")
+        .arg(&db)
+        .arg("import")
+        .arg(&file)
+        .env("HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env_remove("RAPPORT_CONFIG")
+        .stdout(std::process::Stdio::null())
+        .status()?;
     let full_secs = started.elapsed().as_secs_f64();
-    let Outcome::Imported { counts, .. } = outcome else {
-        anyhow::bail!("nothing imported: {outcome:?}");
-    };
-    let rows = counts.records as f64;
+    anyhow::ensure!(status.success(), "the import failed: {status}");
+    let peak_kib = children_peak_kib();
+    let conn = Connection::open(&db)?;
+    let (mentions, replies, people): (i64, i64, i64) = conn.query_row(
+        "SELECT (SELECT COUNT(*) FROM mentions), (SELECT COUNT(*) FROM actions WHERE external_id IS NOT NULL),
+                (SELECT COUNT(*) FROM people)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    drop(conn);
+    let records = mentions + replies;
+    let rows = records as f64;
     let full_rate = rows / full_secs;
     println!(
-        "full import: {} records ({} mentions, {} replies, {} people) in {full_secs:.2} s = {full_rate:.0} rows/s",
-        counts.records, counts.mentions_added, counts.replies_added, counts.people_added
+        "full import: {records} records ({mentions} mentions, {replies} replies, {people} people) in {full_secs:.2} s = {full_rate:.0} rows/s"
     );
+    println!(
+        "full import peak memory: {:.0} MB (the import process's max RSS)",
+        peak_kib as f64 / 1024.0
+    );
+    rapport::store::remove_files(&db);
 
     // (b) The same rows' values into a plain table, no indexes, same pragmas.
     let values: Vec<Bare> = Generator::new(gen_options(count, now)).map(bare).collect();
@@ -126,6 +146,17 @@ fn main() -> anyhow::Result<()> {
     );
     println!("ratio full/bare: {:.3}", full_rate / bare_rate);
     Ok(())
+}
+
+/// The largest max RSS of the children waited for so far, in KiB.
+fn children_peak_kib() -> i64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid pointer to a rusage struct.
+    if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) } != 0 {
+        return 0;
+    }
+    usage.ru_maxrss
 }
 
 fn gen_options(count: usize, now: chrono::DateTime<chrono::Utc>) -> GenOptions {

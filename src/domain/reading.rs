@@ -1108,6 +1108,12 @@ struct Lexicon {
     patterns: Vec<Pattern>,
 }
 
+/// Builds the lexicon's automaton now (a few milliseconds of CPU), so the first
+/// reading (the first item's detail on start) does not wait for it.
+pub fn prepare() {
+    lexicon();
+}
+
 fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(build_lexicon)
@@ -1460,11 +1466,21 @@ thread_local! {
 
 /// Reads how a message comes across: its class, the cues that decided it and its tone.
 pub fn read(text: &str) -> Reading {
+    read_as(text, true)
+}
+
+/// [`read`] without picking the cues (left empty): what an import stores needs the
+/// class, the question and the tone only, and the cues are a good part of the cost.
+pub fn read_without_cues(text: &str) -> Reading {
+    read_as(text, false)
+}
+
+fn read_as(text: &str, cues: bool) -> Reading {
     let text = cut(text, READ_LIMIT);
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut sc) => read_with(text, &mut sc),
+        Ok(mut sc) => read_with(text, &mut sc, cues),
         // Only reachable if reading re-entered itself; a fresh buffer is still correct.
-        Err(_) => read_with(text, &mut Scratch::default()),
+        Err(_) => read_with(text, &mut Scratch::default(), cues),
     })
 }
 
@@ -1512,7 +1528,7 @@ impl Tally {
     }
 }
 
-fn read_with(text: &str, sc: &mut Scratch) -> Reading {
+fn read_with(text: &str, sc: &mut Scratch, with_cues: bool) -> Reading {
     sc.clear();
     // Normalized text is never longer than the text plus a few placeholder words.
     sc.norm.reserve(text.len() + 16);
@@ -1541,7 +1557,11 @@ fn read_with(text: &str, sc: &mut Scratch) -> Reading {
         Class::Plain
     };
 
-    let cues = pick_cues(text, class, &surface, &sc.hits);
+    let cues = if with_cues {
+        pick_cues(text, class, &surface, &sc.hits)
+    } else {
+        Vec::new()
+    };
     Reading {
         class,
         cues,

@@ -7,7 +7,7 @@ use super::Signals;
 
 /// Reads the signals of a plain-text body.
 pub fn read(body: &str) -> Signals {
-    of(&reading::read(body))
+    of(&reading::read_without_cues(body))
 }
 
 /// The stored part of a reading.
@@ -32,5 +32,21 @@ mod tests {
         assert!(read("@brand where is the nearest store?").is_question);
         assert!(read("I love this, thank you so much!").is_praise());
         assert_eq!(read("").class, Class::Plain);
+    }
+
+    #[test]
+    fn signals_without_cues_are_those_of_the_full_reading() {
+        for text in [
+            "@brand my app crashes every time, so done",
+            "where is the nearest store?",
+            "I love this, thank you so much!",
+            "BUY FOLLOWERS NOW cheap click here http://a.b http://c.d http://e.f",
+            "not bad at all, but the order never came :(",
+            "",
+        ] {
+            let full = reading::read(text);
+            assert_eq!(read(text), of(&full), "{text}");
+            assert!(reading::read_without_cues(text).cues.is_empty());
+        }
     }
 }

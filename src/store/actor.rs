@@ -43,20 +43,72 @@ impl Replies for crossbeam_channel::Sender<Reply> {
 
 /// Starts the thread; `clock` gives the current Unix time (tests pass a fixed one).
 pub fn spawn(
-    mut conn: Connection,
+    conn: Connection,
     config: Config,
     commands: Receiver<StoreCmd>,
-    replies: impl Replies,
+    replies: impl Replies + Sync,
     clock: fn() -> i64,
 ) -> std::io::Result<JoinHandle<()>> {
+    spawn_with_figures(conn, None, config, commands, replies, clock)
+}
+
+/// Whether a command only computes figures (the status refresh, the stats view): with
+/// a second connection these run beside the screen's queries, never ahead of them.
+fn is_figures(cmd: &StoreCmd) -> bool {
+    matches!(cmd, StoreCmd::Refresh { .. } | StoreCmd::Stats { .. })
+}
+
+/// Starts the thread, and with `figures` (a second connection to the same file) a
+/// second thread that computes the figures on it, so a page or a detail never waits
+/// behind a count. Commands still start in the order sent: a refresh is handed over
+/// only when everything before it is done, so it sees every earlier write.
+pub fn spawn_with_figures(
+    mut conn: Connection,
+    figures: Option<Connection>,
+    config: Config,
+    commands: Receiver<StoreCmd>,
+    replies: impl Replies + Sync,
+    clock: fn() -> i64,
+) -> std::io::Result<JoinHandle<()>> {
+    let replies = std::sync::Arc::new(replies);
+    let figures = match figures {
+        Some(mut fconn) => {
+            let (tx, rx) = crossbeam_channel::unbounded::<StoreCmd>();
+            let (config, replies) = (config.clone(), replies.clone());
+            let handle = std::thread::Builder::new()
+                .name("store-figures".into())
+                .spawn(move || {
+                    let mut cache = Cache::default();
+                    for cmd in rx {
+                        let loaded =
+                            run_patiently(&mut fconn, &config, &mut cache, cmd, clock, &*replies);
+                        replies.send(loaded);
+                    }
+                })?;
+            Some((tx, handle))
+        }
+        None => None,
+    };
     std::thread::Builder::new()
         .name("store".into())
         .spawn(move || {
             let mut cache = Cache::default();
             for cmd in commands {
-                let loaded = run_patiently(&mut conn, &config, &mut cache, cmd, clock, &replies);
+                let cmd = match &figures {
+                    Some((tx, _)) if is_figures(&cmd) => match tx.send(cmd) {
+                        Ok(()) => continue,
+                        Err(back) => back.0,
+                    },
+                    _ => cmd,
+                };
+                let loaded = run_patiently(&mut conn, &config, &mut cache, cmd, clock, &*replies);
                 // The app may be gone already at shutdown; the write itself is done.
                 replies.send(loaded);
+            }
+            // Let the figures thread finish what it was handed.
+            if let Some((tx, handle)) = figures {
+                drop(tx);
+                let _ = handle.join();
             }
         })
 }

@@ -299,6 +299,73 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE actions ADD COLUMN batch INTEGER;
     CREATE INDEX actions_batch ON actions (batch) WHERE batch IS NOT NULL;
     "#,
+    // v13: the status bar's counts at any size. Open items per hour of their due time,
+    // and replies per hour by kind, kept by triggers (the one home: every write path
+    // goes through them): a count is a sum over a few hundred hours plus an index
+    // range for the part of an hour at each end (store::counters).
+    r#"
+    CREATE TABLE open_due_hours (
+        hour INTEGER PRIMARY KEY,
+        open INTEGER NOT NULL
+    );
+    INSERT INTO open_due_hours (hour, open)
+        SELECT due_at / 3600, COUNT(*) FROM mentions WHERE status = 'open' GROUP BY due_at / 3600;
+    CREATE TRIGGER open_due_insert AFTER INSERT ON mentions WHEN new.status = 'open'
+    BEGIN
+        INSERT INTO open_due_hours (hour, open) VALUES (new.due_at / 3600, 1)
+            ON CONFLICT (hour) DO UPDATE SET open = open + 1;
+    END;
+    CREATE TRIGGER open_due_delete AFTER DELETE ON mentions WHEN old.status = 'open'
+    BEGIN
+        UPDATE open_due_hours SET open = open - 1 WHERE hour = old.due_at / 3600;
+    END;
+    CREATE TRIGGER open_due_update AFTER UPDATE OF status, due_at ON mentions
+        WHEN old.status = 'open' OR new.status = 'open'
+    BEGIN
+        UPDATE open_due_hours SET open = open - 1
+            WHERE old.status = 'open' AND hour = old.due_at / 3600;
+        INSERT INTO open_due_hours (hour, open) SELECT new.due_at / 3600, 1 WHERE new.status = 'open'
+            ON CONFLICT (hour) DO UPDATE SET open = open + 1;
+    END;
+
+    CREATE TABLE reply_hours (
+        hour INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        replies INTEGER NOT NULL,
+        PRIMARY KEY (hour, kind)
+    ) WITHOUT ROWID;
+    INSERT INTO reply_hours (hour, kind, replies)
+        SELECT created_at / 3600, kind, COUNT(*) FROM actions
+        WHERE undone_at IS NULL AND state IN ('queued', 'sent') GROUP BY created_at / 3600, kind;
+    CREATE TRIGGER reply_hours_insert AFTER INSERT ON actions
+        WHEN new.undone_at IS NULL AND new.state IN ('queued', 'sent')
+    BEGIN
+        INSERT INTO reply_hours (hour, kind, replies) VALUES (new.created_at / 3600, new.kind, 1)
+            ON CONFLICT (hour, kind) DO UPDATE SET replies = replies + 1;
+    END;
+    CREATE TRIGGER reply_hours_delete AFTER DELETE ON actions
+        WHEN old.undone_at IS NULL AND old.state IN ('queued', 'sent')
+    BEGIN
+        UPDATE reply_hours SET replies = replies - 1
+            WHERE hour = old.created_at / 3600 AND kind = old.kind;
+    END;
+    CREATE TRIGGER reply_hours_update AFTER UPDATE OF undone_at, state, kind, created_at ON actions
+        WHEN (old.undone_at IS NULL AND old.state IN ('queued', 'sent'))
+          OR (new.undone_at IS NULL AND new.state IN ('queued', 'sent'))
+    BEGIN
+        UPDATE reply_hours SET replies = replies - 1
+            WHERE old.undone_at IS NULL AND old.state IN ('queued', 'sent')
+              AND hour = old.created_at / 3600 AND kind = old.kind;
+        INSERT INTO reply_hours (hour, kind, replies)
+            SELECT new.created_at / 3600, new.kind, 1
+            WHERE new.undone_at IS NULL AND new.state IN ('queued', 'sent')
+            ON CONFLICT (hour, kind) DO UPDATE SET replies = replies + 1;
+    END;
+    -- Items closed without an answer today (done today): the day's likes and
+    -- dismissals, not every action of the day.
+    CREATE INDEX actions_closed ON actions (created_at, mention_id)
+        WHERE kind IN ('like', 'dismiss') AND undone_at IS NULL;
+    "#,
 ];
 
 /// The version this build writes.

@@ -11,6 +11,7 @@ mod bulk;
 pub mod claims;
 pub mod command;
 pub mod conversation;
+pub mod counters;
 pub mod cursors;
 pub mod detail;
 mod duplicates;
@@ -124,6 +125,22 @@ pub fn open_for_screen(path: &Path) -> Result<(Connection, bool)> {
         }
         Err(e) => Err(e),
     }
+}
+
+/// A second connection to a database the screen already opened (and so migrated):
+/// for the figures, which then never hold up the screen's own queries. Read-only when
+/// the screen's is.
+pub fn open_again(path: &Path, read_only: bool) -> Result<Connection> {
+    if read_only {
+        return open_existing(path);
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("opening the database {} again", path.display()))?;
+    configure(&conn).with_context(|| format!("configuring the database {}", path.display()))?;
+    Ok(conn)
 }
 
 /// Whether an open failed because the file cannot be written.

@@ -50,19 +50,10 @@ pub fn counts(conn: &Connection, config: &Config, now: i64) -> Result<Warnings> 
     let today_start = schedule.day_start(today).timestamp();
     let over = target::over_if_due_by(now);
     let soon = target::due_soon_until(now, config.pace.due_soon_minutes * 60);
-    let (open, over_target, due_soon): (i64, i64, i64) = conn
-        .prepare_cached(
-            // Without ANALYZE the planner prefers mentions_queue (status = ?) and would
-            // read every open row; the partial index answers from a range.
-            "SELECT (SELECT COUNT(*) FROM mentions WHERE status = 'open'),
-                    (SELECT COUNT(*) FROM mentions INDEXED BY mentions_open_due
-                     WHERE status = 'open' AND due_at <= ?1),
-                    (SELECT COUNT(*) FROM mentions INDEXED BY mentions_open_due
-                     WHERE status = 'open' AND due_at > ?1 AND due_at <= ?2)",
-        )?
-        .query_row(params![over, soon], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })?;
+    // From the per-hour counts (store::counters), however long the backlog.
+    let open = super::counters::open(conn)?;
+    let over_target = super::counters::open_due_by(conn, over)?;
+    let due_soon = super::counters::open_due_by(conn, soon)? - over_target;
     let oldest: Option<i64> = conn
         .prepare_cached("SELECT MIN(created_at) FROM mentions INDEXED BY mentions_open_created WHERE status = 'open'")?
         .query_row([], |r| r.get(0))?;
@@ -72,8 +63,8 @@ pub fn counts(conn: &Connection, config: &Config, now: i64) -> Result<Warnings> 
     let closed_quietly: i64 = conn
         .prepare_cached(
             // CROSS JOIN keeps today's actions as the outer loop.
-            "SELECT COUNT(*) FROM actions a CROSS JOIN mentions m ON m.id = a.mention_id
-             WHERE a.created_at >= ?1 AND a.undone_at IS NULL AND a.kind IN ('like', 'dismiss')
+            "SELECT COUNT(*) FROM actions a INDEXED BY actions_closed CROSS JOIN mentions m ON m.id = a.mention_id
+             WHERE a.created_at >= ?1 AND a.kind IN ('like', 'dismiss') AND a.undone_at IS NULL
                AND m.status = 'done' AND m.first_response_at IS NULL",
         )?
         .query_row([today_start], |r| r.get(0))?;
@@ -137,14 +128,7 @@ pub fn replies_per_day(
     first: chrono::NaiveDate,
     n: usize,
 ) -> Result<Vec<i64>> {
-    // Up to three kinds count (reply, thank, like); unused slots match nothing.
     let kinds: Vec<&str> = config.response.counts.iter().map(|k| k.as_str()).collect();
-    let kind = |i: usize| kinds.get(i).copied().unwrap_or("");
-    let mut stmt = conn.prepare_cached(
-        "SELECT COUNT(*) FROM actions
-         WHERE created_at >= ?1 AND created_at < ?2 AND undone_at IS NULL
-           AND kind IN (?3, ?4, ?5) AND state IN ('queued', 'sent')",
-    )?;
     let mut counts = Vec::with_capacity(n);
     for i in 0..n as i64 {
         let day = first + Duration::days(i);
@@ -152,9 +136,11 @@ pub fn replies_per_day(
             schedule.day_start(day),
             schedule.day_start(day + Duration::days(1)),
         );
-        counts.push(stmt.query_row(
-            params![a.timestamp(), b.timestamp(), kind(0), kind(1), kind(2)],
-            |r| r.get(0),
+        counts.push(super::counters::replies_between(
+            conn,
+            &kinds,
+            a.timestamp(),
+            b.timestamp(),
         )?);
     }
     Ok(counts)

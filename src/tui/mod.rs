@@ -33,13 +33,22 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("the inbox screen needs a terminal; in scripts use `rapport stats`, `rapport check` or `rapport export`");
     }
+    // The first detail reads its message: have the reader ready by then.
+    let _ = std::thread::Builder::new()
+        .name("prepare".into())
+        .spawn(crate::domain::reading::prepare);
     let keymap = config.keymap.clone();
     let (conn, read_only) = crate::store::open_for_screen(db)?;
     let (msg_tx, msg_rx) = unbounded::<Msg>();
     let (cmd_tx, cmd_rx) = unbounded::<StoreCmd>();
     let replies = msg_tx.clone();
-    let store = crate::store::actor::spawn(
+    // The figures on a second connection; without one they queue with the rest.
+    let figures = crate::store::open_again(db, read_only)
+        .map_err(|e| tracing::warn!("figures share the screen's connection: {e:#}"))
+        .ok();
+    let store = crate::store::actor::spawn_with_figures(
         conn,
+        figures,
         config.clone(),
         cmd_rx,
         move |reply| replies.send(Msg::Loaded(reply)).is_ok(),
