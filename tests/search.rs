@@ -240,3 +240,72 @@ fn search_timings_on_a_big_inbox() {
         started.elapsed().as_secs_f64() * 1000.0
     );
 }
+
+/// A word in much of the inbox is paged from the newest messages (asking the full-text
+/// index about each); a rarer one by sorting its matches. Both give the order of the
+/// whole sorted list, page after page.
+#[test]
+fn common_and_rare_words_page_in_the_same_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.db");
+    let file = dir.path().join("g.ndjson");
+    let file = file.to_str().unwrap();
+    let out = common::rapport(
+        dir.path(),
+        &db,
+        &["gen", "--count", "3000", "--out", file, "--seed", "11"],
+    );
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let out = common::rapport(dir.path(), &db, &["import", file]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let conn = rapport::store::open(&db).unwrap();
+    let total: i64 = conn
+        .query_row("SELECT COUNT(*) FROM mentions", [], |r| r.get(0))
+        .unwrap();
+    // The most and one of the least frequent words of the inbox.
+    conn.execute_batch(
+        "CREATE VIRTUAL TABLE temp.vocab USING fts5vocab('main', 'mentions_fts', 'row')",
+    )
+    .unwrap();
+    let words: Vec<(String, i64)> = conn
+        .prepare("SELECT term, doc FROM temp.vocab WHERE length(term) >= 4 ORDER BY doc DESC")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let common_word = words[0].0.clone();
+    assert!(
+        words[0].1 * 5 >= total,
+        "{common_word} is in {} of {total}",
+        words[0].1
+    );
+    let rare = words
+        .iter()
+        .rev()
+        .find(|(_, n)| (60..total / 20).contains(n))
+        .map(|(w, _)| w.clone());
+    for word in std::iter::once(common_word).chain(rare) {
+        let expected: Vec<i64> = conn
+            .prepare(
+                "SELECT m.id FROM mentions m WHERE m.id IN
+                   (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?1)
+                 ORDER BY m.created_at DESC, m.id DESC",
+            )
+            .unwrap()
+            .query_map([format!("\"{word}\"*")], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let listing = Listing::Search(Query::parse(&word).unwrap());
+        let mut got = Vec::new();
+        let mut from = None;
+        loop {
+            let rows = inbox::page(&conn, &listing, from, Direction::Forward, 50, NOW).unwrap();
+            let Some(last) = rows.last() else { break };
+            from = Some((last.created_at, last.id));
+            got.extend(rows.iter().map(|r| r.id));
+        }
+        assert_eq!(got, expected, "{word}");
+    }
+}
