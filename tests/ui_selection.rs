@@ -74,3 +74,15 @@ fn the_command_line_with_completions() {
         app
     });
 }
+
+#[test]
+fn a_count_being_typed_shows_in_the_status_bar() {
+    let mut app = fixtures::app((80, 24));
+    app.notice = None;
+    app.update(key('1'));
+    app.update(key('2'));
+    let screen = render(&app);
+    assert!(screen.contains("12×"), "{screen}");
+    app.update(key('j'));
+    assert!(!render(&app).contains("12×"));
+}

@@ -184,6 +184,15 @@ fn hints<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
         ],
     };
     let mut fields = Vec::new();
+    // A count being typed ("5" of "5j"), first, so the next key is seen to take it.
+    if let Some(n) = app.count {
+        fields.push(vec![Span::styled(
+            format!("{n}×"),
+            theme
+                .accent
+                .add_modifier(ratatui::style::Modifier::REVERSED),
+        )]);
+    }
     for a in wanted {
         if let Some(first) = app.keymap.keys_for(mode, *a).into_iter().next() {
             let name = match a {
