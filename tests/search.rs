@@ -241,9 +241,8 @@ fn search_timings_on_a_big_inbox() {
     );
 }
 
-/// A word in much of the inbox is paged from the newest messages (asking the full-text
-/// index about each); a rarer one by sorting its matches. Both give the order of the
-/// whole sorted list, page after page.
+/// A word in much of the inbox and a rarer one page, by key, in the order of the whole
+/// sorted list of their matches.
 #[test]
 fn common_and_rare_words_page_in_the_same_order() {
     let dir = tempfile::tempdir().unwrap();

@@ -209,18 +209,6 @@ fn search_page(
     limit: usize,
     now: i64,
 ) -> Result<Vec<InboxRow>> {
-    if dir == Direction::Forward {
-        if let Some((sql, params)) = newest_window_sql(q, from, limit, now) {
-            let rows = conn
-                .prepare_cached(&sql)?
-                .query_map(params_from_iter(params), row)?
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .context("searching")?;
-            if rows.len() >= limit {
-                return Ok(rows);
-            }
-        }
-    }
     let (sql, params) = search_sql(q, from, dir, limit, now);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
@@ -228,53 +216,6 @@ fn search_page(
         .collect::<rusqlite::Result<Vec<_>>>()
         .context("searching")?;
     Ok(rows)
-}
-
-/// How many of the newest messages after the page's key a word search asks the
-/// full-text index about, one by one, before sorting every match instead.
-const NEWEST_WINDOW: i64 = 1000;
-
-/// A word in much of the inbox ("the", "coffee") has its next page among the newest
-/// few hundred messages: walking them by time and asking the full-text index about
-/// each costs a page, where sorting its hundreds of thousands of matches by time
-/// costs them all. When the window does not fill the page (a rarer word), the caller
-/// sorts the matches, which are then few. Both give the same page: whatever matches
-/// before the window's end is inside it. `None` for a search without words.
-fn newest_window_sql(
-    q: &Query,
-    from: Option<(i64, i64)>,
-    limit: usize,
-    now: i64,
-) -> Option<(String, Vec<Value>)> {
-    let words = q.fts_match()?;
-    let key = from.unwrap_or((i64::MAX, i64::MAX));
-    let mut params: Vec<Value> = vec![
-        Value::Integer(key.0),
-        Value::Integer(key.1),
-        Value::Integer(NEWEST_WINDOW),
-        Value::Text(words),
-    ];
-    let mut clauses =
-        vec!["EXISTS (SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH ? AND rowid = m.id)"];
-    clauses.extend(filters(q, now, &mut params));
-    params.push(Value::Integer(limit as i64));
-    let author = if q.bot {
-        "JOIN people p ON p.id = m.author_id"
-    } else {
-        ""
-    };
-    let sql = format!(
-        "SELECT {COLUMNS} FROM mentions m JOIN people p ON p.id = m.author_id
-         WHERE m.id IN (
-             SELECT m.id FROM (SELECT id FROM mentions INDEXED BY mentions_created
-                               WHERE (created_at, id) < (?, ?)
-                               ORDER BY created_at DESC, id DESC LIMIT ?) w
-             JOIN mentions m ON m.id = w.id {author}
-             WHERE {} ORDER BY m.created_at DESC, m.id DESC LIMIT ?)
-         ORDER BY m.created_at DESC, m.id DESC",
-        clauses.join(" AND ")
-    );
-    Some((sql, params))
 }
 
 /// How SQLite runs a search's first page (EXPLAIN QUERY PLAN, one line a step, two
