@@ -86,3 +86,12 @@ fn a_count_being_typed_shows_in_the_status_bar() {
     app.update(key('j'));
     assert!(!render(&app).contains("12×"));
 }
+
+#[test]
+fn the_confirmation_says_enter_is_a_no() {
+    let mut app = marked((80, 24), false);
+    app.update(key('d'));
+    let screen = render(&app);
+    assert!(screen.contains("dismiss 3 items?"), "{screen}");
+    assert!(screen.contains("y: yes    n / Esc / Enter: no"), "{screen}");
+}

@@ -62,7 +62,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Popup::Confirm { text, .. } => {
             let mut lines: Vec<Line> = text.split('\n').map(|l| Line::raw(l.to_string())).collect();
             lines.push(Line::raw(""));
-            lines.push(Line::styled("y / Enter: yes    n / Esc: no", theme.accent));
+            lines.push(Line::styled("y: yes    n / Esc / Enter: no", theme.accent));
             let h = lines.len() as u16 + 4;
             let inner = frame_popup(frame, theme, area, 70, h, " confirm ".into());
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
