@@ -48,7 +48,13 @@ fn start_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
         .filename_prefix("rapport.log")
         .build(dir)
         .ok()?;
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // The default queue holds 128,000 lines, allocated and touched at start: a few
+    // milliseconds before the first frame. Warnings come a few at a time; a burst of
+    // debug lines waits for the writer rather than being dropped.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(4096)
+        .lossy(false)
+        .finish(appender);
     let filter = tracing_subscriber::EnvFilter::try_from_env("RAPPORT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     tracing_subscriber::fmt()

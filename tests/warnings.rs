@@ -271,3 +271,69 @@ fn every_view_agrees_on_the_boundary_and_the_median() {
         assert_eq!(colour == theme.soon, !over, "at {t}");
     }
 }
+
+/// The status bar's "done today" and median from a refresh, on the store thread's
+/// connection with its memory of today's answers.
+fn refreshed(
+    conn: &mut Connection,
+    config: &Config,
+    cache: &mut rapport::store::actor::Cache,
+    at: DateTime<Utc>,
+) -> (u64, Option<f64>) {
+    use rapport::store::command::{Reply, StoreCmd};
+    let cmd = StoreCmd::Refresh {
+        crossed_after: None,
+    };
+    match rapport::store::actor::run(conn, config, cache, cmd, at.timestamp()).unwrap() {
+        Reply::Refreshed { warnings, .. } => {
+            (warnings.done_today, warnings.median_response_today_secs)
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_refresh_sees_answers_from_any_connection_and_a_new_day() {
+    let config = Config::defaults();
+    let (dir, mut conn) = database(
+        &config,
+        &[
+            mention("a", MentionKind::Mention, at(8, 0)),
+            mention("b", MentionKind::Mention, at(8, 30)),
+            reply("r-a", "a", at(8, 10)),
+        ],
+    );
+    let mut cache = rapport::store::actor::Cache::default();
+    assert_eq!(
+        refreshed(&mut conn, &config, &mut cache, now()),
+        (1, Some(600.0))
+    );
+    // Answered through another connection (another window, `rapport send`).
+    let other = rapport::store::open(&dir.path().join("w.db")).unwrap();
+    other
+        .execute(
+            "UPDATE mentions SET first_response_at = ?1, status = 'done' WHERE external_id = 'b'",
+            [at(9, 0).timestamp()],
+        )
+        .unwrap();
+    assert_eq!(
+        refreshed(&mut conn, &config, &mut cache, now()),
+        (2, Some(1200.0))
+    );
+    // Taken back through this one.
+    conn.execute(
+        "UPDATE mentions SET first_response_at = NULL, status = 'open' WHERE external_id = 'b'",
+        [],
+    )
+    .unwrap();
+    assert_eq!(
+        refreshed(&mut conn, &config, &mut cache, now()),
+        (1, Some(600.0))
+    );
+    // Nothing answered tomorrow yet.
+    let tomorrow = now() + Duration::days(1);
+    assert_eq!(
+        refreshed(&mut conn, &config, &mut cache, tomorrow),
+        (0, None)
+    );
+}

@@ -17,13 +17,26 @@ impl App {
     /// The effects that load the first screen.
     pub fn start(&mut self) -> Vec<Effect> {
         let page = self.inbox.top();
-        // The first page before the figures: the store runs commands in order, and a
-        // person waits for rows, not for counts.
+        // The figures are asked for once the first rows and their detail are in
+        // (`figures_once_rows_are_in`): a person waits for rows, not for counts, and
+        // on two cores the figures' queries would slow the page's.
         vec![
             Effect::Store(StoreCmd::Page(page)),
-            self.refresh(),
             Effect::Store(StoreCmd::Tags),
         ]
+    }
+
+    /// The first refresh, once the first page is shown with the selected row's detail
+    /// (or there is no row), or after a second whatever happened.
+    fn figures_once_rows_are_in(&mut self) -> Option<Effect> {
+        if self.last_refresh.is_some() {
+            return None;
+        }
+        let detail_in = match self.inbox.selected() {
+            Some(row) => self.detail.shown.as_ref().map(|d| d.mention.id) == Some(row.id),
+            None => true,
+        };
+        ((!self.inbox.loading && detail_in) || self.ticks >= 2).then(|| self.refresh())
     }
 
     /// Applies one message.
@@ -37,8 +50,16 @@ impl App {
                 self.size = (w, h);
                 Vec::new()
             }
-            Msg::Tick(now) => self.on_tick(now),
-            Msg::Loaded(loaded) => self.on_loaded(loaded),
+            Msg::Tick(now) => {
+                let mut effects = self.on_tick(now);
+                effects.extend(self.figures_once_rows_are_in());
+                effects
+            }
+            Msg::Loaded(loaded) => {
+                let mut effects = self.on_loaded(loaded);
+                effects.extend(self.figures_once_rows_are_in());
+                effects
+            }
             Msg::Delivery(news) => self.on_delivery(news),
             Msg::Pulled(results) => self.on_pulled(results),
             Msg::CommandDone(done) => {

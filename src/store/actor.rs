@@ -193,12 +193,17 @@ pub struct Cache {
     pace: Option<(i64, Option<crate::domain::warnings::PaceWarning>)>,
     /// This window's name in `claims` (process id and a random part).
     holder: String,
+    /// Today's answers as last read, and when: (start of today, the file's data
+    /// version, this connection's changes). A refresh every 5 s on a file nobody
+    /// changed reads them again for nothing.
+    answered: Option<((i64, i64, u64), super::warnings::Answered)>,
 }
 
 impl Default for Cache {
     fn default() -> Cache {
         Cache {
             pace: None,
+            answered: None,
             holder: format!("{}-{:08x}", std::process::id(), fastrand::u32(..)),
         }
     }
@@ -221,6 +226,25 @@ impl Cache {
         let pace = super::warnings::pace_warning(conn, config, now)?;
         self.pace = Some((today, pace.clone()));
         Ok(pace)
+    }
+
+    /// Today's answered items and medians, read again only when the file changed (by
+    /// this connection or another) or the day turned.
+    fn answered(
+        &mut self,
+        conn: &Connection,
+        today_start: i64,
+    ) -> anyhow::Result<super::warnings::Answered> {
+        let version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let key = (today_start, version, conn.total_changes());
+        if let Some((k, answered)) = &self.answered {
+            if *k == key {
+                return Ok(*answered);
+            }
+        }
+        let answered = super::warnings::today_medians(conn, today_start)?;
+        self.answered = Some((key, answered));
+        Ok(answered)
     }
 }
 
@@ -294,7 +318,9 @@ pub fn run(
                 // Not worth waiting for: the screen's own queries queue behind it.
                 without_waiting(conn, |c| inbox::keep_up(c, config, now))?;
             }
-            let mut warnings = super::warnings::counts(conn, config, now)?;
+            let mut warnings = super::warnings::counts_with(conn, config, now, &mut |c, day| {
+                cache.answered(c, day)
+            })?;
             warnings.pace = cache.pace(conn, config, now)?;
             Reply::Refreshed {
                 snoozed: inbox::snoozed_count(conn)?,

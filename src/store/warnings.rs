@@ -45,6 +45,21 @@ pub fn pace_warning(
 
 /// Everything but the pace.
 pub fn counts(conn: &Connection, config: &Config, now: i64) -> Result<Warnings> {
+    counts_with(conn, config, now, &mut today_medians)
+}
+
+/// How many items were first answered since a time, their median first-response
+/// time and their median target.
+pub type Answered = (i64, Option<f64>, Option<f64>);
+
+/// Everything but the pace, with today's answers read by `answered` (given the start
+/// of today): the store thread remembers them while the file does not change.
+pub fn counts_with(
+    conn: &Connection,
+    config: &Config,
+    now: i64,
+    answered: &mut dyn FnMut(&Connection, i64) -> Result<Answered>,
+) -> Result<Warnings> {
     let schedule = Schedule::new(&config.working_hours);
     let today = schedule.local_day(super::from_secs(now));
     let today_start = schedule.day_start(today).timestamp();
@@ -59,7 +74,7 @@ pub fn counts(conn: &Connection, config: &Config, now: i64) -> Result<Warnings> 
         .query_row([], |r| r.get(0))?;
     // Done today: answered today, plus closed today without an answer (liked or
     // dismissed, not undone).
-    let (answered_today, median_response, median_target) = today_medians(conn, today_start)?;
+    let (answered_today, median_response, median_target) = answered(conn, today_start)?;
     let closed_quietly: i64 = conn
         .prepare_cached(
             // CROSS JOIN keeps today's actions as the outer loop.
@@ -85,10 +100,11 @@ pub fn counts(conn: &Connection, config: &Config, now: i64) -> Result<Warnings> 
     })
 }
 
-/// Median first-response time and median target of items first answered today.
-/// How many items were first answered today, their median first-response time and
-/// their median target.
-fn today_medians(conn: &Connection, today_start: i64) -> Result<(i64, Option<f64>, Option<f64>)> {
+/// How many items were first answered since `today_start`, their median
+/// first-response time and their median target. It reads each of them (through the
+/// covering index mentions_responded): cheap for a day's answers, so the store
+/// thread reads it again only when the file changed.
+pub fn today_medians(conn: &Connection, today_start: i64) -> Result<Answered> {
     let mut stmt = conn.prepare_cached(
         "SELECT first_response_at - created_at, due_at - created_at FROM mentions
          WHERE first_response_at >= ?1 AND first_response_at IS NOT NULL",
