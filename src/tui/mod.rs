@@ -80,15 +80,13 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
     input::spawn_events(msg_tx.clone(), paused.clone()).context("starting the input thread")?;
     input::spawn_signals(msg_tx.clone()).context("listening for signals")?;
 
-    // Delivery runs on its own thread and connection; not on a read-only file.
-    let delivery = (!read_only)
-        .then(|| delivery::start(db, config, &msg_tx))
-        .flatten();
+    // Delivery and live pulls run on their own threads and connections, never on a
+    // read-only file. They start once the first rows are on screen (when the app asks
+    // for its first figures): on two cores, opening them would slow the first page.
+    let mut delivery: Option<crate::delivery::WorkerHandle> = None;
+    let mut puller: Option<pull::Puller> = None;
+    let mut workers_started = read_only;
     let mut handoff = handoff::Handoff::default();
-    // Live accounts are pulled on their own thread; not into a read-only file.
-    let puller = (!read_only)
-        .then(|| pull::start(db, config, &msg_tx))
-        .flatten();
     let mut effects = app.start();
     let mut next_tick = Instant::now() + TICK;
     'outer: loop {
@@ -147,6 +145,15 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
                 .terminal
                 .draw(|f| crate::ui::draw(f, &app, &theme))
                 .context("drawing")?;
+        }
+        if !workers_started && app.last_refresh.is_some() {
+            workers_started = true;
+            delivery = delivery::start(db, config, &msg_tx);
+            puller = pull::start(db, config, &msg_tx);
+            // A reply queued before they started goes out now.
+            if let Some(d) = &delivery {
+                d.wake();
+            }
         }
         let wait = next_tick.saturating_duration_since(Instant::now());
         let msg = match msg_rx.recv_timeout(wait) {
