@@ -9,9 +9,10 @@
 //! known author; `message` is empty for sticker and photo comments; hidden comments
 //! still come back and are marked `[hidden]`. Commenters have no follower count.
 
+use super::comment_threads::{Parent, Threads};
 use super::json::{self, Bad, Owned, Shape};
 use super::ndjson::{self, AuthorLine, Line, MentionLine, Text};
-use super::{Format, Item, Parsed};
+use super::{Format, Parsed};
 use crate::domain::MentionKind;
 use serde_json::Value;
 
@@ -19,7 +20,7 @@ pub const SHAPE: Shape = Shape {
     format: Format::Facebook,
     what: "Facebook comments on a post (GET /{post-id}/comments)",
     looks_like,
-    items,
+    items: |doc| THREADS.items(doc),
 };
 
 fn is_comment(c: &Value) -> bool {
@@ -36,46 +37,15 @@ fn looks_like(doc: &Value) -> bool {
     }
 }
 
-fn items(doc: &Value) -> Vec<Item> {
-    let root = Owned::root(doc);
-    let list = if doc.is_array() {
-        root.elements()
-    } else {
-        root.array("data")
-    };
-    let mut out = Vec::new();
-    match list {
-        Ok(list) => list.iter().for_each(|c| walk(c, None, &mut out)),
-        Err(bad) => out.push(json::item("", Err(bad))),
-    }
-    out
-}
+/// Comments nest their replies in `comments.data`; the post is `object.id` (asked
+/// with `fields=object`).
+const THREADS: Threads = Threads {
+    replies: "comments",
+    post: "object",
+    comment,
+};
 
-/// A comment, then its replies (`comments.data`), answering it.
-fn walk(c: &Owned<'_>, parent: Option<(&str, &str)>, out: &mut Vec<Item>) {
-    out.push(json::item(&c.path, comment(c, parent)));
-    let Ok(Some(id)) = c.opt_text("id") else {
-        return;
-    };
-    let thread = match parent {
-        Some((_, thread)) => thread.to_string(),
-        None => thread_of(c).unwrap_or_else(|| id.clone()),
-    };
-    match c.object("comments").map(|r| r.map(|r| r.array("data"))) {
-        Ok(Some(Ok(replies))) => replies
-            .iter()
-            .for_each(|r| walk(r, Some((&id, &thread)), out)),
-        Ok(None) => {}
-        Ok(Some(Err(bad))) | Err(bad) => out.push(json::item("", Err(bad))),
-    }
-}
-
-/// The post commented on, when the file says (`object.id`, asked with `fields=object`).
-fn thread_of(c: &Owned<'_>) -> Option<String> {
-    c.get("object")?.opt_text("id").ok().flatten()
-}
-
-fn comment(c: &Owned<'_>, parent: Option<(&str, &str)>) -> Result<Parsed, Bad> {
+fn comment(c: &Owned<'_>, parent: Parent<'_>) -> Result<Parsed, Bad> {
     if !c.value.is_object() {
         return Err(c.bad(format!("expected an object, found {}", json::kind(c.value))));
     }
@@ -130,10 +100,7 @@ fn comment(c: &Owned<'_>, parent: Option<(&str, &str)>) -> Result<Parsed, Bad> {
         },
         url: c.opt_text("permalink_url")?,
         parent_id,
-        thread_id: Some(match parent {
-            Some((_, thread)) => thread.to_string(),
-            None => thread_of(c).unwrap_or(id),
-        }),
+        thread_id: Some(THREADS.thread(c, parent, &id)),
         account: None,
     });
     ndjson::to_record_of(line, Text::Plain)

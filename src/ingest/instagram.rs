@@ -8,9 +8,10 @@
 //! colon in the offset); the person is `from.id` (an IGSID) or else `username`, and
 //! may be missing; hidden comments are marked `[hidden]`. No follower count.
 
+use super::comment_threads::{Parent, Threads};
 use super::json::{self, Bad, Owned, Shape};
 use super::ndjson::{self, AuthorLine, Line, MentionLine, Text};
-use super::{Format, Item, Parsed};
+use super::{Format, Parsed};
 use crate::domain::MentionKind;
 use serde_json::Value;
 
@@ -18,7 +19,7 @@ pub const SHAPE: Shape = Shape {
     format: Format::Instagram,
     what: "Instagram comments on a post (GET /{ig-media-id}/comments)",
     looks_like,
-    items,
+    items: |doc| THREADS.items(doc),
 };
 
 fn is_comment(c: &Value) -> bool {
@@ -36,46 +37,14 @@ fn looks_like(doc: &Value) -> bool {
     }
 }
 
-fn items(doc: &Value) -> Vec<Item> {
-    let root = Owned::root(doc);
-    let list = if doc.is_array() {
-        root.elements()
-    } else {
-        root.array("data")
-    };
-    let mut out = Vec::new();
-    match list {
-        Ok(list) => list.iter().for_each(|c| walk(c, None, &mut out)),
-        Err(bad) => out.push(json::item("", Err(bad))),
-    }
-    out
-}
+/// Comments nest their replies in `replies.data`; the post is `media.id`.
+const THREADS: Threads = Threads {
+    replies: "replies",
+    post: "media",
+    comment,
+};
 
-/// A comment, then its replies (`replies.data`), answering it.
-fn walk(c: &Owned<'_>, parent: Option<(&str, &str)>, out: &mut Vec<Item>) {
-    out.push(json::item(&c.path, comment(c, parent)));
-    let Ok(Some(id)) = c.opt_text("id") else {
-        return;
-    };
-    let thread = match parent {
-        Some((_, thread)) => thread.to_string(),
-        None => media_of(c).unwrap_or_else(|| id.clone()),
-    };
-    match c.object("replies").map(|r| r.map(|r| r.array("data"))) {
-        Ok(Some(Ok(replies))) => replies
-            .iter()
-            .for_each(|r| walk(r, Some((&id, &thread)), out)),
-        Ok(None) => {}
-        Ok(Some(Err(bad))) | Err(bad) => out.push(json::item("", Err(bad))),
-    }
-}
-
-/// The post commented on, when the file says (`media.id`).
-fn media_of(c: &Owned<'_>) -> Option<String> {
-    c.get("media")?.opt_text("id").ok().flatten()
-}
-
-fn comment(c: &Owned<'_>, parent: Option<(&str, &str)>) -> Result<Parsed, Bad> {
+fn comment(c: &Owned<'_>, parent: Parent<'_>) -> Result<Parsed, Bad> {
     if !c.value.is_object() {
         return Err(c.bad(format!("expected an object, found {}", json::kind(c.value))));
     }
@@ -125,10 +94,7 @@ fn comment(c: &Owned<'_>, parent: Option<(&str, &str)>) -> Result<Parsed, Bad> {
         },
         url: None,
         parent_id,
-        thread_id: Some(match parent {
-            Some((_, thread)) => thread.to_string(),
-            None => media_of(c).unwrap_or(id),
-        }),
+        thread_id: Some(THREADS.thread(c, parent, &id)),
         account: None,
     });
     ndjson::to_record_of(line, Text::Plain)

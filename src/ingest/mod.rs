@@ -5,6 +5,7 @@
 //! so HTML conversion, sanitizing and validation happen in one place.
 
 pub mod bluesky;
+pub mod comment_threads;
 pub mod csv;
 pub mod detect;
 pub mod facebook;

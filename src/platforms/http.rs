@@ -68,6 +68,15 @@ impl Answer {
         sanitize::shown(text)
     }
 
+    /// ": the server's words" for an error message, or nothing when it said nothing.
+    pub fn said(&self) -> String {
+        if self.body.trim().is_empty() {
+            String::new()
+        } else {
+            format!(": {}", self.quoted())
+        }
+    }
+
     /// When the rate-limit window resets: `X-RateLimit-Reset` is an ISO 8601 time
     /// (Mastodon), `RateLimit-Reset` epoch seconds (Bluesky) or, in the IETF draft,
     /// seconds from now (a number too small to be a date).
@@ -95,6 +104,50 @@ impl Answer {
         let secs = (at.with_timezone(&chrono::Utc) - now).num_seconds().max(0);
         Some(Duration::from_secs(secs as u64))
     }
+}
+
+/// The statuses a platform explains, each with what it refused ("token", "account")
+/// and what to do about it.
+pub type Refusals = [(u16, &'static str, &'static str)];
+
+/// The answer if 2xx, else the error its status means: a refusal the platform
+/// explains (`refusals`), a 429 with the wait the server asks for, a server error, or
+/// any other refusal. `said` quotes the server's words as the platform writes them.
+pub fn checked(
+    answer: Answer,
+    host: &str,
+    refusals: &Refusals,
+    said: impl Fn(&Answer) -> String,
+) -> Result<Answer, PlatformError> {
+    if answer.ok() {
+        return Ok(answer);
+    }
+    let host = host.to_string();
+    if let Some(&(status, what, hint)) = refusals.iter().find(|r| r.0 == answer.status) {
+        return Err(PlatformError::Rejected {
+            host,
+            status,
+            what,
+            text: said(&answer),
+            hint,
+        });
+    }
+    Err(match answer.status {
+        429 => PlatformError::RateLimited {
+            host,
+            retry_after: answer.retry_after(Utc::now()),
+        },
+        s if s >= 500 => PlatformError::Server {
+            host,
+            status: s,
+            text: said(&answer),
+        },
+        s => PlatformError::Refused {
+            host,
+            status: s,
+            text: said(&answer),
+        },
+    })
 }
 
 /// A client for one server.

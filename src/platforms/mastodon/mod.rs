@@ -28,6 +28,8 @@ const MAX_WAIT: Duration = http::MAX_WAIT;
 
 const TOKEN_HINT: &str = "create a new one under Preferences → Development → New application (scopes read:notifications read:statuses write:statuses write:favourites) and put it where token_env or token_command says";
 const SCOPE_HINT: &str = "the token lacks a scope: create one with read:notifications read:statuses write:statuses write:favourites under Preferences → Development";
+/// What a refusal means here: a bad token, or one without the scope asked for.
+const REFUSALS: &http::Refusals = &[(401, "token", TOKEN_HINT), (403, "request", SCOPE_HINT)];
 
 /// A Mastodon account's client.
 pub struct Mastodon {
@@ -95,45 +97,7 @@ impl Mastodon {
     /// The answer if 2xx, else the error it means.
     pub(crate) fn checked(&self, answer: Answer) -> Result<Answer, PlatformError> {
         // (A token echoed in an error body was cut out by the client.)
-        let host = self.client.host.clone();
-        let text = |a: &Answer| {
-            if a.body.trim().is_empty() {
-                String::new()
-            } else {
-                format!(": {}", a.quoted())
-            }
-        };
-        match answer.status {
-            s if (200..300).contains(&s) => Ok(answer),
-            401 => Err(PlatformError::Rejected {
-                host,
-                status: 401,
-                what: "token",
-                text: text(&answer),
-                hint: TOKEN_HINT,
-            }),
-            403 => Err(PlatformError::Rejected {
-                host,
-                status: 403,
-                what: "request",
-                text: text(&answer),
-                hint: SCOPE_HINT,
-            }),
-            429 => Err(PlatformError::RateLimited {
-                host,
-                retry_after: answer.retry_after(chrono::Utc::now()),
-            }),
-            s if s >= 500 => Err(PlatformError::Server {
-                host,
-                status: s,
-                text: text(&answer),
-            }),
-            s => Err(PlatformError::Refused {
-                host,
-                status: s,
-                text: text(&answer),
-            }),
-        }
+        http::checked(answer, &self.client.host, REFUSALS, Answer::said)
     }
 
     /// Our account on the server (`verify_credentials`), remembered.

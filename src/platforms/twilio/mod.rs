@@ -35,6 +35,11 @@ const MAX_WAIT: Duration = Duration::from_secs(60);
 const TOKEN_HINT: &str = "check the auth token that token_env (e.g. RAPPORT_TWILIO_TOKEN) or token_command gives, and that it belongs to account_sid: Console → Account → API keys & tokens";
 const ACCOUNT_HINT: &str =
     "check account_sid (Console → Account → API keys & tokens) and the server address";
+/// What a refusal means here: a wrong auth token, or no such account on the server.
+const REFUSALS: &http::Refusals = &[
+    (401, "auth token", TOKEN_HINT),
+    (404, "account", ACCOUNT_HINT),
+];
 
 /// A Twilio account's client.
 pub struct Twilio {
@@ -142,7 +147,6 @@ impl Twilio {
     /// The answer if 2xx, else the error it means. Twilio's errors are JSON:
     /// `{"code": 20003, "message": "Authenticate", "more_info": …, "status": 401}`.
     pub(crate) fn checked(&self, mut answer: Answer) -> Result<Answer, PlatformError> {
-        let host = self.client.host.clone();
         if !answer.ok() {
             // A server that echoes the request must not make us print the token.
             if let Some(t) = self
@@ -154,48 +158,20 @@ impl Twilio {
                 answer.body = answer.body.replace(t.expose(), "…");
             }
         }
-        let text = |a: &Answer| {
-            if a.body.trim().is_empty() {
-                return String::new();
+        // The server's words, and Twilio's error code when it gives one.
+        let said = |a: &Answer| {
+            let said = a.said();
+            if said.is_empty() {
+                return said;
             }
             let code = serde_json::from_str::<serde_json::Value>(&a.body)
                 .ok()
                 .and_then(|v| v.get("code").and_then(|c| c.as_i64()))
                 .map(|c| format!(", error {c}"))
                 .unwrap_or_default();
-            format!(": {}{code}", a.quoted())
+            format!("{said}{code}")
         };
-        match answer.status {
-            s if (200..300).contains(&s) => Ok(answer),
-            401 => Err(PlatformError::Rejected {
-                host,
-                status: 401,
-                what: "auth token",
-                text: text(&answer),
-                hint: TOKEN_HINT,
-            }),
-            404 => Err(PlatformError::Rejected {
-                host,
-                status: 404,
-                what: "account",
-                text: text(&answer),
-                hint: ACCOUNT_HINT,
-            }),
-            429 => Err(PlatformError::RateLimited {
-                host,
-                retry_after: answer.retry_after(Utc::now()),
-            }),
-            s if s >= 500 => Err(PlatformError::Server {
-                host,
-                status: s,
-                text: text(&answer),
-            }),
-            s => Err(PlatformError::Refused {
-                host,
-                status: s,
-                text: text(&answer),
-            }),
-        }
+        http::checked(answer, &self.client.host, REFUSALS, said)
     }
 
     pub(crate) fn bad(&self, e: impl std::fmt::Display) -> PlatformError {
