@@ -7,6 +7,7 @@ mod common;
 use rapport::domain::query::Query;
 use rapport::model::inbox::{Direction, Listing};
 use rapport::model::people::PeopleFilter;
+use rapport::store::fulltext::MENTION_ID;
 use rapport::store::inbox;
 use rusqlite::Connection;
 
@@ -288,11 +289,11 @@ fn common_and_rare_words_page_in_the_same_order() {
         .expect("a word in more than 50 and under a twentieth of the messages");
     for word in [common_word, rare] {
         let expected: Vec<i64> = conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT m.id FROM mentions m WHERE m.id IN
-                   (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?1)
-                 ORDER BY m.created_at DESC, m.id DESC",
-            )
+                   (SELECT {MENTION_ID} FROM mentions_fts WHERE mentions_fts MATCH ?1)
+                 ORDER BY m.created_at DESC, m.id DESC"
+            ))
             .unwrap()
             .query_map([format!("\"{word}\"*")], |r| r.get(0))
             .unwrap()

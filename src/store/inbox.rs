@@ -3,6 +3,7 @@
 //! (created_at, id) on mentions_created. Both page by keyset (the key of the last row
 //! shown), never by OFFSET, so every page costs the same at any depth.
 
+use super::fulltext::{self, KEY_OF_M};
 use crate::config::Config;
 use crate::domain::priority;
 use crate::domain::query::Query;
@@ -171,24 +172,27 @@ fn filters(q: &Query, now: i64, params: &mut Vec<Value>) -> Vec<&'static str> {
 /// own filters: what a change to every match acts on (store::batch).
 pub(super) fn open_matching(q: &Query, now: i64) -> (String, Vec<Value>) {
     let mut params = Vec::new();
-    let mut clauses = vec!["m.status = 'open'"];
+    let mut clauses = vec!["m.status = 'open'".to_string()];
     let from = match q.fts_match() {
         Some(m) => {
             params.push(Value::Text(m));
-            clauses.push("mentions_fts MATCH ?");
-            "mentions_fts f JOIN mentions m ON m.id = f.rowid"
+            clauses.push("mentions_fts MATCH ?".into());
+            format!(
+                "mentions_fts CROSS JOIN mentions m ON m.id = {}",
+                fulltext::id_of("mentions_fts.rowid")
+            )
         }
-        None => "mentions m",
+        None => "mentions m".into(),
     };
     // Only words left out (`-late status:open`): the list skips their matches, so
     // the change must too.
     if q.fts_match().is_none() {
         if let Some(out) = q.fts_excluded() {
             params.push(Value::Text(out));
-            clauses.push("m.id NOT IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)");
+            clauses.push(excluded());
         }
     }
-    clauses.extend(filters(q, now, &mut params));
+    clauses.extend(filters(q, now, &mut params).into_iter().map(String::from));
     (
         format!(
             "SELECT m.id FROM {from} JOIN people p ON p.id = m.author_id WHERE {}",
@@ -198,9 +202,14 @@ pub(super) fn open_matching(q: &Query, now: i64) -> (String, Vec<Value>) {
     )
 }
 
-/// Matches newest first by (created_at, id), by keyset from `from`. Words narrow the
-/// candidates through the full-text index (its rowid is mentions.id); left-out words
-/// are the full-text matches to skip.
+/// Only words left out: the mentions whose key is not among their matches.
+fn excluded() -> String {
+    format!("{KEY_OF_M} NOT IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)")
+}
+
+/// Matches newest first by (created_at, id), by keyset from `from`. Words walk the
+/// full-text index, whose rowid sorts by the same key (store::fulltext); left-out
+/// words alone are the full-text matches to skip.
 fn search_page(
     conn: &Connection,
     q: &Query,
@@ -209,7 +218,8 @@ fn search_page(
     limit: usize,
     now: i64,
 ) -> Result<Vec<InboxRow>> {
-    let (sql, params) = search_sql(q, from, dir, limit, now);
+    let words = fulltext::match_of(conn, q)?;
+    let (sql, params) = search_sql(q, words, from, dir, limit, now);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
         .query_map(params_from_iter(params), row)?
@@ -221,7 +231,8 @@ fn search_page(
 /// How SQLite runs a search's first page (EXPLAIN QUERY PLAN, one line a step, two
 /// spaces of indent per level): the tests hold each kind of search to its index.
 pub fn search_plan(conn: &Connection, q: &Query, now: i64) -> Result<Vec<String>> {
-    let (sql, params) = search_sql(q, None, Direction::Forward, 200, now);
+    let words = fulltext::match_of(conn, q)?;
+    let (sql, params) = search_sql(q, words, None, Direction::Forward, 200, now);
     let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
     let steps = stmt
         .query_map(params_from_iter(params), |r| {
@@ -238,57 +249,79 @@ pub fn search_plan(conn: &Connection, q: &Query, now: i64) -> Result<Vec<String>
     Ok(plan)
 }
 
+/// `words`: the MATCH expression of the required words ([`fulltext::match_of`]).
 fn search_sql(
     q: &Query,
+    words: Option<String>,
     from: Option<(i64, i64)>,
     dir: Direction,
     limit: usize,
     now: i64,
 ) -> (String, Vec<Value>) {
     let mut params: Vec<Value> = Vec::new();
-    let mut clauses: Vec<&str> = Vec::new();
-    let (key_clause, order, start) = match dir {
-        Direction::Forward => (
-            "(m.created_at, m.id) < (?, ?)",
-            "DESC",
-            (i64::MAX, i64::MAX),
-        ),
-        Direction::Backward => ("(m.created_at, m.id) > (?, ?)", "ASC", (i64::MIN, i64::MIN)),
-    };
-    if let Some(m) = q.fts_match() {
-        params.push(Value::Text(m));
-        clauses.push("m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)");
-    } else if let Some(out) = q.fts_excluded() {
-        params.push(Value::Text(out));
-        clauses.push("m.id NOT IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)");
-    }
-    let key = from.unwrap_or(start);
-    params.push(Value::Integer(key.0));
-    params.push(Value::Integer(key.1));
-    clauses.push(key_clause);
-    clauses.extend(filters(q, now, &mut params));
-    params.push(Value::Integer(limit as i64));
-    // Filters alone walk the time index and stop at a page (a status or a platform
-    // would otherwise pick its own index and sort every match); words and a handle
-    // narrow the candidates first, through the full-text and the people index.
-    let walk = if q.fts_match().is_none() && q.from.is_none() {
-        "INDEXED BY mentions_created"
-    } else {
-        ""
-    };
-    // The page's ids first, then its columns: sorting many matches carries only
-    // (created_at, id), and the author's tags are read for the page alone.
+    let mut clauses: Vec<String> = Vec::new();
+    let forward = dir == Direction::Forward;
+    let order = if forward { "DESC" } else { "ASC" };
+    // The page's keys first, then its columns: the walk carries only keys, and the
+    // author's tags are read for the page alone.
     let author = if q.bot {
         "JOIN people p ON p.id = m.author_id"
     } else {
         ""
     };
+    let inner = if let Some(m) = words {
+        // The full-text index walks its matches newest first by key and stops at a
+        // page; each match is checked against the filters on its mention (by id).
+        params.push(Value::Text(m));
+        clauses.push("mentions_fts MATCH ?".into());
+        if let Some((created_at, id)) = from {
+            params.push(Value::Integer(fulltext::key(created_at, id)));
+            let bound = if forward { "<" } else { ">" };
+            clauses.push(format!("mentions_fts.rowid {bound} ?"));
+        }
+        clauses.extend(filters(q, now, &mut params).into_iter().map(String::from));
+        format!(
+            "SELECT mentions_fts.rowid AS k FROM mentions_fts
+             CROSS JOIN mentions m ON m.id = {} {author}
+             WHERE {} ORDER BY mentions_fts.rowid {order} LIMIT ?",
+            fulltext::id_of("mentions_fts.rowid"),
+            clauses.join(" AND ")
+        )
+    } else {
+        if let Some(out) = q.fts_excluded() {
+            params.push(Value::Text(out));
+            clauses.push(excluded());
+        }
+        let key = from.unwrap_or(if forward {
+            (i64::MAX, i64::MAX)
+        } else {
+            (i64::MIN, i64::MIN)
+        });
+        params.push(Value::Integer(key.0));
+        params.push(Value::Integer(key.1));
+        let bound = if forward { "<" } else { ">" };
+        clauses.push(format!("(m.created_at, m.id) {bound} (?, ?)"));
+        clauses.extend(filters(q, now, &mut params).into_iter().map(String::from));
+        // Filters alone walk the time index and stop at a page (a status or a
+        // platform would otherwise pick its own index and sort every match); a
+        // handle narrows the candidates first, through the people index.
+        let walk = if q.from.is_none() {
+            "INDEXED BY mentions_created"
+        } else {
+            ""
+        };
+        format!(
+            "SELECT {KEY_OF_M} AS k FROM mentions m {walk} {author}
+             WHERE {} ORDER BY m.created_at {order}, m.id {order} LIMIT ?",
+            clauses.join(" AND ")
+        )
+    };
+    params.push(Value::Integer(limit as i64));
     let sql = format!(
-        "SELECT {COLUMNS} FROM mentions m JOIN people p ON p.id = m.author_id
-         WHERE m.id IN (SELECT m.id FROM mentions m {walk} {author}
-                        WHERE {} ORDER BY m.created_at {order}, m.id {order} LIMIT ?)
-         ORDER BY m.created_at {order}, m.id {order}",
-        clauses.join(" AND ")
+        "SELECT {COLUMNS} FROM ({inner}) page
+         CROSS JOIN mentions m ON m.id = {} JOIN people p ON p.id = m.author_id
+         ORDER BY page.k {order}",
+        fulltext::id_of("page.k")
     );
     (sql, params)
 }

@@ -17,6 +17,7 @@ pub mod detail;
 mod duplicates;
 pub mod error;
 pub mod export;
+pub mod fulltext;
 pub mod import;
 mod import_people;
 pub mod imports_log;
