@@ -207,6 +207,15 @@ fn search_timings_on_a_big_inbox() {
         "is:question",
         "kind:review status:done",
         "\"charged twice\" platform:twitter",
+        // A common word, alone, then narrowed by filters that keep fewer and fewer of
+        // its matches, and a start of many words.
+        "the",
+        "the status:open",
+        "the platform:sms",
+        "the kind:sms status:open",
+        "the status:snoozed",
+        "the from:hana",
+        "th",
     ] {
         let query = Query::parse(q).unwrap();
         let listing = Listing::Search(query);

@@ -38,6 +38,11 @@ pub fn key(created_at: i64, id: i64) -> i64 {
     (created_at.clamp(-TIME_LIMIT, TIME_LIMIT) << ID_BITS) + (id & ((1 << ID_BITS) - 1))
 }
 
+/// The (created_at, id) of a key: the list's key of the same place.
+pub fn unkey(key: i64) -> (i64, i64) {
+    (key >> ID_BITS, key & ((1 << ID_BITS) - 1))
+}
+
 /// Fails, saying why, when a mention id no longer fits in the key.
 pub fn check_ids_fit(conn: &Connection) -> Result<()> {
     let max: Option<i64> = conn
@@ -135,6 +140,7 @@ mod tests {
             .iter()
             .zip(pairs)
             .all(|(k, (_, id))| k & ((1 << ID_BITS) - 1) == id));
+        assert!(pairs.iter().all(|&(t, id)| unkey(key(t, id)) == (t, id)));
         assert!(key(i64::MAX, (1 << ID_BITS) - 1) < i64::MAX);
         assert!(key(i64::MIN, 1) > i64::MIN);
     }

@@ -14,12 +14,12 @@ use anyhow::{Context, Result};
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection, Row};
 
-const COLUMNS: &str = "m.id, m.rank, m.created_at, m.due_at, m.platform, m.kind, m.author_id, p.handle,
+pub(super) const COLUMNS: &str = "m.id, m.rank, m.created_at, m.due_at, m.platform, m.kind, m.author_id, p.handle,
     EXISTS (SELECT 1 FROM tags t WHERE t.person_id = m.author_id AND t.tag = 'power_user'),
     (SELECT t.tag FROM tags t WHERE t.person_id = m.author_id AND t.tag NOT IN ('power_user', 'vip') LIMIT 1),
     substr(m.body, 1, 300), m.status";
 
-fn row(r: &Row<'_>) -> rusqlite::Result<InboxRow> {
+pub(super) fn row(r: &Row<'_>) -> rusqlite::Result<InboxRow> {
     Ok(InboxRow {
         id: r.get(0)?,
         rank: r.get(1)?,
@@ -120,7 +120,7 @@ fn by_time_page(
 }
 
 /// The WHERE clauses and parameters of a query's filters (fixed SQL, values bound).
-fn filters(q: &Query, now: i64, params: &mut Vec<Value>) -> Vec<&'static str> {
+pub(super) fn filters(q: &Query, now: i64, params: &mut Vec<Value>) -> Vec<&'static str> {
     let mut clauses = Vec::new();
     if let Some(from) = &q.from {
         // The start of a handle: the range [from, from + U+10FFFF) on people_handle
@@ -208,8 +208,8 @@ fn excluded() -> String {
 }
 
 /// Matches newest first by (created_at, id), by keyset from `from`. Words walk the
-/// full-text index, whose rowid sorts by the same key (store::fulltext); left-out
-/// words alone are the full-text matches to skip.
+/// full-text index, whose rowid sorts by the same key (store::word_search); filters
+/// alone, or with words left out, walk the time index.
 fn search_page(
     conn: &Connection,
     q: &Query,
@@ -218,8 +218,10 @@ fn search_page(
     limit: usize,
     now: i64,
 ) -> Result<Vec<InboxRow>> {
-    let words = fulltext::match_of(conn, q)?;
-    let (sql, params) = search_sql(q, words, from, dir, limit, now);
+    if let Some(words) = fulltext::match_of(conn, q)? {
+        return super::word_search::page(conn, q, &words, from, dir, limit, now);
+    }
+    let (sql, params) = filters_sql(q, from, dir, limit, now);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
         .query_map(params_from_iter(params), row)?
@@ -231,8 +233,10 @@ fn search_page(
 /// How SQLite runs a search's first page (EXPLAIN QUERY PLAN, one line a step, two
 /// spaces of indent per level): the tests hold each kind of search to its index.
 pub fn search_plan(conn: &Connection, q: &Query, now: i64) -> Result<Vec<String>> {
-    let words = fulltext::match_of(conn, q)?;
-    let (sql, params) = search_sql(q, words, None, Direction::Forward, 200, now);
+    let (sql, params) = match fulltext::match_of(conn, q)? {
+        Some(words) => super::word_search::first_window_sql(q, &words, now),
+        None => filters_sql(q, None, Direction::Forward, 200, now),
+    };
     let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
     let steps = stmt
         .query_map(params_from_iter(params), |r| {
@@ -249,10 +253,9 @@ pub fn search_plan(conn: &Connection, q: &Query, now: i64) -> Result<Vec<String>
     Ok(plan)
 }
 
-/// `words`: the MATCH expression of the required words ([`fulltext::match_of`]).
-fn search_sql(
+/// A search without required words: its filters, and the words it leaves out.
+fn filters_sql(
     q: &Query,
-    words: Option<String>,
     from: Option<(i64, i64)>,
     dir: Direction,
     limit: usize,
@@ -262,66 +265,42 @@ fn search_sql(
     let mut clauses: Vec<String> = Vec::new();
     let forward = dir == Direction::Forward;
     let order = if forward { "DESC" } else { "ASC" };
-    // The page's keys first, then its columns: the walk carries only keys, and the
-    // author's tags are read for the page alone.
     let author = if q.bot {
         "JOIN people p ON p.id = m.author_id"
     } else {
         ""
     };
-    let inner = if let Some(m) = words {
-        // The full-text index walks its matches newest first by key and stops at a
-        // page; each match is checked against the filters on its mention (by id).
-        params.push(Value::Text(m));
-        clauses.push("mentions_fts MATCH ?".into());
-        if let Some((created_at, id)) = from {
-            params.push(Value::Integer(fulltext::key(created_at, id)));
-            let bound = if forward { "<" } else { ">" };
-            clauses.push(format!("mentions_fts.rowid {bound} ?"));
-        }
-        clauses.extend(filters(q, now, &mut params).into_iter().map(String::from));
-        format!(
-            "SELECT mentions_fts.rowid AS k FROM mentions_fts
-             CROSS JOIN mentions m ON m.id = {} {author}
-             WHERE {} ORDER BY mentions_fts.rowid {order} LIMIT ?",
-            fulltext::id_of("mentions_fts.rowid"),
-            clauses.join(" AND ")
-        )
+    if let Some(out) = q.fts_excluded() {
+        params.push(Value::Text(out));
+        clauses.push(excluded());
+    }
+    let key = from.unwrap_or(if forward {
+        (i64::MAX, i64::MAX)
     } else {
-        if let Some(out) = q.fts_excluded() {
-            params.push(Value::Text(out));
-            clauses.push(excluded());
-        }
-        let key = from.unwrap_or(if forward {
-            (i64::MAX, i64::MAX)
-        } else {
-            (i64::MIN, i64::MIN)
-        });
-        params.push(Value::Integer(key.0));
-        params.push(Value::Integer(key.1));
-        let bound = if forward { "<" } else { ">" };
-        clauses.push(format!("(m.created_at, m.id) {bound} (?, ?)"));
-        clauses.extend(filters(q, now, &mut params).into_iter().map(String::from));
-        // Filters alone walk the time index and stop at a page (a status or a
-        // platform would otherwise pick its own index and sort every match); a
-        // handle narrows the candidates first, through the people index.
-        let walk = if q.from.is_none() {
-            "INDEXED BY mentions_created"
-        } else {
-            ""
-        };
-        format!(
-            "SELECT {KEY_OF_M} AS k FROM mentions m {walk} {author}
-             WHERE {} ORDER BY m.created_at {order}, m.id {order} LIMIT ?",
-            clauses.join(" AND ")
-        )
+        (i64::MIN, i64::MIN)
+    });
+    params.push(Value::Integer(key.0));
+    params.push(Value::Integer(key.1));
+    let bound = if forward { "<" } else { ">" };
+    clauses.push(format!("(m.created_at, m.id) {bound} (?, ?)"));
+    clauses.extend(filters(q, now, &mut params).into_iter().map(String::from));
+    // Filters alone walk the time index and stop at a page (a status or a platform
+    // would otherwise pick its own index and sort every match); a handle narrows the
+    // candidates first, through the people index.
+    let walk = if q.from.is_none() {
+        "INDEXED BY mentions_created"
+    } else {
+        ""
     };
     params.push(Value::Integer(limit as i64));
+    // The page's ids first, then its columns: the author's tags are read for the page
+    // alone.
     let sql = format!(
-        "SELECT {COLUMNS} FROM ({inner}) page
-         CROSS JOIN mentions m ON m.id = {} JOIN people p ON p.id = m.author_id
-         ORDER BY page.k {order}",
-        fulltext::id_of("page.k")
+        "SELECT {COLUMNS} FROM mentions m JOIN people p ON p.id = m.author_id
+         WHERE m.id IN (SELECT m.id FROM mentions m {walk} {author}
+                        WHERE {} ORDER BY m.created_at {order}, m.id {order} LIMIT ?)
+         ORDER BY m.created_at {order}, m.id {order}",
+        clauses.join(" AND ")
     );
     (sql, params)
 }

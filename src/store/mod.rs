@@ -32,6 +32,7 @@ pub mod stats;
 mod undo;
 mod values;
 pub mod warnings;
+mod word_search;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, TimeZone, Utc};
