@@ -7,6 +7,7 @@ mod common;
 use rapport::domain::query::Query;
 use rapport::model::inbox::{Direction, Listing};
 use rapport::model::people::PeopleFilter;
+use rapport::store::fulltext::MENTION_ID;
 use rapport::store::inbox;
 use rusqlite::Connection;
 
@@ -206,6 +207,15 @@ fn search_timings_on_a_big_inbox() {
         "is:question",
         "kind:review status:done",
         "\"charged twice\" platform:twitter",
+        // A common word, alone, then narrowed by filters that keep fewer and fewer of
+        // its matches, and a start of many words.
+        "the",
+        "the status:open",
+        "the platform:sms",
+        "the kind:sms status:open",
+        "the status:snoozed",
+        "the from:hana",
+        "th",
     ] {
         let query = Query::parse(q).unwrap();
         let listing = Listing::Search(query);
@@ -288,11 +298,11 @@ fn common_and_rare_words_page_in_the_same_order() {
         .expect("a word in more than 50 and under a twentieth of the messages");
     for word in [common_word, rare] {
         let expected: Vec<i64> = conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT m.id FROM mentions m WHERE m.id IN
-                   (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?1)
-                 ORDER BY m.created_at DESC, m.id DESC",
-            )
+                   (SELECT {MENTION_ID} FROM mentions_fts WHERE mentions_fts MATCH ?1)
+                 ORDER BY m.created_at DESC, m.id DESC"
+            ))
             .unwrap()
             .query_map([format!("\"{word}\"*")], |r| r.get(0))
             .unwrap()

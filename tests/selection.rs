@@ -10,6 +10,7 @@ use rapport::config::Config;
 use rapport::domain::change::{BulkChange, Targets, UndoResult};
 use rapport::domain::query::Query;
 use rapport::domain::{ActionKind, BuyerStage};
+use rapport::store::fulltext::MENTION_ID;
 use rapport::store::{actions, batch};
 use rusqlite::Connection;
 
@@ -110,7 +111,9 @@ fn a_dismiss_over_a_search_touches_exactly_its_open_items_and_one_undo_restores_
     let q = Query::parse(&word).unwrap();
     let expected = open_ids(
         &conn,
-        &format!("m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH '\"{word}\"')"),
+        &format!(
+            "m.id IN (SELECT {MENTION_ID} FROM mentions_fts WHERE mentions_fts MATCH '\"{word}\"')"
+        ),
     );
     assert!(expected.len() >= 5, "{word}: {expected:?}");
     let targets = Targets::Matching(q);
@@ -361,7 +364,9 @@ fn a_change_to_every_match_follows_the_search_prefixes_and_left_out_words() {
     let matching = |fts: &str| {
         open_ids(
             &conn,
-            &format!("m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH '{fts}')"),
+            &format!(
+                "m.id IN (SELECT {MENTION_ID} FROM mentions_fts WHERE mentions_fts MATCH '{fts}')"
+            ),
         )
     };
     let all_open = open_ids(&conn, "1");

@@ -77,3 +77,46 @@ fn a_file_that_is_not_a_database_is_a_clear_error() {
     assert!(message.contains("notes.db"), "{message}");
     assert!(message.contains("not a database"), "{message}");
 }
+
+/// A file from before the full-text index was keyed by time finds its words after the
+/// migration, and its index's rows carry the new keys.
+#[test]
+fn the_full_text_index_of_an_older_file_is_keyed_by_time() {
+    use rapport::domain::query::Query;
+    use rapport::model::inbox::{Direction, Listing};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let mut conn = Connection::open(&path).unwrap();
+    // The first version: its index's rowid was the mention id.
+    migrations::migrate_to(&mut conn, 1).unwrap();
+    conn.execute_batch(
+        "INSERT INTO people (id, platform, platform_user_id, handle, first_seen, last_seen)
+             VALUES (1, 'x', 'u', 'ana', 0, 0);
+         INSERT INTO mentions (id, platform, external_id, kind, author_id, body, created_at,
+                               imported_at, due_at, rank)
+             VALUES (7, 'x', 'a', 'mention', 1, 'a refund please', 1794479811, 0, 0, 0),
+                    (8, 'x', 'b', 'mention', 1, 'refunded twice', 1794479000, 0, 0, 0);
+         INSERT INTO mentions_fts (rowid, body, handle)
+             SELECT id, body, 'ana' FROM mentions;",
+    )
+    .unwrap();
+    drop(conn);
+    let conn = store::open(&path).unwrap();
+    let keys: Vec<i64> = conn
+        .prepare("SELECT rowid FROM mentions_fts ORDER BY rowid")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    use rapport::store::fulltext::key;
+    assert_eq!(keys, [key(1794479000, 8), key(1794479811, 7)]);
+    let listing = Listing::Search(Query::parse("refun").unwrap());
+    let ids: Vec<i64> =
+        rapport::store::inbox::page(&conn, &listing, None, Direction::Forward, 10, 0)
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect();
+    assert_eq!(ids, [7, 8]);
+}

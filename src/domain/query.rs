@@ -99,13 +99,36 @@ impl Query {
     /// required, and `NOT` each excluded one. None when no word is required (leaving
     /// out words alone is [`Query::fts_excluded`]).
     pub fn fts_match(&self) -> Option<String> {
+        self.fts_match_with(|_| None)
+    }
+
+    /// [`Query::fts_match`], with each bare word that `words` can list as the words it
+    /// starts asked as those words (`("the" OR "there")`) instead of as a prefix: the
+    /// same matches, which the full-text index can read lazily. `words` answers None
+    /// to keep the prefix; an empty list matches nothing.
+    pub fn fts_match_with(
+        &self,
+        mut words: impl FnMut(&str) -> Option<Vec<String>>,
+    ) -> Option<String> {
         let parts: Vec<String> = self
             .terms
             .iter()
             .enumerate()
             .map(|(i, t)| {
                 let exact = self.quoted.get(i).copied().unwrap_or(true);
-                format!("{}{}", fts_string(t), if exact { "" } else { "*" })
+                if exact {
+                    return fts_string(t);
+                }
+                match words(t) {
+                    // Quoted, so no word is read as an operator; one the index does
+                    // not hold matches nothing, as the prefix would.
+                    Some(list) if list.is_empty() => fts_string(t),
+                    Some(list) => {
+                        let list: Vec<String> = list.iter().map(|w| fts_string(w)).collect();
+                        format!("({})", list.join(" OR "))
+                    }
+                    None => format!("{}*", fts_string(t)),
+                }
             })
             .collect();
         if parts.is_empty() {
@@ -215,6 +238,20 @@ mod tests {
         assert_eq!(q.fts_excluded().unwrap(), r#""late""#);
         // A lone "-" is a word, not an exclusion.
         assert_eq!(Query::parse("a - b").unwrap().terms, ["a", "-", "b"]);
+    }
+
+    #[test]
+    fn a_listed_word_is_asked_as_the_words_it_starts() {
+        let q = Query::parse(r#"the "cold brew" zz -late"#).unwrap();
+        let expr = q.fts_match_with(|t| match t {
+            "the" => Some(vec!["the".into(), "there".into()]),
+            "zz" => Some(vec![]),
+            _ => None,
+        });
+        assert_eq!(
+            expr.unwrap(),
+            r#"(("the" OR "there") "cold brew" "zz") NOT ("late")"#
+        );
     }
 
     #[test]

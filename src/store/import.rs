@@ -372,10 +372,14 @@ impl<'c> Importer<'c> {
         .context("closing the conversations answered by this import")?;
         tx.execute("DELETE FROM import_answered", [])?;
         fill_accounts(&tx, self.first_mention_id)?;
+        super::fulltext::check_ids_fit(&tx)?;
         tx.execute(
-            "INSERT INTO mentions_fts (rowid, body, handle)
-             SELECT m.id, m.body, p.handle FROM mentions m JOIN people p ON p.id = m.author_id
-             WHERE m.id >= ?1",
+            &format!(
+                "INSERT INTO mentions_fts (rowid, body, handle)
+                 SELECT {}, m.body, p.handle FROM mentions m JOIN people p ON p.id = m.author_id
+                 WHERE m.id >= ?1",
+                super::fulltext::KEY_OF_M
+            ),
             [self.first_mention_id],
         )
         .context("updating the full-text index")?;

@@ -3,6 +3,7 @@
 //! (created_at, id) on mentions_created. Both page by keyset (the key of the last row
 //! shown), never by OFFSET, so every page costs the same at any depth.
 
+use super::fulltext::{self, KEY_OF_M};
 use crate::config::Config;
 use crate::domain::priority;
 use crate::domain::query::Query;
@@ -13,12 +14,12 @@ use anyhow::{Context, Result};
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection, Row};
 
-const COLUMNS: &str = "m.id, m.rank, m.created_at, m.due_at, m.platform, m.kind, m.author_id, p.handle,
+pub(super) const COLUMNS: &str = "m.id, m.rank, m.created_at, m.due_at, m.platform, m.kind, m.author_id, p.handle,
     EXISTS (SELECT 1 FROM tags t WHERE t.person_id = m.author_id AND t.tag = 'power_user'),
     (SELECT t.tag FROM tags t WHERE t.person_id = m.author_id AND t.tag NOT IN ('power_user', 'vip') LIMIT 1),
     substr(m.body, 1, 300), m.status";
 
-fn row(r: &Row<'_>) -> rusqlite::Result<InboxRow> {
+pub(super) fn row(r: &Row<'_>) -> rusqlite::Result<InboxRow> {
     Ok(InboxRow {
         id: r.get(0)?,
         rank: r.get(1)?,
@@ -119,7 +120,7 @@ fn by_time_page(
 }
 
 /// The WHERE clauses and parameters of a query's filters (fixed SQL, values bound).
-fn filters(q: &Query, now: i64, params: &mut Vec<Value>) -> Vec<&'static str> {
+pub(super) fn filters(q: &Query, now: i64, params: &mut Vec<Value>) -> Vec<&'static str> {
     let mut clauses = Vec::new();
     if let Some(from) = &q.from {
         // The start of a handle: the range [from, from + U+10FFFF) on people_handle
@@ -171,24 +172,27 @@ fn filters(q: &Query, now: i64, params: &mut Vec<Value>) -> Vec<&'static str> {
 /// own filters: what a change to every match acts on (store::batch).
 pub(super) fn open_matching(q: &Query, now: i64) -> (String, Vec<Value>) {
     let mut params = Vec::new();
-    let mut clauses = vec!["m.status = 'open'"];
+    let mut clauses = vec!["m.status = 'open'".to_string()];
     let from = match q.fts_match() {
         Some(m) => {
             params.push(Value::Text(m));
-            clauses.push("mentions_fts MATCH ?");
-            "mentions_fts f JOIN mentions m ON m.id = f.rowid"
+            clauses.push("mentions_fts MATCH ?".into());
+            format!(
+                "mentions_fts CROSS JOIN mentions m ON m.id = {}",
+                fulltext::id_of("mentions_fts.rowid")
+            )
         }
-        None => "mentions m",
+        None => "mentions m".into(),
     };
     // Only words left out (`-late status:open`): the list skips their matches, so
     // the change must too.
     if q.fts_match().is_none() {
         if let Some(out) = q.fts_excluded() {
             params.push(Value::Text(out));
-            clauses.push("m.id NOT IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)");
+            clauses.push(excluded());
         }
     }
-    clauses.extend(filters(q, now, &mut params));
+    clauses.extend(filters(q, now, &mut params).into_iter().map(String::from));
     (
         format!(
             "SELECT m.id FROM {from} JOIN people p ON p.id = m.author_id WHERE {}",
@@ -198,9 +202,14 @@ pub(super) fn open_matching(q: &Query, now: i64) -> (String, Vec<Value>) {
     )
 }
 
-/// Matches newest first by (created_at, id), by keyset from `from`. Words narrow the
-/// candidates through the full-text index (its rowid is mentions.id); left-out words
-/// are the full-text matches to skip.
+/// Only words left out: the mentions whose key is not among their matches.
+fn excluded() -> String {
+    format!("{KEY_OF_M} NOT IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)")
+}
+
+/// Matches newest first by (created_at, id), by keyset from `from`. Words walk the
+/// full-text index, whose rowid sorts by the same key (store::word_search); filters
+/// alone, or with words left out, walk the time index.
 fn search_page(
     conn: &Connection,
     q: &Query,
@@ -209,7 +218,10 @@ fn search_page(
     limit: usize,
     now: i64,
 ) -> Result<Vec<InboxRow>> {
-    let (sql, params) = search_sql(q, from, dir, limit, now);
+    if let Some(words) = fulltext::match_of(conn, q)? {
+        return super::word_search::page(conn, q, &words, from, dir, limit, now);
+    }
+    let (sql, params) = filters_sql(q, from, dir, limit, now);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
         .query_map(params_from_iter(params), row)?
@@ -221,7 +233,10 @@ fn search_page(
 /// How SQLite runs a search's first page (EXPLAIN QUERY PLAN, one line a step, two
 /// spaces of indent per level): the tests hold each kind of search to its index.
 pub fn search_plan(conn: &Connection, q: &Query, now: i64) -> Result<Vec<String>> {
-    let (sql, params) = search_sql(q, None, Direction::Forward, 200, now);
+    let (sql, params) = match fulltext::match_of(conn, q)? {
+        Some(words) => super::word_search::first_window_sql(q, &words, now),
+        None => filters_sql(q, None, Direction::Forward, 200, now),
+    };
     let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
     let steps = stmt
         .query_map(params_from_iter(params), |r| {
@@ -238,7 +253,8 @@ pub fn search_plan(conn: &Connection, q: &Query, now: i64) -> Result<Vec<String>
     Ok(plan)
 }
 
-fn search_sql(
+/// A search without required words: its filters, and the words it leaves out.
+fn filters_sql(
     q: &Query,
     from: Option<(i64, i64)>,
     dir: Direction,
@@ -246,43 +262,39 @@ fn search_sql(
     now: i64,
 ) -> (String, Vec<Value>) {
     let mut params: Vec<Value> = Vec::new();
-    let mut clauses: Vec<&str> = Vec::new();
-    let (key_clause, order, start) = match dir {
-        Direction::Forward => (
-            "(m.created_at, m.id) < (?, ?)",
-            "DESC",
-            (i64::MAX, i64::MAX),
-        ),
-        Direction::Backward => ("(m.created_at, m.id) > (?, ?)", "ASC", (i64::MIN, i64::MIN)),
-    };
-    if let Some(m) = q.fts_match() {
-        params.push(Value::Text(m));
-        clauses.push("m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)");
-    } else if let Some(out) = q.fts_excluded() {
-        params.push(Value::Text(out));
-        clauses.push("m.id NOT IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)");
-    }
-    let key = from.unwrap_or(start);
-    params.push(Value::Integer(key.0));
-    params.push(Value::Integer(key.1));
-    clauses.push(key_clause);
-    clauses.extend(filters(q, now, &mut params));
-    params.push(Value::Integer(limit as i64));
-    // Filters alone walk the time index and stop at a page (a status or a platform
-    // would otherwise pick its own index and sort every match); words and a handle
-    // narrow the candidates first, through the full-text and the people index.
-    let walk = if q.fts_match().is_none() && q.from.is_none() {
-        "INDEXED BY mentions_created"
-    } else {
-        ""
-    };
-    // The page's ids first, then its columns: sorting many matches carries only
-    // (created_at, id), and the author's tags are read for the page alone.
+    let mut clauses: Vec<String> = Vec::new();
+    let forward = dir == Direction::Forward;
+    let order = if forward { "DESC" } else { "ASC" };
     let author = if q.bot {
         "JOIN people p ON p.id = m.author_id"
     } else {
         ""
     };
+    if let Some(out) = q.fts_excluded() {
+        params.push(Value::Text(out));
+        clauses.push(excluded());
+    }
+    let key = from.unwrap_or(if forward {
+        (i64::MAX, i64::MAX)
+    } else {
+        (i64::MIN, i64::MIN)
+    });
+    params.push(Value::Integer(key.0));
+    params.push(Value::Integer(key.1));
+    let bound = if forward { "<" } else { ">" };
+    clauses.push(format!("(m.created_at, m.id) {bound} (?, ?)"));
+    clauses.extend(filters(q, now, &mut params).into_iter().map(String::from));
+    // Filters alone walk the time index and stop at a page (a status or a platform
+    // would otherwise pick its own index and sort every match); a handle narrows the
+    // candidates first, through the people index.
+    let walk = if q.from.is_none() {
+        "INDEXED BY mentions_created"
+    } else {
+        ""
+    };
+    params.push(Value::Integer(limit as i64));
+    // The page's ids first, then its columns: the author's tags are read for the page
+    // alone.
     let sql = format!(
         "SELECT {COLUMNS} FROM mentions m JOIN people p ON p.id = m.author_id
          WHERE m.id IN (SELECT m.id FROM mentions m {walk} {author}

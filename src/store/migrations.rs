@@ -366,6 +366,20 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX actions_closed ON actions (created_at, mention_id)
         WHERE kind IN ('like', 'dismiss') AND undone_at IS NULL;
     "#,
+    // v14: the full-text index keyed by time (store::fulltext): a row's rowid sorts as
+    // the list does, by (created_at, id), so a word's newest matches come first
+    // without sorting them all. The index is contentless, so it is built again from
+    // the mentions (about two minutes at 1,000,000 mentions). The key is
+    // fulltext::KEY_OF_M written out.
+    r#"
+    DROP TABLE mentions_fts;
+    CREATE VIRTUAL TABLE mentions_fts USING fts5 (
+        body, handle, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    INSERT INTO mentions_fts (rowid, body, handle)
+        SELECT (max(min(m.created_at, 8589934590), -8589934590) * 1073741824 + m.id), m.body, p.handle
+        FROM mentions m JOIN people p ON p.id = m.author_id;
+    "#,
 ];
 
 /// The version this build writes.

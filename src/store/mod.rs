@@ -17,6 +17,7 @@ pub mod detail;
 mod duplicates;
 pub mod error;
 pub mod export;
+pub mod fulltext;
 pub mod import;
 mod import_people;
 pub mod imports_log;
@@ -31,6 +32,7 @@ pub mod stats;
 mod undo;
 mod values;
 pub mod warnings;
+mod word_search;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, TimeZone, Utc};
