@@ -173,25 +173,26 @@ pub fn import_file(
         ingest::records(buffered, options.format, &options.map).map_err(|f| located(&name, &f))?;
     let bar = options.progress.then(|| progress_bar(&name, size));
     let (batches, reader_thread) = import_reader::spawn(records);
+    let freer = import_reader::spawn_freer();
     let mut importer = Importer::begin(conn, config, now)?;
     let (mut skipped, mut ignored) = (0u64, 0u64);
     let mut early_hash = early_hash;
     for batch in batches.iter() {
         if let Some(hash) = early_hash.as_ref().and_then(|rx| rx.try_recv().ok()) {
             early_hash = None;
-            if let Some(past) = imports_log::find(importer.connection(), &hash)? {
+            if let Some(past) = imports_log::find(importer.connection()?, &hash)? {
                 if let Some(bar) = &bar {
                     bar.finish_and_clear();
                 }
                 return Ok(Outcome::AlreadyImported(past));
             }
         }
-        let batch = batch.map_err(|f| located(&name, &f))?;
-        for prepared in batch {
-            let item = prepared.item;
-            match item.parsed {
+        let mut batch = batch.map_err(|f| located(&name, &f))?;
+        for prepared in &mut batch {
+            let item = &prepared.item;
+            match &item.parsed {
                 Ok(Parsed::Record(record)) => importer
-                    .add_prepared(&record, prepared.signals, prepared.answered)
+                    .add_prepared(record, prepared.signals, prepared.answered.take())
                     .with_context(|| format!("{name}:{}", item.at))?,
                 Ok(Parsed::Ignored) => ignored += 1,
                 Err(reason) if options.skip_invalid => {
@@ -210,10 +211,13 @@ pub fn import_file(
                 }
             }
         }
+        // If the freer is gone, the batch is freed here.
+        let _ = freer.send(batch);
         if let Some(bar) = &bar {
             bar.set_position(tally.bytes());
         }
     }
+    drop(freer);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -230,7 +234,7 @@ pub fn import_file(
     // The hash is known once every byte went through the reader; content seen
     // before is rolled back (the records would add nothing anyway).
     let content_hash = tally.hex_digest();
-    if let Some(past) = imports_log::find(importer.connection(), &content_hash)? {
+    if let Some(past) = imports_log::find(importer.connection()?, &content_hash)? {
         return Ok(Outcome::AlreadyImported(past));
     }
     let entry = FileEntry {

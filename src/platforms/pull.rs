@@ -100,17 +100,17 @@ pub fn pull_account(
         let mut import = Importer::begin(conn, config, now)?;
         for p in parents.iter().chain(&page.items) {
             if let Some(key) = &p.key {
-                if cursors::known_key(import.connection(), name, key)? {
+                if cursors::known_key(import.connection()?, name, key)? {
                     continue;
                 }
             }
             import.add(&p.record)?;
             if let Some(key) = &p.key {
-                cursors::remember_key(import.connection(), name, key, external_id(p))?;
+                cursors::remember_key(import.connection()?, name, key, external_id(p))?;
             }
         }
         cursors::set(
-            import.connection(),
+            import.connection()?,
             &account.name,
             &page.cursor,
             id_host.as_deref(),
