@@ -191,6 +191,34 @@ fn fill(tx: &Transaction<'_>, targets: &Targets, now: i64) -> Result<u64> {
     Ok(n as u64)
 }
 
+/// Puts the items of `targets` in the temporary table whatever their status, as the
+/// list shows them (for an export).
+fn fill_shown(tx: &Transaction<'_>, targets: &Targets, now: i64) -> Result<()> {
+    tx.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS bulk_targets (id INTEGER PRIMARY KEY);
+         DELETE FROM temp.bulk_targets;",
+    )?;
+    match targets {
+        Targets::Ids(ids) => {
+            let mut add = tx.prepare_cached(
+                "INSERT OR IGNORE INTO temp.bulk_targets (id) SELECT id FROM mentions WHERE id = ?1",
+            )?;
+            for id in ids {
+                add.execute([id])?;
+            }
+        }
+        Targets::Matching(q) => {
+            let (sql, values) = super::inbox::shown_matching(q, now);
+            tx.execute(
+                &format!("INSERT OR IGNORE INTO temp.bulk_targets (id) {sql}"),
+                params_from_iter(values),
+            )
+            .context("finding the items that match")?;
+        }
+    }
+    Ok(())
+}
+
 /// Takes out what its platform cannot like (domain::platforms); returns how many.
 fn drop_unlikeable(tx: &Transaction<'_>) -> Result<u64> {
     let rows = tx
@@ -293,8 +321,10 @@ pub fn tag_names(conn: &Connection) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// Writes the open items of `targets` to a new file at `path`, one JSON object a
-/// line; returns how many. The file is created for this user only, never overwritten.
+/// Writes the items of `targets` to a new file at `path`, one JSON object a line, as
+/// the list shows them: every match of a search whatever its status (the queue's
+/// query asks for open items itself), every marked item; returns how many. The file
+/// is created for this user only, never overwritten.
 pub fn export(
     conn: &mut Connection,
     targets: &Targets,
@@ -314,11 +344,12 @@ pub fn export(
     })?;
     let mut out = std::io::BufWriter::new(file);
     let tx = conn.transaction()?;
-    fill(&tx, targets, now)?;
+    fill_shown(&tx, targets, now)?;
     let mut n = 0;
     {
         let mut stmt = tx.prepare(
-            "SELECT m.id, m.platform, m.kind, p.handle, m.account, m.created_at, m.url, m.body
+            "SELECT m.id, m.platform, m.kind, p.handle, m.account, m.created_at, m.url, m.body,
+                    m.status
              FROM temp.bulk_targets b JOIN mentions m ON m.id = b.id
              JOIN people p ON p.id = m.author_id ORDER BY m.id",
         )?;
@@ -333,6 +364,7 @@ pub fn export(
                 "created_at": r.get::<_, i64>(5)?,
                 "url": r.get::<_, Option<String>>(6)?,
                 "text": r.get::<_, String>(7)?,
+                "status": r.get::<_, String>(8)?,
             });
             writeln!(out, "{line}").with_context(|| format!("writing {}", path.display()))?;
             n += 1;
