@@ -46,6 +46,17 @@ fn undo_with(
     now: i64,
     whole_batch: bool,
 ) -> Result<UndoResult> {
+    // A batch may be a change to many thousands of items.
+    super::batch::with_bulk_cache(conn, |conn| undo_now(conn, config, id, now, whole_batch))
+}
+
+fn undo_now(
+    conn: &mut Connection,
+    config: &Config,
+    id: i64,
+    now: i64,
+    whole_batch: bool,
+) -> Result<UndoResult> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let batch: Option<i64> = tx
         .query_row("SELECT batch FROM actions WHERE id = ?1", [id], |r| {
