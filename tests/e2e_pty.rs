@@ -216,6 +216,15 @@ fn triage_five_items_undo_one_and_quit() {
     s.send("\x13"); // ctrl-s
     s.wait_for("queued");
 
+    // A text is thanked with its own words (no template picker): move to a post.
+    for _ in 0..5 {
+        std::thread::sleep(Duration::from_millis(300));
+        s.wait_for("── author ──");
+        if !s.contents().contains("sms · sms") {
+            break;
+        }
+        s.send("j");
+    }
     s.send("t");
     s.wait_for("thank ");
     s.send("1");
@@ -525,7 +534,7 @@ fn two_windows_on_one_inbox_do_not_undo_or_answer_over_each_other() {
 
     // A dismisses the next item; B's undo does not touch it.
     a.send("d");
-    a.wait_for("dismissed @");
+    a.wait_for("dismissed ");
     b.send("u");
     b.wait_for("nothing of yours to undo");
 

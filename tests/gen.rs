@@ -113,8 +113,9 @@ fn the_demo_database_is_a_morning_with_a_history() {
         ) > 0
     );
     assert!(one(&conn, "SELECT COUNT(DISTINCT kind) FROM mentions") == 6);
+    // The night does not count against the targets: at most a few are over.
     let late = format!("SELECT COUNT(*) FROM mentions WHERE status = 'open' AND due_at < {now}");
-    assert!(one(&conn, &late) > 3, "no open item over its target");
+    assert!(one(&conn, &late) <= 5, "the morning is a flood");
     assert!(
         one(
             &conn,

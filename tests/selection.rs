@@ -231,16 +231,8 @@ fn marked_items_keep_the_rules_of_one_item() {
     assert_eq!(state(&conn), before);
 }
 
-/// `:export FILE`: the open items of a search, one JSON object a line, to a new file.
-#[test]
-fn an_export_writes_the_matching_open_items_to_a_new_file() {
-    let (dir, mut conn, _) = demo(300);
-    let q = Query::parse("platform:twitter").unwrap();
-    let expected = open_ids(&conn, "m.platform = 'twitter'");
-    let path = dir.path().join("out.ndjson");
-    let n = batch::export(&mut conn, &Targets::Matching(q.clone()), &path, NOW).unwrap();
-    assert_eq!(n, expected.len() as u64);
-    let ids: Vec<i64> = std::fs::read_to_string(&path)
+fn exported_ids(path: &std::path::Path) -> Vec<i64> {
+    std::fs::read_to_string(path)
         .unwrap()
         .lines()
         .map(|l| {
@@ -248,13 +240,57 @@ fn an_export_writes_the_matching_open_items_to_a_new_file() {
                 .as_i64()
                 .unwrap()
         })
-        .collect();
-    assert_eq!(ids, expected);
+        .collect()
+}
+
+/// `:export FILE` writes what the list shows, one JSON object a line, to a new file:
+/// every match of a search whatever its status (as the search lists them), the
+/// queue's open items, or the marked items.
+#[test]
+fn an_export_writes_what_the_list_shows_to_a_new_file() {
+    let (dir, mut conn, _) = demo(300);
+    let q = Query::parse("platform:twitter").unwrap();
+    let all = ids_where(&conn, "m.platform = 'twitter'");
+    let open = open_ids(&conn, "m.platform = 'twitter'");
+    assert!(
+        all.len() > open.len() && !open.is_empty(),
+        "{all:?} {open:?}"
+    );
+    let path = dir.path().join("out.ndjson");
+    let n = batch::export(&mut conn, &Targets::Matching(q.clone()), &path, NOW).unwrap();
+    assert_eq!(n, all.len() as u64);
+    assert_eq!(exported_ids(&path), all, "every match, answered ones too");
     let again = batch::export(&mut conn, &Targets::Matching(q), &path, NOW).unwrap_err();
     assert!(
         format!("{again:#}").contains("choose a new name"),
         "{again:#}"
     );
+    // The queue (no search) is its open items.
+    let queue = Query::parse("status:open platform:twitter").unwrap();
+    let path = dir.path().join("queue.ndjson");
+    batch::export(&mut conn, &Targets::Matching(queue), &path, NOW).unwrap();
+    assert_eq!(exported_ids(&path), open);
+    // Marked items, an answered one among them.
+    let marked = vec![
+        open[0],
+        all.iter().copied().find(|id| !open.contains(id)).unwrap(),
+    ];
+    let path = dir.path().join("marked.ndjson");
+    batch::export(&mut conn, &Targets::Ids(marked.clone()), &path, NOW).unwrap();
+    let mut sorted = marked;
+    sorted.sort();
+    assert_eq!(exported_ids(&path), sorted);
+}
+
+fn ids_where(conn: &Connection, sql_where: &str) -> Vec<i64> {
+    conn.prepare(&format!(
+        "SELECT m.id FROM mentions m WHERE {sql_where} ORDER BY m.id"
+    ))
+    .unwrap()
+    .query_map([], |r| r.get(0))
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
 }
 
 /// Taking one like back from the outbox takes back that one, not its whole batch.

@@ -263,6 +263,40 @@ fn person_page() {
     });
 }
 
+/// Wide and joined characters, combining marks, tabs and a long handle: every row of
+/// the history stays inside the border and keeps its indent.
+#[test]
+fn person_page_with_wide_text() {
+    check("person_wide", |size| {
+        let mut app = fixtures::app(size);
+        let request = fixtures::people_request(&app.update(key('P'))).expect("people asked for");
+        let mut card = fixtures::detail(&fixtures::rows()[1]).author;
+        card.handle = "the.longest_handle.anyone_ever_chose_for_a_coffee_account_2026".into();
+        card.notes =
+            "常连客 ❤\u{fe0f} orders\tthe Harbor Blend e\u{301}very month 👨\u{200d}👩\u{200d}👧"
+                .into();
+        app.update(Msg::Loaded(Reply::People {
+            request,
+            rows: vec![person_row(102, "marcus.roasts", true)],
+        }));
+        app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+        let text = "I ❤\u{fe0f} the oat milk latte ❤\u{fe0f} and the 抹茶ラテ, the family 👨\u{200d}👩\u{200d}👧\u{200d}👦 comes every Sunday\tfor the cafe\u{301} au lait ❤\u{fe0f}❤\u{fe0f}❤\u{fe0f}❤\u{fe0f}❤\u{fe0f} see you 🇫🇷 soon";
+        app.update(Msg::Loaded(Reply::Person {
+            card: Box::new(card),
+            history: (0..4)
+                .map(|i| Event {
+                    at: NOW - 600 * (i + 1),
+                    what: "mention".into(),
+                    ours: i % 2 == 1,
+                    text: text.repeat(i as usize + 1),
+                    state: "done".into(),
+                })
+                .collect(),
+        }));
+        app
+    });
+}
+
 #[test]
 fn too_small_asks_to_enlarge() {
     let app = fixtures::app((30, 8));

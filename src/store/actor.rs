@@ -384,7 +384,7 @@ pub fn run(
         StoreCmd::Tags => Reply::Tags(super::batch::tag_names(conn)?),
         StoreCmd::Export { targets, path } => {
             let n = super::batch::export(conn, &targets, &path, now)?;
-            Reply::Notice(format!("wrote {n} open items to {}", path.display()))
+            Reply::Notice(format!("wrote {n} items to {}", path.display()))
         }
         StoreCmd::Person(id) => {
             let card = detail::card(conn, id, now)?

@@ -12,8 +12,40 @@ use crate::domain::ActionKind;
 use anyhow::{Context, Result};
 use rusqlite::{params, params_from_iter, Connection, Transaction, TransactionBehavior};
 
+/// The page cache (KiB) a change to many items may fill. Each changed row moves an
+/// entry in every index of its table; with SQLite's default 2 MiB cache a change to
+/// 250,000 items spills and rereads the same pages over and over. Memory is taken
+/// only as pages are read, and given back when the change is done.
+const BULK_CACHE_KIB: i64 = 262_144;
+
+/// Runs `work` with the larger page cache of [`BULK_CACHE_KIB`], then puts the
+/// connection's own cache size back, whatever `work` returned.
+pub(super) fn with_bulk_cache<T>(
+    conn: &mut Connection,
+    work: impl FnOnce(&mut Connection) -> Result<T>,
+) -> Result<T> {
+    let before: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    conn.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
+    let result = work(conn);
+    conn.pragma_update(None, "cache_size", before)?;
+    result
+}
+
 /// Applies `change` to `targets` at `now`, as window `holder`.
 pub fn apply(
+    conn: &mut Connection,
+    config: &Config,
+    targets: &Targets,
+    change: &BulkChange,
+    holder: &str,
+    now: i64,
+) -> Result<BulkDone> {
+    with_bulk_cache(conn, |conn| {
+        apply_now(conn, config, targets, change, holder, now)
+    })
+}
+
+fn apply_now(
     conn: &mut Connection,
     config: &Config,
     targets: &Targets,
@@ -191,6 +223,34 @@ fn fill(tx: &Transaction<'_>, targets: &Targets, now: i64) -> Result<u64> {
     Ok(n as u64)
 }
 
+/// Puts the items of `targets` in the temporary table whatever their status, as the
+/// list shows them (for an export).
+fn fill_shown(tx: &Transaction<'_>, targets: &Targets, now: i64) -> Result<()> {
+    tx.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS bulk_targets (id INTEGER PRIMARY KEY);
+         DELETE FROM temp.bulk_targets;",
+    )?;
+    match targets {
+        Targets::Ids(ids) => {
+            let mut add = tx.prepare_cached(
+                "INSERT OR IGNORE INTO temp.bulk_targets (id) SELECT id FROM mentions WHERE id = ?1",
+            )?;
+            for id in ids {
+                add.execute([id])?;
+            }
+        }
+        Targets::Matching(q) => {
+            let (sql, values) = super::inbox::shown_matching(q, now);
+            tx.execute(
+                &format!("INSERT OR IGNORE INTO temp.bulk_targets (id) {sql}"),
+                params_from_iter(values),
+            )
+            .context("finding the items that match")?;
+        }
+    }
+    Ok(())
+}
+
 /// Takes out what its platform cannot like (domain::platforms); returns how many.
 fn drop_unlikeable(tx: &Transaction<'_>) -> Result<u64> {
     let rows = tx
@@ -293,8 +353,10 @@ pub fn tag_names(conn: &Connection) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// Writes the open items of `targets` to a new file at `path`, one JSON object a
-/// line; returns how many. The file is created for this user only, never overwritten.
+/// Writes the items of `targets` to a new file at `path`, one JSON object a line, as
+/// the list shows them: every match of a search whatever its status (the queue's
+/// query asks for open items itself), every marked item; returns how many. The file
+/// is created for this user only, never overwritten.
 pub fn export(
     conn: &mut Connection,
     targets: &Targets,
@@ -314,11 +376,12 @@ pub fn export(
     })?;
     let mut out = std::io::BufWriter::new(file);
     let tx = conn.transaction()?;
-    fill(&tx, targets, now)?;
+    fill_shown(&tx, targets, now)?;
     let mut n = 0;
     {
         let mut stmt = tx.prepare(
-            "SELECT m.id, m.platform, m.kind, p.handle, m.account, m.created_at, m.url, m.body
+            "SELECT m.id, m.platform, m.kind, p.handle, m.account, m.created_at, m.url, m.body,
+                    m.status
              FROM temp.bulk_targets b JOIN mentions m ON m.id = b.id
              JOIN people p ON p.id = m.author_id ORDER BY m.id",
         )?;
@@ -333,6 +396,7 @@ pub fn export(
                 "created_at": r.get::<_, i64>(5)?,
                 "url": r.get::<_, Option<String>>(6)?,
                 "text": r.get::<_, String>(7)?,
+                "status": r.get::<_, String>(8)?,
             });
             writeln!(out, "{line}").with_context(|| format!("writing {}", path.display()))?;
             n += 1;

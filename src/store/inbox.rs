@@ -171,8 +171,22 @@ pub(super) fn filters(q: &Query, now: i64, params: &mut Vec<Value>) -> Vec<&'sta
 /// The ids of the open items `q` matches, as SQL and its parameters, with the search's
 /// own filters: what a change to every match acts on (store::batch).
 pub(super) fn open_matching(q: &Query, now: i64) -> (String, Vec<Value>) {
+    matching_sql(q, now, true)
+}
+
+/// The ids of every item `q` matches, whatever its status, as the list shows them
+/// (its status filter, if it has one, still applies): what an export writes.
+pub(super) fn shown_matching(q: &Query, now: i64) -> (String, Vec<Value>) {
+    matching_sql(q, now, false)
+}
+
+fn matching_sql(q: &Query, now: i64, open_only: bool) -> (String, Vec<Value>) {
     let mut params = Vec::new();
-    let mut clauses = vec!["m.status = 'open'".to_string()];
+    let mut clauses = if open_only {
+        vec!["m.status = 'open'".to_string()]
+    } else {
+        vec!["1".to_string()]
+    };
     let from = match q.fts_match() {
         Some(m) => {
             params.push(Value::Text(m));

@@ -46,6 +46,17 @@ fn undo_with(
     now: i64,
     whole_batch: bool,
 ) -> Result<UndoResult> {
+    // A batch may be a change to many thousands of items.
+    super::batch::with_bulk_cache(conn, |conn| undo_now(conn, config, id, now, whole_batch))
+}
+
+fn undo_now(
+    conn: &mut Connection,
+    config: &Config,
+    id: i64,
+    now: i64,
+    whole_batch: bool,
+) -> Result<UndoResult> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let batch: Option<i64> = tx
         .query_row("SELECT batch FROM actions WHERE id = ?1", [id], |r| {
@@ -56,36 +67,153 @@ fn undo_with(
         .filter(|_| whole_batch);
     let result = match batch {
         // A change made to many items at once is one step: all of it, in one transaction.
-        Some(batch) => {
-            let members = tx
-                .prepare_cached("SELECT id FROM actions WHERE batch = ?1 ORDER BY id")?
-                .query_map([batch], |r| r.get::<_, i64>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            let (mut count, mut left, mut kind) = (0u64, 0u64, None);
-            for member in members {
-                match revert(&tx, config, member, now)? {
-                    UndoResult::Undone(u) => {
-                        count += 1;
-                        kind = Some(u.kind);
-                    }
-                    UndoResult::LeftTheOutbox { kind: k, .. } => {
-                        left += 1;
-                        kind = Some(k);
-                    }
-                    _ => {}
-                }
-            }
-            match kind {
-                Some(kind) if count > 0 || left > 0 => {
-                    UndoResult::UndoneBatch { kind, count, left }
-                }
-                _ => UndoResult::Gone,
-            }
-        }
+        Some(batch) => revert_batch(&tx, config, batch, now)?,
         None => revert(&tx, config, id, now)?,
     };
     tx.commit()?;
     Ok(result)
+}
+
+/// The kinds that go out to a platform (a sender may have them), as a list SQL can
+/// search with `instr`: `,reply,thank,like,`.
+fn outgoing_kinds() -> String {
+    let kinds: Vec<&str> = ActionKind::ALL
+        .iter()
+        .filter(|k| k.goes_out())
+        .map(|k| k.as_str())
+        .collect();
+    format!(",{},", kinds.join(","))
+}
+
+/// Reverts every action of `batch` inside `tx` with a few statements over the whole
+/// batch, whatever its size (a change to 250,000 items is undone in seconds, not one
+/// item at a time). The rules are [`revert`]'s: what is undone already is left, and
+/// what went out is the platform's once a sender has it.
+fn revert_batch(
+    tx: &rusqlite::Transaction<'_>,
+    config: &Config,
+    batch: i64,
+    now: i64,
+) -> Result<UndoResult> {
+    let outgoing = outgoing_kinds();
+    let pending = "a.batch = ?1 AND a.undone_at IS NULL AND a.external_id IS NULL
+                   AND a.detail != '{}'";
+    let gone_out = "instr(?2, ',' || a.kind || ',') > 0 AND a.state != 'queued'";
+    let (left, kind): (i64, Option<ActionKind>) = tx.query_row(
+        &format!("SELECT COALESCE(SUM({gone_out}), 0), MIN(a.kind) FROM actions a WHERE {pending}"),
+        params![batch, outgoing],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    tx.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS undo_members (id INTEGER PRIMARY KEY);
+         DELETE FROM temp.undo_members;",
+    )?;
+    let count = tx.execute(
+        &format!(
+            "INSERT INTO temp.undo_members (id)
+             SELECT a.id FROM actions a WHERE {pending} AND NOT ({gone_out})"
+        ),
+        params![batch, outgoing],
+    )? as u64;
+    let left = left.max(0) as u64;
+    let Some(kind) = kind.filter(|_| count > 0 || left > 0) else {
+        return Ok(UndoResult::Gone);
+    };
+    let members = "SELECT a.mention_id, a.person_id, a.detail FROM actions a
+                   WHERE a.id IN (SELECT id FROM temp.undo_members)";
+    // What each item was (the same fields and defaults as one item's undo).
+    tx.execute(
+        &format!(
+            "UPDATE mentions
+             SET status = COALESCE(b.detail ->> '$.mention.status', 'open'),
+                 snoozed_until = b.detail ->> '$.mention.snoozed_until',
+                 first_response_at = b.detail ->> '$.mention.first_response_at'
+             FROM ({members}) b
+             WHERE mentions.id = b.mention_id AND json_type(b.detail, '$.mention') = 'object'"
+        ),
+        [],
+    )
+    .with_context(|| format!("undoing the change to many items (batch {batch})"))?;
+    tx.execute(
+        &format!(
+            "UPDATE mentions SET account = b.detail ->> '$.account_before'
+             FROM ({members}) b
+             WHERE mentions.id = b.mention_id AND json_type(b.detail, '$.account_before') IS NOT NULL"
+        ),
+        [],
+    )?;
+    tx.execute(
+        &format!(
+            "UPDATE people SET notes = b.detail ->> '$.person.notes'
+             FROM ({members}) b
+             WHERE people.id = b.person_id AND json_type(b.detail, '$.person.notes') = 'text'"
+        ),
+        [],
+    )?;
+    tx.execute(
+        &format!(
+            "UPDATE people SET buyer_stage = b.detail ->> '$.person.buyer_stage',
+                               engagement = b.detail ->> '$.person.engagement'
+             FROM ({members}) b
+             WHERE people.id = b.person_id
+               AND json_type(b.detail, '$.person.buyer_stage') = 'text'
+               AND json_type(b.detail, '$.person.engagement') = 'text'"
+        ),
+        [],
+    )?;
+    // Tags: one per person, a few thousand at most; the power-user weight moves
+    // each tagged person's items, so those go one by one (store::actions::rerank).
+    let tags = tx
+        .prepare(&format!(
+            "SELECT b.person_id, COALESCE(b.detail ->> '$.tag', 'power_user'),
+                    json_type(b.detail, '$.added') = 'true'
+             FROM ({members}) b
+             WHERE b.person_id IS NOT NULL AND json_type(b.detail, '$.added') IN ('true', 'false')"
+        ))?
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (p, tag, added) in tags {
+        if added {
+            tx.execute(
+                "DELETE FROM tags WHERE person_id = ?1 AND tag = ?2",
+                params![p, tag],
+            )?;
+        } else {
+            tx.execute(
+                "INSERT OR IGNORE INTO tags (person_id, tag, created_at) VALUES (?1, ?2, ?3)",
+                params![p, tag, now],
+            )?;
+        }
+        if tag == "power_user" {
+            rerank(tx, config, p, !added)?;
+        }
+    }
+    // A reply's closed conversation (rare in a batch) is put back from its list.
+    let conversations = tx
+        .prepare(&format!(
+            "SELECT b.detail FROM ({members}) b WHERE json_type(b.detail, '$.conversation') = 'array'"
+        ))?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for detail in conversations {
+        let detail: Value = serde_json::from_str(&detail)
+            .with_context(|| format!("batch {batch}: an unreadable detail"))?;
+        super::conversation::reopen(tx, &detail)?;
+    }
+    tx.execute(
+        "UPDATE actions SET undone_at = ?1,
+                            state = CASE state WHEN 'queued' THEN 'cancelled' ELSE state END
+         WHERE id IN (SELECT id FROM temp.undo_members)",
+        [now],
+    )?;
+    tx.execute("DELETE FROM temp.undo_members", [])?;
+    Ok(UndoResult::UndoneBatch { kind, count, left })
 }
 
 /// Reverts one action inside `tx`.

@@ -91,29 +91,37 @@ pub fn fit_fields<'a>(fields: Vec<Vec<Span<'a>>>, sep: Span<'a>, width: usize) -
 
 /// Where one line of text breaks into rows of at most `width` columns, as the char
 /// index each row starts at: after the last space that fits (a space may hang past
-/// the edge, it shows nothing), or inside a word longer than a row.
+/// the edge, it shows nothing), or inside a word longer than a row. Widths are
+/// measured per grapheme cluster, as the renderer does ([`columns`]): a heart with
+/// its emoji selector takes two columns, not one, so a row is never a cell too long
+/// (the renderer would wrap that cell onto a row of its own, without the indent).
 pub fn row_starts(line: &str, width: usize) -> Vec<usize> {
-    use unicode_width::UnicodeWidthChar;
-    let chars: Vec<char> = line.chars().collect();
+    // (char index, columns, is a space) of each grapheme cluster.
+    let mut clusters = Vec::new();
+    let mut at = 0;
+    for g in line.graphemes(true) {
+        clusters.push((at, g.width(), g == " "));
+        at += g.chars().count();
+    }
     let width = width.max(1);
-    let col = |c: &char| c.width().unwrap_or(0);
     let mut starts = vec![0];
+    // Indexes into `clusters`.
     let (mut start, mut used, mut after_space) = (0, 0, None);
     let mut i = 0;
-    while i < chars.len() {
-        let w = col(&chars[i]);
-        if chars[i] == ' ' {
+    while i < clusters.len() {
+        let (_, w, space) = clusters[i];
+        if space {
             used += w;
             i += 1;
             after_space = Some(i);
             continue;
         }
         if used + w > width && i > start {
-            let at = after_space.filter(|&s| s > start).unwrap_or(i);
-            starts.push(at);
-            start = at;
+            let cut = after_space.filter(|&s| s > start).unwrap_or(i);
+            starts.push(clusters[cut].0);
+            start = cut;
             after_space = None;
-            used = chars[start..i].iter().map(col).sum();
+            used = clusters[start..i].iter().map(|c| c.1).sum();
             continue;
         }
         used += w;
@@ -169,6 +177,22 @@ mod tests {
         // One long word: cut inside it, marked.
         assert_eq!(fit_words("unbelievably", 6), "unbel…");
         assert_eq!(fit_words("a, b, c", 5), "a, b…");
+    }
+
+    #[test]
+    fn rows_measure_what_the_screen_draws() {
+        // A heart with its emoji selector is two columns: "ab ❤️" is five, not four.
+        let heart = "ab \u{2764}\u{fe0f} cd";
+        assert_eq!(columns("\u{2764}\u{fe0f}"), 2);
+        assert_eq!(row_starts(heart, 4), [0, 3, 6]);
+        for row in wrap_indented(heart, 6, 2) {
+            assert!(columns(&row) <= 6, "{row:?}");
+        }
+        // A family joined with zero-width joiners is one glyph of two columns.
+        let family = "\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467} ok";
+        assert_eq!(row_starts(family, 5), [0]);
+        // Combining marks take no column; wide characters two.
+        assert_eq!(row_starts("e\u{301}e\u{301}e\u{301} 日本語", 4), [0, 7, 9]);
     }
 
     #[test]
