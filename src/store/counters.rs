@@ -11,7 +11,7 @@ const HOUR: i64 = 3600;
 /// The whole hours inside [from, to): the first and the one after the last, never
 /// below hour 1 (SQL's division truncates toward zero, so hour 0 also holds the hour
 /// before the epoch: times there are counted from the index).
-fn whole_hours(from: i64, to: i64) -> (i64, i64) {
+pub(super) fn whole_hours(from: i64, to: i64) -> (i64, i64) {
     let first = from.div_euclid(HOUR) + i64::from(from.rem_euclid(HOUR) != 0);
     let first = first.max(1);
     let end = to.div_euclid(HOUR).max(first);
