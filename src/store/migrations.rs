@@ -373,7 +373,8 @@ const MIGRATIONS: &[&str] = &[
     // backlog); mentions per author (the top people). Kept by triggers, like v13; the
     // bucket expression is store::rollups::BUCKET_SQL's (a test holds them
     // together; store::rollups::rebuild recomputes them in bulk). Items closed without an
-    // answer are few and read from their own index.
+    // answer are few and read from their own index; so are the exact times a median
+    // between two buckets needs.
     r#"
     CREATE TABLE response_hours (
         hour     INTEGER NOT NULL,
@@ -397,6 +398,10 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX author_mentions_most ON author_mentions (mentions);
     CREATE INDEX mentions_closed_quietly ON mentions (created_at)
         WHERE status = 'done' AND first_response_at IS NULL;
+    -- A median whose two middle values fall in different buckets looks both up here.
+    CREATE INDEX mentions_response_time ON mentions
+        (first_response_at - created_at, created_at, platform, kind)
+        WHERE first_response_at IS NOT NULL;
     INSERT INTO response_hours (hour, platform, kind, bucket, mentions, within)
         SELECT created_at / 3600, platform, kind,
                CASE WHEN first_response_at IS NULL THEN -1
