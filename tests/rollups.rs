@@ -113,6 +113,17 @@ fn check(conn: &Connection, config: &Config, now: i64, what: &str) {
         let view = report::report(conn, config, since, now).unwrap();
         let exact = report::report_between(conn, config, since, now, now).unwrap();
         answered = answered.max(exact.overall.answered);
+        // The per-author search the view uses above a quarter million mentions.
+        let top: Vec<(i64, i64)> = exact
+            .top_people
+            .iter()
+            .map(|p| (p.person_id, p.conversations))
+            .collect();
+        assert_eq!(
+            rollups::top_authors(conn, since, now, 10).unwrap(),
+            top,
+            "{what}"
+        );
         assert_same(&view, &exact, &format!("{what}, since {since}"));
     }
     assert!(answered > 0, "{what}: nothing answered");

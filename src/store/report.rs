@@ -273,6 +273,27 @@ fn scanned(conn: &Connection, since: i64, until: i64, bounds: &[i64]) -> Result<
     })
 }
 
+/// Up to this many mentions in the period, the top people are counted from the
+/// period's own rows (one index range); above it, from the per-author counts
+/// (store::rollups::top_authors), whose search grows with how spread out the busiest
+/// people's mentions are.
+const AUTHORS_SCANNED_UP_TO: i64 = 250_000;
+
+/// The ten people who wrote the most mentions in [since, until], row by row.
+fn authors_in(conn: &Connection, since: i64, until: i64) -> Result<Vec<(i64, i64)>> {
+    let max_person: Option<i64> = conn.query_row("SELECT MAX(id) FROM people", [], |r| r.get(0))?;
+    let mut authors = AuthorCounts::new(max_person.unwrap_or(0));
+    let mut stmt = conn.prepare_cached(
+        "SELECT author_id FROM mentions INDEXED BY mentions_stats
+         WHERE created_at >= ?1 AND created_at <= ?2",
+    )?;
+    let mut rows = stmt.query(params![since, until])?;
+    while let Some(r) = rows.next()? {
+        authors.add(r.get(0)?);
+    }
+    Ok(authors.top(10))
+}
+
 fn from_rollups(
     conn: &Connection,
     since: i64,
@@ -288,6 +309,7 @@ fn from_rollups(
     for (_, h) in &p.platforms {
         overall.merge(h);
     }
+    let overall_mentions = overall.mentions();
     let per_day = p
         .per_day
         .iter()
@@ -337,7 +359,11 @@ fn from_rollups(
         backlog_diff: p.backlog_diff.clone(),
         by_platform: groups(&p.platforms, true)?,
         by_kind: groups(&p.kinds, false)?,
-        top: rollups::top_authors(conn, since, until, 10)?,
+        top: if overall_mentions <= AUTHORS_SCANNED_UP_TO {
+            authors_in(conn, since, until)?
+        } else {
+            rollups::top_authors(conn, since, until, 10)?
+        },
     })
 }
 
