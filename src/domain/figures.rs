@@ -125,8 +125,17 @@ pub fn percentile<T: Value>(values: &mut [T], pct: usize) -> Option<f64> {
     if n == 0 {
         return None;
     }
-    let rank = (n * pct).div_ceil(100).clamp(1, n);
-    Some(values.select_nth_unstable(rank - 1).1.to_f64())
+    Some(
+        values
+            .select_nth_unstable(percentile_rank(n, pct) - 1)
+            .1
+            .to_f64(),
+    )
+}
+
+/// The rank (from 1) of the `pct`th percentile of `n` values by nearest rank; n > 0.
+pub fn percentile_rank(n: usize, pct: usize) -> usize {
+    (n * pct).div_ceil(100).clamp(1, n.max(1))
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Counts that stay cheap at any size, read from the per-hour tables the v10 triggers
+//! Counts that stay cheap at any size, read from the per-hour tables the v13 triggers
 //! keep (`open_due_hours`, `reply_hours`): whole hours are summed from a few hundred
 //! rows, and the part of an hour at each end of a range is counted exactly from an
 //! index. The figures are exact; only the work is bounded.
@@ -11,7 +11,7 @@ const HOUR: i64 = 3600;
 /// The whole hours inside [from, to): the first and the one after the last, never
 /// below hour 1 (SQL's division truncates toward zero, so hour 0 also holds the hour
 /// before the epoch: times there are counted from the index).
-fn whole_hours(from: i64, to: i64) -> (i64, i64) {
+pub(super) fn whole_hours(from: i64, to: i64) -> (i64, i64) {
     let first = from.div_euclid(HOUR) + i64::from(from.rem_euclid(HOUR) != 0);
     let first = first.max(1);
     let end = to.div_euclid(HOUR).max(first);

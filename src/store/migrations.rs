@@ -380,6 +380,126 @@ const MIGRATIONS: &[&str] = &[
         SELECT (max(min(m.created_at, 8589934590), -8589934590) * 1073741824 + m.id), m.body, p.handle
         FROM mentions m JOIN people p ON p.id = m.author_id;
     "#,
+    // v15: the stats view at any size (store::rollups). Mentions per hour written,
+    // platform, kind and first-response bucket (-1: not answered; buckets as fine as the
+    // view shows a time: seconds, minutes, then hours, then days), with how many were
+    // answered within target; answered items per hour written and hour closed (the
+    // backlog); mentions per author (the top people). Kept by triggers, like v13; the
+    // bucket expression is store::rollups::BUCKET_SQL's (a test holds them
+    // together; store::rollups::rebuild recomputes them in bulk). Items closed without an
+    // answer are few and read from their own index; so are the exact times a median
+    // between two buckets needs.
+    r#"
+    CREATE TABLE response_hours (
+        hour     INTEGER NOT NULL,
+        platform TEXT NOT NULL,
+        kind     TEXT NOT NULL,
+        bucket   INTEGER NOT NULL,
+        mentions INTEGER NOT NULL,
+        within   INTEGER NOT NULL,
+        PRIMARY KEY (hour, platform, kind, bucket)
+    ) WITHOUT ROWID;
+    CREATE TABLE closed_hours (
+        hour        INTEGER NOT NULL,
+        closed_hour INTEGER NOT NULL,
+        answered    INTEGER NOT NULL,
+        PRIMARY KEY (hour, closed_hour)
+    ) WITHOUT ROWID;
+    CREATE TABLE author_mentions (
+        person_id INTEGER PRIMARY KEY,
+        mentions  INTEGER NOT NULL
+    );
+    CREATE INDEX author_mentions_most ON author_mentions (mentions);
+    CREATE INDEX mentions_closed_quietly ON mentions (created_at)
+        WHERE status = 'done' AND first_response_at IS NULL;
+    -- A median whose two middle values fall in different buckets looks both up here.
+    CREATE INDEX mentions_response_time ON mentions
+        (first_response_at - created_at, created_at, platform, kind)
+        WHERE first_response_at IS NOT NULL;
+    INSERT INTO response_hours (hour, platform, kind, bucket, mentions, within)
+        SELECT created_at / 3600, platform, kind,
+               CASE WHEN first_response_at IS NULL THEN -1
+                 WHEN MAX(first_response_at - created_at, 0) < 60 THEN MAX(first_response_at - created_at, 0)
+                 WHEN first_response_at - created_at < 36000 THEN 59 + (first_response_at - created_at) / 60
+                 WHEN first_response_at - created_at < 172800 THEN 649 + (first_response_at - created_at) / 3600
+                 ELSE 695 + MIN(first_response_at - created_at, 4294967295) / 86400 END,
+               COUNT(*), SUM(COALESCE(first_response_at <= due_at, 0))
+        FROM mentions GROUP BY 1, 2, 3, 4;
+    INSERT INTO closed_hours (hour, closed_hour, answered)
+        SELECT created_at / 3600, MAX(first_response_at, created_at) / 3600, COUNT(*)
+        FROM mentions WHERE first_response_at IS NOT NULL GROUP BY 1, 2;
+    INSERT INTO author_mentions (person_id, mentions)
+        SELECT author_id, COUNT(*) FROM mentions GROUP BY author_id;
+    CREATE TRIGGER rollups_insert AFTER INSERT ON mentions
+    BEGIN
+        INSERT INTO response_hours (hour, platform, kind, bucket, mentions, within)
+            VALUES (new.created_at / 3600, new.platform, new.kind,
+                    CASE WHEN new.first_response_at IS NULL THEN -1
+                 WHEN MAX(new.first_response_at - new.created_at, 0) < 60 THEN MAX(new.first_response_at - new.created_at, 0)
+                 WHEN new.first_response_at - new.created_at < 36000 THEN 59 + (new.first_response_at - new.created_at) / 60
+                 WHEN new.first_response_at - new.created_at < 172800 THEN 649 + (new.first_response_at - new.created_at) / 3600
+                 ELSE 695 + MIN(new.first_response_at - new.created_at, 4294967295) / 86400 END,
+                    1, COALESCE(new.first_response_at <= new.due_at, 0))
+            ON CONFLICT (hour, platform, kind, bucket) DO UPDATE SET mentions = mentions + 1, within = within + excluded.within;
+        INSERT INTO closed_hours (hour, closed_hour, answered)
+            SELECT new.created_at / 3600, MAX(new.first_response_at, new.created_at) / 3600, 1
+            WHERE new.first_response_at IS NOT NULL
+            ON CONFLICT (hour, closed_hour) DO UPDATE SET answered = answered + 1;
+        INSERT INTO author_mentions (person_id, mentions) VALUES (new.author_id, 1)
+            ON CONFLICT (person_id) DO UPDATE SET mentions = mentions + 1;
+    END;
+    CREATE TRIGGER rollups_delete AFTER DELETE ON mentions
+    BEGIN
+        UPDATE response_hours SET mentions = mentions - 1, within = within - COALESCE(old.first_response_at <= old.due_at, 0)
+            WHERE hour = old.created_at / 3600 AND platform = old.platform AND kind = old.kind
+              AND bucket = CASE WHEN old.first_response_at IS NULL THEN -1
+                 WHEN MAX(old.first_response_at - old.created_at, 0) < 60 THEN MAX(old.first_response_at - old.created_at, 0)
+                 WHEN old.first_response_at - old.created_at < 36000 THEN 59 + (old.first_response_at - old.created_at) / 60
+                 WHEN old.first_response_at - old.created_at < 172800 THEN 649 + (old.first_response_at - old.created_at) / 3600
+                 ELSE 695 + MIN(old.first_response_at - old.created_at, 4294967295) / 86400 END;
+        UPDATE closed_hours SET answered = answered - 1
+            WHERE old.first_response_at IS NOT NULL AND hour = old.created_at / 3600
+              AND closed_hour = MAX(old.first_response_at, old.created_at) / 3600;
+        UPDATE author_mentions SET mentions = mentions - 1 WHERE person_id = old.author_id;
+    END;
+    CREATE TRIGGER rollups_update AFTER UPDATE OF first_response_at, due_at, created_at, platform, kind
+        ON mentions
+        WHEN old.first_response_at IS NOT new.first_response_at OR old.created_at != new.created_at
+          OR old.platform != new.platform OR old.kind != new.kind
+          OR (new.first_response_at IS NOT NULL AND old.due_at != new.due_at)
+    BEGIN
+        UPDATE response_hours SET mentions = mentions - 1, within = within - COALESCE(old.first_response_at <= old.due_at, 0)
+            WHERE hour = old.created_at / 3600 AND platform = old.platform AND kind = old.kind
+              AND bucket = CASE WHEN old.first_response_at IS NULL THEN -1
+                 WHEN MAX(old.first_response_at - old.created_at, 0) < 60 THEN MAX(old.first_response_at - old.created_at, 0)
+                 WHEN old.first_response_at - old.created_at < 36000 THEN 59 + (old.first_response_at - old.created_at) / 60
+                 WHEN old.first_response_at - old.created_at < 172800 THEN 649 + (old.first_response_at - old.created_at) / 3600
+                 ELSE 695 + MIN(old.first_response_at - old.created_at, 4294967295) / 86400 END;
+        UPDATE closed_hours SET answered = answered - 1
+            WHERE old.first_response_at IS NOT NULL AND hour = old.created_at / 3600
+              AND closed_hour = MAX(old.first_response_at, old.created_at) / 3600;
+        INSERT INTO response_hours (hour, platform, kind, bucket, mentions, within)
+            VALUES (new.created_at / 3600, new.platform, new.kind,
+                    CASE WHEN new.first_response_at IS NULL THEN -1
+                 WHEN MAX(new.first_response_at - new.created_at, 0) < 60 THEN MAX(new.first_response_at - new.created_at, 0)
+                 WHEN new.first_response_at - new.created_at < 36000 THEN 59 + (new.first_response_at - new.created_at) / 60
+                 WHEN new.first_response_at - new.created_at < 172800 THEN 649 + (new.first_response_at - new.created_at) / 3600
+                 ELSE 695 + MIN(new.first_response_at - new.created_at, 4294967295) / 86400 END,
+                    1, COALESCE(new.first_response_at <= new.due_at, 0))
+            ON CONFLICT (hour, platform, kind, bucket) DO UPDATE SET mentions = mentions + 1, within = within + excluded.within;
+        INSERT INTO closed_hours (hour, closed_hour, answered)
+            SELECT new.created_at / 3600, MAX(new.first_response_at, new.created_at) / 3600, 1
+            WHERE new.first_response_at IS NOT NULL
+            ON CONFLICT (hour, closed_hour) DO UPDATE SET answered = answered + 1;
+    END;
+    CREATE TRIGGER rollups_author AFTER UPDATE OF author_id ON mentions
+        WHEN old.author_id != new.author_id
+    BEGIN
+        UPDATE author_mentions SET mentions = mentions - 1 WHERE person_id = old.author_id;
+        INSERT INTO author_mentions (person_id, mentions) VALUES (new.author_id, 1)
+            ON CONFLICT (person_id) DO UPDATE SET mentions = mentions + 1;
+    END;
+    "#,
 ];
 
 /// The version this build writes.

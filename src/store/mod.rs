@@ -27,6 +27,7 @@ pub mod outbox;
 pub mod people;
 pub mod report;
 pub mod reread;
+pub mod rollups;
 pub mod seed;
 pub mod stats;
 mod undo;

@@ -92,12 +92,7 @@ impl Groups {
                 figures: acc.figures(),
             })
             .collect();
-        v.sort_by(|a, b| {
-            b.figures
-                .mentions
-                .cmp(&a.figures.mentions)
-                .then(a.name.cmp(&b.name))
-        });
+        sort_groups(&mut v);
         v
     }
 }
@@ -165,12 +160,6 @@ fn scan(conn: &Connection, from: i64, to: i64, bounds: &[i64], max_person: i64) 
         let i = bounds.partition_point(|&b| b <= t);
         (i >= 1 && i <= days).then(|| i - 1)
     };
-    // When an item closed without a response (liked, dismissed) was closed: looked up
-    // for those rows only, by the actions_mention index.
-    let mut closed_at = conn.prepare_cached(
-        "SELECT MIN(created_at) FROM actions
-         WHERE mention_id = ?1 AND undone_at IS NULL AND kind IN ('like', 'dismiss')",
-    )?;
     let mut p = Partial {
         per_day: (0..days).map(|_| Acc::default()).collect(),
         platforms: Groups::default(),
@@ -189,7 +178,7 @@ fn scan(conn: &Connection, from: i64, to: i64, bounds: &[i64], max_person: i64) 
         let created: i64 = r.get(0)?;
         let responded: Option<i64> = r.get(3)?;
         let due: i64 = r.get(4)?;
-        let response = responded.map(|t| (t - created).clamp(0, i64::from(u32::MAX)) as u32);
+        let response = responded.map(|t| super::rollups::response_secs(created, t));
         let within = responded.is_some_and(|t| target::answered_within(due, t));
         let day = day_of(created);
         if let Some(d) = day {
@@ -200,11 +189,11 @@ fn scan(conn: &Connection, from: i64, to: i64, bounds: &[i64], max_person: i64) 
             .add(response, within);
         p.kinds.get(r.get_ref(2)?.as_bytes()?).add(response, within);
         p.authors.add(r.get(5)?);
-        let closed = match responded {
-            Some(t) => Some(t),
-            None if r.get_ref(6)?.as_bytes()? == b"done" => closed_at
-                .query_row([r.get::<_, i64>(7)?], |c| c.get::<_, Option<i64>>(0))?
-                .or(Some(created)),
+        let closed = match day {
+            Some(_) => {
+                let done = r.get_ref(6)?.as_bytes()? == b"done";
+                super::rollups::closed_at(conn, r.get(7)?, created, responded, done)?
+            }
             None => None,
         };
         // In the backlog at the end of each day from its own until the one it closed.
@@ -219,19 +208,172 @@ fn scan(conn: &Connection, from: i64, to: i64, bounds: &[i64], max_person: i64) 
     Ok(p)
 }
 
-/// The report for mentions written in [since, now].
+/// The report for mentions written in [since, now], for the stats view: the figures of
+/// the period from the rollups (store::rollups), the same as [`report_between`]'s.
 pub fn report(conn: &Connection, config: &Config, since: i64, now: i64) -> Result<Report> {
-    report_between(conn, config, since, now, now)
+    build(conn, config, since, now, now, Source::Rollups)
 }
 
 /// The report for mentions written in [since, until]; what is open, the pace and the
-/// power users gone quiet are as of `now`, whatever the period.
+/// power users gone quiet are as of `now`, whatever the period. The period's mentions
+/// are read one by one: the exact figures `rapport stats` prints and the rollups are
+/// tested against.
 pub fn report_between(
     conn: &Connection,
     config: &Config,
     since: i64,
     until: i64,
     now: i64,
+) -> Result<Report> {
+    build(conn, config, since, until, now, Source::Scan)
+}
+
+/// Where the period's figures come from.
+#[derive(Clone, Copy)]
+enum Source {
+    Scan,
+    Rollups,
+}
+
+/// The figures of the period's mentions, however they were read.
+struct PeriodFigures {
+    overall: Figures,
+    per_day: Vec<Figures>,
+    backlog_diff: Vec<i64>,
+    by_platform: Vec<GroupFigures>,
+    by_kind: Vec<GroupFigures>,
+    top: Vec<(i64, i64)>,
+}
+
+fn sort_groups(v: &mut [GroupFigures]) {
+    v.sort_by(|a, b| {
+        b.figures
+            .mentions
+            .cmp(&a.figures.mentions)
+            .then(a.name.cmp(&b.name))
+    });
+}
+
+fn scanned(conn: &Connection, since: i64, until: i64, bounds: &[i64]) -> Result<PeriodFigures> {
+    let max_person: Option<i64> = conn.query_row("SELECT MAX(id) FROM people", [], |r| r.get(0))?;
+    let Partial {
+        per_day,
+        platforms,
+        kinds,
+        authors,
+        backlog_diff,
+    } = scan(conn, since, until, bounds, max_person.unwrap_or(0))?;
+    Ok(PeriodFigures {
+        overall: Acc::merged(platforms.0.iter().map(|(_, a)| a)).figures(),
+        per_day: per_day.into_iter().map(Acc::figures).collect(),
+        backlog_diff,
+        by_platform: platforms.figures(),
+        by_kind: kinds.figures(),
+        top: authors.top(10),
+    })
+}
+
+/// Up to this many mentions in the period, the top people are counted from the
+/// period's own rows (one index range); above it, from the per-author counts
+/// (store::rollups::top_authors), whose search grows with how spread out the busiest
+/// people's mentions are.
+const AUTHORS_SCANNED_UP_TO: i64 = 250_000;
+
+/// The ten people who wrote the most mentions in [since, until], row by row.
+fn authors_in(conn: &Connection, since: i64, until: i64) -> Result<Vec<(i64, i64)>> {
+    let max_person: Option<i64> = conn.query_row("SELECT MAX(id) FROM people", [], |r| r.get(0))?;
+    let mut authors = AuthorCounts::new(max_person.unwrap_or(0));
+    let mut stmt = conn.prepare_cached(
+        "SELECT author_id FROM mentions INDEXED BY mentions_stats
+         WHERE created_at >= ?1 AND created_at <= ?2",
+    )?;
+    let mut rows = stmt.query(params![since, until])?;
+    while let Some(r) = rows.next()? {
+        authors.add(r.get(0)?);
+    }
+    Ok(authors.top(10))
+}
+
+fn from_rollups(
+    conn: &Connection,
+    since: i64,
+    until: i64,
+    bounds: &[i64],
+) -> Result<PeriodFigures> {
+    use super::rollups::{self, Hist, Scope};
+    let p = rollups::period(conn, since, until, bounds)?;
+    let figures = |h: &Hist, scope: Scope| {
+        h.figures(|lo, hi, largest| rollups::extreme(conn, &scope, lo, hi, largest))
+    };
+    let mut overall = Hist::default();
+    for (_, h) in &p.platforms {
+        overall.merge(h);
+    }
+    let overall_mentions = overall.mentions();
+    let per_day = p
+        .per_day
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let scope = Scope {
+                from: bounds[i].max(since),
+                until: (bounds[i + 1] - 1).min(until),
+                platform: None,
+                kind: None,
+            };
+            figures(h, scope)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let groups = |v: &[(String, Hist)], by_platform: bool| -> Result<Vec<GroupFigures>> {
+        let mut out = Vec::new();
+        for (name, h) in v.iter().filter(|(_, h)| h.mentions() > 0) {
+            let (platform, kind) = match by_platform {
+                true => (Some(name.as_str()), None),
+                false => (None, Some(name.as_str())),
+            };
+            let scope = Scope {
+                from: since,
+                until,
+                platform,
+                kind,
+            };
+            out.push(GroupFigures {
+                name: name.clone(),
+                figures: figures(h, scope)?,
+            });
+        }
+        sort_groups(&mut out);
+        Ok(out)
+    };
+    Ok(PeriodFigures {
+        overall: figures(
+            &overall,
+            Scope {
+                from: since,
+                until,
+                platform: None,
+                kind: None,
+            },
+        )?,
+        per_day,
+        backlog_diff: p.backlog_diff.clone(),
+        by_platform: groups(&p.platforms, true)?,
+        by_kind: groups(&p.kinds, false)?,
+        top: if overall_mentions <= AUTHORS_SCANNED_UP_TO {
+            authors_in(conn, since, until)?
+        } else {
+            rollups::top_authors(conn, since, until, 10)?
+        },
+    })
+}
+
+fn build(
+    conn: &Connection,
+    config: &Config,
+    since: i64,
+    until: i64,
+    now: i64,
+    source: Source,
 ) -> Result<Report> {
     let schedule = Schedule::new(&config.working_hours);
     let today = schedule.local_day(super::from_secs(now));
@@ -250,15 +392,17 @@ pub fn report_between(
                 .timestamp()
         })
         .collect();
-    let max_person: Option<i64> = conn.query_row("SELECT MAX(id) FROM people", [], |r| r.get(0))?;
-    let scanned = scan(conn, since, until, &bounds, max_person.unwrap_or(0))?;
-    let Partial {
+    let PeriodFigures {
+        overall,
         per_day,
-        platforms,
-        kinds,
-        authors,
         backlog_diff,
-    } = scanned;
+        by_platform,
+        by_kind,
+        top,
+    } = match source {
+        Source::Scan => scanned(conn, since, until, &bounds)?,
+        Source::Rollups => from_rollups(conn, since, until, &bounds)?,
+    };
 
     // One count per day for both the period and the pace's five weeks before today.
     let pace_first = today - Duration::days(pace::RECENT_DAYS + pace::EARLIER_DAYS);
@@ -280,17 +424,16 @@ pub fn report_between(
     let per_day = per_day
         .into_iter()
         .enumerate()
-        .map(|(i, acc)| {
+        .map(|(i, figures)| {
             backlog += backlog_diff[i];
             DayFigures {
                 day: first_day + Duration::days(i as i64),
-                figures: acc.figures(),
+                figures,
                 replies: replies[i],
                 backlog,
             }
         })
         .collect();
-    let top = authors.top(10);
     let top_people = people(conn, &top)?;
     let stale_power_users = stale_power_users(conn, now - config.people.stale_after_days * 86_400)?;
     let (recent, earlier) = reply_days.rates();
@@ -299,10 +442,10 @@ pub fn report_between(
     Ok(Report {
         since: super::from_secs(since),
         until: super::from_secs(until),
-        overall: Acc::merged(platforms.0.iter().map(|(_, a)| a)).figures(),
+        overall,
         per_day,
-        by_platform: platforms.figures(),
-        by_kind: kinds.figures(),
+        by_platform,
+        by_kind,
         top_people,
         stale_power_users,
         pace: PaceFigures {
