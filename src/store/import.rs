@@ -378,9 +378,12 @@ impl<'c> Importer<'c> {
         super::fulltext::check_ids_fit(&tx)?;
         tx.execute(
             &format!(
+                // In key order: FTS5 writes out its pending terms each time a rowid is
+                // not above the last one, and ids follow the file, not time (half of a
+                // million generated mentions come before the one above them).
                 "INSERT INTO mentions_fts (rowid, body, handle)
                  SELECT {}, m.body, p.handle FROM mentions m JOIN people p ON p.id = m.author_id
-                 WHERE m.id >= ?1",
+                 WHERE m.id >= ?1 ORDER BY 1",
                 super::fulltext::KEY_OF_M
             ),
             [self.first_mention_id],

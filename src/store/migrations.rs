@@ -378,7 +378,7 @@ const MIGRATIONS: &[&str] = &[
     );
     INSERT INTO mentions_fts (rowid, body, handle)
         SELECT (max(min(m.created_at, 8589934590), -8589934590) * 1073741824 + m.id), m.body, p.handle
-        FROM mentions m JOIN people p ON p.id = m.author_id;
+        FROM mentions m JOIN people p ON p.id = m.author_id ORDER BY 1;
     "#,
     // v15: the stats view at any size (store::rollups). Mentions per hour written,
     // platform, kind and first-response bucket (-1: not answered; buckets as fine as the
