@@ -2,7 +2,9 @@
 //! first import inserts its rows and rebuilt at its end (a sort per index instead of
 //! millions of scattered inserts). Inside the import's transaction, so a failed import
 //! rolls the indexes back with everything else. Unique indexes stay: the import
-//! relies on them to skip records already present.
+//! relies on them to skip records already present. The stats rollups' triggers are set
+//! aside too, and the rollups computed once at the end (store::rollups::rebuild): per
+//! row, they cost about as much as the rest of an insert.
 
 use anyhow::{Context, Result};
 use rusqlite::Connection;
@@ -12,6 +14,8 @@ use rusqlite::Connection;
 pub struct SetAside {
     /// (table, name, CREATE statement)
     indexes: Vec<(String, String, String)>,
+    /// (name, CREATE statement) of the stats rollups' triggers.
+    triggers: Vec<(String, String)>,
 }
 
 /// Drops the non-unique indexes of the imported tables.
@@ -35,7 +39,42 @@ pub fn set_aside(conn: &Connection) -> Result<SetAside> {
             .with_context(|| format!("setting aside the index {name}"))?;
         set.indexes.push((table, name, sql));
     }
+    let triggers: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT name, sql FROM sqlite_master
+             WHERE type = 'trigger' AND name LIKE 'rollups\\_%' ESCAPE '\\'",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (name, sql) in triggers {
+        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        conn.execute(&format!("DROP TRIGGER {name}"), [])
+            .with_context(|| format!("setting aside the trigger {name}"))?;
+        set.triggers.push((name, sql));
+    }
     Ok(set)
+}
+
+/// Puts the rollups' triggers back and computes the rollups of every mention at once:
+/// the database held none before this import. Last, after every write of the import
+/// to mentions.
+pub fn restore_rollups(conn: &Connection, set: SetAside) -> Result<()> {
+    rebuild(conn, set.indexes)?;
+    for (name, sql) in set.triggers {
+        conn.execute(&sql, [])
+            .with_context(|| format!("putting back the trigger {name}"))?;
+    }
+    let (first, last): (Option<i64>, Option<i64>) = conn.query_row(
+        "SELECT MIN(created_at), MAX(created_at) FROM mentions",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if let (Some(first), Some(last)) = (first, last) {
+        super::rollups::rebuild(conn, first, last.saturating_add(1))?;
+    }
+    Ok(())
 }
 
 /// Rebuilds what `set_aside` dropped from every table but `except` (rows still to be
@@ -48,9 +87,9 @@ pub fn restore_except(conn: &Connection, set: &mut SetAside, except: &str) -> Re
     rebuild(conn, now)
 }
 
-/// Rebuilds what `set_aside` dropped.
-pub fn restore(conn: &Connection, set: SetAside) -> Result<()> {
-    rebuild(conn, set.indexes)
+/// Rebuilds the indexes `set_aside` dropped (the triggers wait for `restore_rollups`).
+pub fn restore(conn: &Connection, set: &mut SetAside) -> Result<()> {
+    rebuild(conn, std::mem::take(&mut set.indexes))
 }
 
 fn rebuild(conn: &Connection, indexes: Vec<(String, String, String)>) -> Result<()> {
@@ -86,7 +125,18 @@ mod tests {
         restore_except(&conn, &mut set, "mentions").unwrap();
         assert!(schema(&conn).iter().any(|s| s.contains("actions_mention")));
         assert!(!schema(&conn).iter().any(|s| s.contains("mentions_queue")));
-        restore(&conn, set).unwrap();
+        restore(&conn, &mut set).unwrap();
         assert_eq!(schema(&conn), before);
+        let triggers = |c: &Connection| -> i64 {
+            c.query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rollups%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!(triggers(&conn), 0, "the rollups' triggers wait for the end");
+        restore_rollups(&conn, set).unwrap();
+        assert!(triggers(&conn) >= 4);
     }
 }

@@ -352,7 +352,7 @@ impl<'c> Importer<'c> {
                                                                AND b.account IS NOT NULL)))",
             [],
         )?;
-        if let Some(set) = set_aside {
+        if let Some(set) = &mut set_aside {
             bulk::restore(&tx, set)?;
         }
         // A reply to a person's newest message answers their earlier ones in the same
@@ -375,6 +375,9 @@ impl<'c> Importer<'c> {
         .context("closing the conversations answered by this import")?;
         tx.execute("DELETE FROM import_answered", [])?;
         fill_accounts(&tx, self.first_mention_id)?;
+        if let Some(set) = set_aside {
+            bulk::restore_rollups(&tx, set)?;
+        }
         super::fulltext::check_ids_fit(&tx)?;
         tx.execute(
             &format!(
