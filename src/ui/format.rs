@@ -22,24 +22,34 @@ pub fn columns(text: &str) -> usize {
 
 /// One line of untrusted text cut to `width` columns, with "…" when cut.
 pub fn fit(text: &str, width: usize) -> String {
+    fit_measured(text, width).0
+}
+
+/// `fit`, and the columns the result takes. One pass over the clusters, stopping at
+/// the first that does not fit: a list row's preview holds up to 300 characters and
+/// shows a few dozen, on every row of every frame.
+fn fit_measured(text: &str, width: usize) -> (String, usize) {
     let clean = sanitize::one_line(text);
-    if columns(&clean) <= width {
-        return clean;
-    }
-    let mut out = String::new();
     let mut used = 0;
-    for g in clean.graphemes(true) {
+    // Where the text stops, and its columns, if it must be cut (room left for "…").
+    let mut cut = None;
+    for (at, g) in clean.grapheme_indices(true) {
         let w = g.width();
-        if used + w + 1 > width {
-            break;
+        if cut.is_none() && used + w + 1 > width {
+            cut = Some((at, used));
+        }
+        if used + w > width {
+            let (at, cols) = cut.unwrap_or((at, used));
+            let mut out = clean[..at].to_string();
+            if width == 0 {
+                return (out, cols);
+            }
+            out.push('…');
+            return (out, cols + 1);
         }
         used += w;
-        out.push_str(g);
     }
-    if width > 0 {
-        out.push('…');
-    }
-    out
+    (clean, used)
 }
 
 /// One line of untrusted text cut to `width` columns at a word, with "…" when cut:
@@ -150,9 +160,9 @@ pub fn wrap_indented(text: &str, width: usize, indent: usize) -> Vec<String> {
 
 /// `text` padded with spaces to `width` columns (after [`fit`]).
 pub fn pad(text: &str, width: usize) -> String {
-    let fitted = fit(text, width);
-    let used = columns(&fitted);
-    format!("{fitted}{}", " ".repeat(width.saturating_sub(used)))
+    let (mut fitted, used) = fit_measured(text, width);
+    fitted.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
+    fitted
 }
 
 #[cfg(test)]
@@ -167,6 +177,44 @@ mod tests {
         assert_eq!(pad("日本", 6), "日本  ");
         assert_eq!(fit("a\u{1b}[31mred\u{7}", 10), "ared");
         assert_eq!(fit("x", 0), "");
+    }
+
+    #[test]
+    fn fit_in_one_pass_cuts_where_a_count_of_every_column_would() {
+        // The plain rule: whole if it fits, else the clusters that leave room for "…".
+        fn by_counting(text: &str, width: usize) -> String {
+            let clean = sanitize::one_line(text);
+            if columns(&clean) <= width {
+                return clean;
+            }
+            let mut out = String::new();
+            for g in clean.graphemes(true) {
+                if columns(&out) + g.width() + 1 > width {
+                    break;
+                }
+                out.push_str(g);
+            }
+            if width > 0 {
+                out.push('…');
+            }
+            out
+        }
+        let texts = [
+            "",
+            "hello world",
+            "日本語テキスト",
+            "e\u{301}e\u{301} ok",
+            "\u{301}\u{301}",
+            "a\u{2764}\u{fe0f}b\u{1f468}\u{200d}\u{1f469}",
+            "\u{200b}日",
+        ];
+        for text in texts {
+            for width in 0..12 {
+                let fitted = fit(text, width);
+                assert_eq!(fitted, by_counting(text, width), "{text:?} in {width}");
+                assert_eq!(columns(&pad(text, width)), width.max(columns(&fitted)));
+            }
+        }
     }
 
     #[test]
