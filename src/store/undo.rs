@@ -179,20 +179,7 @@ fn revert_batch(
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for (p, tag, added) in tags {
-        if added {
-            tx.execute(
-                "DELETE FROM tags WHERE person_id = ?1 AND tag = ?2",
-                params![p, tag],
-            )?;
-        } else {
-            tx.execute(
-                "INSERT OR IGNORE INTO tags (person_id, tag, created_at) VALUES (?1, ?2, ?3)",
-                params![p, tag, now],
-            )?;
-        }
-        if tag == "power_user" {
-            rerank(tx, config, p, !added)?;
-        }
+        revert_tag(tx, config, p, &tag, added, now)?;
     }
     // A reply's closed conversation (rare in a batch) is put back from its list.
     let conversations = tx
@@ -299,20 +286,7 @@ fn revert(
             .get("tag")
             .and_then(Value::as_str)
             .unwrap_or("power_user");
-        if added {
-            tx.execute(
-                "DELETE FROM tags WHERE person_id = ?1 AND tag = ?2",
-                params![p, tag],
-            )?;
-        } else {
-            tx.execute(
-                "INSERT OR IGNORE INTO tags (person_id, tag, created_at) VALUES (?1, ?2, ?3)",
-                params![p, tag, now],
-            )?;
-        }
-        if tag == "power_user" {
-            rerank(tx, config, p, !added)?;
-        }
+        revert_tag(tx, config, p, tag, added, now)?;
     }
     // Still queued in this transaction: a worker's claim (also IMMEDIATE) cannot
     // slip in between the check above and this cancel.
@@ -352,4 +326,31 @@ pub fn history(conn: &Connection, limit: usize) -> Result<Vec<HistoryRow>> {
         .collect::<rusqlite::Result<Vec<_>>>()
         .context("reading the history")?;
     Ok(rows)
+}
+
+/// Takes a tag change back: removes a tag that was added, puts back one that was
+/// removed; a power user's items move in the queue again.
+fn revert_tag(
+    tx: &rusqlite::Transaction<'_>,
+    config: &Config,
+    person: i64,
+    tag: &str,
+    added: bool,
+    now: i64,
+) -> Result<()> {
+    if added {
+        tx.execute(
+            "DELETE FROM tags WHERE person_id = ?1 AND tag = ?2",
+            params![person, tag],
+        )?;
+    } else {
+        tx.execute(
+            "INSERT OR IGNORE INTO tags (person_id, tag, created_at) VALUES (?1, ?2, ?3)",
+            params![person, tag, now],
+        )?;
+    }
+    if tag == "power_user" {
+        rerank(tx, config, person, !added)?;
+    }
+    Ok(())
 }
