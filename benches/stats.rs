@@ -26,6 +26,21 @@ fn bench(c: &mut Criterion) {
         )
         .expect("count");
     eprintln!("the stats view's 30 days hold {mentions} mentions");
+    // What the app does before its first report (once per time zone).
+    let schedule = rapport::domain::sla::Schedule::new(&config.working_hours);
+    for (what, path) in [
+        ("inbox", common::database()),
+        ("year", common::year_database()),
+    ] {
+        let c = rapport::store::open(&path).expect("open");
+        let started = std::time::Instant::now();
+        if rapport::store::day_rollups::ensure(&c, &schedule).expect("days") {
+            eprintln!(
+                "built the stats' days of the {what} database in {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
 
     c.bench_function("stats view report (30 days)", |b| {
         b.iter(|| rapport::store::report::report(&conn, &config, since, now).expect("report"))

@@ -12,17 +12,18 @@ use rapport::config::{Config, Zone};
 use rapport::domain::change::Write;
 use rapport::domain::figures::default_since;
 use rapport::domain::human::figure;
+use rapport::domain::sla::Schedule;
 use rapport::domain::ActionKind;
 use rapport::gen::{Generator, Options, Shape};
 use rapport::model::report::{Figures, Report};
 use rapport::store::import::Importer;
-use rapport::store::{actions, report, rollups};
+use rapport::store::{actions, day_rollups, report, rollups};
 use rusqlite::Connection;
 
 /// Thu 26 Nov 2026 09:17:23 UTC: inside an hour, so the period ends inside one.
 const NOW: i64 = 1_795_684_643;
 
-fn config(zone: &str) -> Config {
+fn config_in(zone: &str) -> Config {
     let mut c = Config::defaults();
     c.working_hours.time_zone = Zone(zone.parse().unwrap());
     c
@@ -120,7 +121,9 @@ fn check(conn: &Connection, config: &Config, now: i64, what: &str) {
             .map(|p| (p.person_id, p.conversations))
             .collect();
         assert_eq!(
-            rollups::top_authors(conn, since, now, 10).unwrap(),
+            rollups::top_authors(conn, since, now, 10, usize::MAX)
+                .unwrap()
+                .unwrap(),
             top,
             "{what}"
         );
@@ -141,6 +144,8 @@ fn rollup_rows(conn: &Connection) -> Vec<(String, i64, i64)> {
         "SELECT 'r' || hour || platform || kind || bucket, mentions, within FROM response_hours WHERE mentions != 0 ORDER BY 1",
         "SELECT 'c' || hour || '-' || closed_hour, answered, 0 FROM closed_hours WHERE answered != 0 ORDER BY 1",
         "SELECT 'a' || person_id, mentions, 0 FROM author_mentions WHERE mentions != 0 ORDER BY 1",
+        "SELECT 'd' || day || platform || kind || bucket, mentions, within FROM response_days WHERE mentions != 0 ORDER BY 1",
+        "SELECT 'e' || day || '-' || closed_day, answered, 0 FROM closed_days WHERE answered != 0 ORDER BY 1",
     ] {
         let mut stmt = conn.prepare(sql).unwrap();
         let rows = stmt
@@ -153,9 +158,17 @@ fn rollup_rows(conn: &Connection) -> Vec<(String, i64, i64)> {
 
 fn changes_keep_the_view_exact(zone: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let config = config(zone);
+    let config = config_in(zone);
     let mut conn = generated(dir.path(), &config, 6000, 40);
+    // From the hours alone, then from the days once they are built.
     check(&conn, &config, NOW, &format!("{zone}: imported"));
+    let schedule = Schedule::new(&config.working_hours);
+    assert!(day_rollups::ensure(&conn, &schedule).unwrap());
+    assert!(
+        !day_rollups::ensure(&conn, &schedule).unwrap(),
+        "built once"
+    );
+    check(&conn, &config, NOW, &format!("{zone}: imported, by days"));
 
     let open = ids(
         &conn,
@@ -252,12 +265,53 @@ fn changes_keep_the_view_exact(zone: &str) {
 
     // The set-based rebuild gives the rows the triggers kept.
     let kept = rollup_rows(&conn);
+    assert!(kept.iter().any(|(k, _, _)| k.starts_with('d')), "days kept");
     conn.execute_batch(
-        "DELETE FROM response_hours; DELETE FROM closed_hours; DELETE FROM author_mentions;",
+        "DELETE FROM response_hours; DELETE FROM closed_hours; DELETE FROM author_mentions;
+         DELETE FROM response_days; DELETE FROM closed_days;",
     )
     .unwrap();
     rollups::rebuild(&conn, first_mention(&conn), NOW + 1).unwrap();
     assert_eq!(rollup_rows(&conn), kept);
+
+    // The view reads the days: a wrong count there shows.
+    let today = schedule.local_day(Utc.timestamp_opt(NOW, 0).unwrap());
+    let yesterday = (today - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days() - 1;
+    let since = default_since(&config.working_hours, NOW);
+    let before = report::report(&conn, &config, since, NOW).unwrap();
+    let changed = conn
+        .execute(
+            "UPDATE response_days SET mentions = mentions + 5
+             WHERE (day, platform, kind, bucket) =
+                   (SELECT day, platform, kind, bucket FROM response_days WHERE day = ?1 LIMIT 1)",
+            [yesterday],
+        )
+        .unwrap();
+    assert_eq!(changed, 1, "{zone}: yesterday has rows");
+    let after = report::report(&conn, &config, since, NOW).unwrap();
+    assert_eq!(
+        after.overall.mentions,
+        before.overall.mentions + 5,
+        "{zone}"
+    );
+    rollups::rebuild(&conn, first_mention(&conn), NOW + 1).unwrap();
+
+    // Another zone's days (a window configured elsewhere): the days are not read, and
+    // building them for that zone keeps its view exact too.
+    let other = config_in(if zone == "Asia/Kolkata" {
+        "America/New_York"
+    } else {
+        "Asia/Kolkata"
+    });
+    check(
+        &conn,
+        &other,
+        NOW,
+        &format!("{zone}: viewed from another zone"),
+    );
+    assert!(day_rollups::ensure(&conn, &Schedule::new(&other.working_hours)).unwrap());
+    check(&conn, &other, NOW, &format!("{zone}: days of another zone"));
+    check(&conn, &config, NOW, &format!("{zone}: back, by hours"));
 }
 
 #[test]
@@ -284,10 +338,16 @@ fn the_view_is_exact_on_the_twcs_sample() {
         .query_row("SELECT MAX(created_at) FROM mentions", [], |r| r.get(0))
         .unwrap();
     for zone in ["UTC", "Asia/Kolkata"] {
-        let config = config(zone);
-        // As if the view were opened the day after the last message, and today.
-        for now in [last + 86_400 + 1234, NOW] {
-            check(&conn, &config, now, &format!("TWCS in {zone}"));
+        let config = config_in(zone);
+        // As if the view were opened the day after the last message, and today; from
+        // the hours, then from the days.
+        for days in [false, true] {
+            if days {
+                day_rollups::ensure(&conn, &Schedule::new(&config.working_hours)).unwrap();
+            }
+            for now in [last + 86_400 + 1234, NOW] {
+                check(&conn, &config, now, &format!("TWCS in {zone}, days {days}"));
+            }
         }
     }
 }

@@ -338,6 +338,13 @@ pub fn run(
                 Some(s) => s,
                 None => super::stats::first_mention_at(conn)?.unwrap_or(now),
             };
+            // The days' rollups of the configured zone: built once, the first time. They
+            // only make the view faster: a file that cannot be written now (read-only,
+            // another window writing) is read from the hours, as exactly.
+            let schedule = crate::domain::sla::Schedule::new(&config.working_hours);
+            if let Err(e) = without_waiting(conn, |c| super::day_rollups::ensure(c, &schedule)) {
+                tracing::info!("the stats' days are not built: {e:#}");
+            }
             Reply::Stats(Box::new(super::report::report(conn, config, since, now)?))
         }
         StoreCmd::Write(write) => Reply::Written(actions::apply(conn, config, &write, now)?),

@@ -500,6 +500,103 @@ const MIGRATIONS: &[&str] = &[
             ON CONFLICT (person_id) DO UPDATE SET mentions = mentions + 1;
     END;
     "#,
+    // v16: the stats view's days (store::day_rollups). The same rollups as v15 per local
+    // day instead of per hour: a day holds several times fewer rows than its hours. A
+    // local day depends on the time zone, so `local_days` lists when each day of the
+    // configured zone starts (its last row, with no day, ends the list) and
+    // `rollup_zone` names the zone they were built for; they are filled, with the days'
+    // rollups, by store::day_rollups::ensure, not here: the zone lives in the config.
+    r#"
+    CREATE TABLE local_days (
+        start INTEGER PRIMARY KEY,
+        day   INTEGER
+    );
+    CREATE TABLE rollup_zone (zone TEXT NOT NULL);
+    CREATE TABLE response_days (
+        day      INTEGER NOT NULL,
+        platform TEXT NOT NULL,
+        kind     TEXT NOT NULL,
+        bucket   INTEGER NOT NULL,
+        mentions INTEGER NOT NULL,
+        within   INTEGER NOT NULL,
+        PRIMARY KEY (day, platform, kind, bucket)
+    ) WITHOUT ROWID;
+    CREATE TABLE closed_days (
+        day        INTEGER NOT NULL,
+        closed_day INTEGER NOT NULL,
+        answered   INTEGER NOT NULL,
+        PRIMARY KEY (day, closed_day)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER rollups_days_insert AFTER INSERT ON mentions
+    BEGIN
+        INSERT INTO response_days (day, platform, kind, bucket, mentions, within)
+            SELECT d.day, new.platform, new.kind,
+                   CASE WHEN new.first_response_at IS NULL THEN -1
+                 WHEN MAX(new.first_response_at - new.created_at, 0) < 60 THEN MAX(new.first_response_at - new.created_at, 0)
+                 WHEN new.first_response_at - new.created_at < 36000 THEN 59 + (new.first_response_at - new.created_at) / 60
+                 WHEN new.first_response_at - new.created_at < 172800 THEN 649 + (new.first_response_at - new.created_at) / 3600
+                 ELSE 695 + MIN(new.first_response_at - new.created_at, 4294967295) / 86400 END,
+                   1, COALESCE(new.first_response_at <= new.due_at, 0)
+            FROM (SELECT day FROM local_days WHERE start <= new.created_at ORDER BY start DESC LIMIT 1) AS d
+            WHERE d.day IS NOT NULL
+            ON CONFLICT (day, platform, kind, bucket) DO UPDATE SET mentions = mentions + 1, within = within + excluded.within;
+        INSERT INTO closed_days (day, closed_day, answered)
+            SELECT a.day, b.day, 1
+            FROM (SELECT day FROM local_days WHERE start <= new.created_at ORDER BY start DESC LIMIT 1) AS a,
+                 (SELECT day FROM local_days WHERE start <= MAX(new.first_response_at, new.created_at) ORDER BY start DESC LIMIT 1) AS b
+            WHERE new.first_response_at IS NOT NULL AND a.day IS NOT NULL AND b.day IS NOT NULL
+            ON CONFLICT (day, closed_day) DO UPDATE SET answered = answered + 1;
+    END;
+    CREATE TRIGGER rollups_days_delete AFTER DELETE ON mentions
+    BEGIN
+        UPDATE response_days SET mentions = mentions - 1, within = within - COALESCE(old.first_response_at <= old.due_at, 0)
+            WHERE day = (SELECT day FROM local_days WHERE start <= old.created_at ORDER BY start DESC LIMIT 1)
+              AND platform = old.platform AND kind = old.kind
+              AND bucket = CASE WHEN old.first_response_at IS NULL THEN -1
+                 WHEN MAX(old.first_response_at - old.created_at, 0) < 60 THEN MAX(old.first_response_at - old.created_at, 0)
+                 WHEN old.first_response_at - old.created_at < 36000 THEN 59 + (old.first_response_at - old.created_at) / 60
+                 WHEN old.first_response_at - old.created_at < 172800 THEN 649 + (old.first_response_at - old.created_at) / 3600
+                 ELSE 695 + MIN(old.first_response_at - old.created_at, 4294967295) / 86400 END;
+        UPDATE closed_days SET answered = answered - 1
+            WHERE old.first_response_at IS NOT NULL AND day = (SELECT day FROM local_days WHERE start <= old.created_at ORDER BY start DESC LIMIT 1)
+              AND closed_day = (SELECT day FROM local_days WHERE start <= MAX(old.first_response_at, old.created_at) ORDER BY start DESC LIMIT 1);
+    END;
+    CREATE TRIGGER rollups_days_update AFTER UPDATE OF first_response_at, due_at, created_at, platform, kind
+        ON mentions
+        WHEN old.first_response_at IS NOT new.first_response_at OR old.created_at != new.created_at
+          OR old.platform != new.platform OR old.kind != new.kind
+          OR (new.first_response_at IS NOT NULL AND old.due_at != new.due_at)
+    BEGIN
+        UPDATE response_days SET mentions = mentions - 1, within = within - COALESCE(old.first_response_at <= old.due_at, 0)
+            WHERE day = (SELECT day FROM local_days WHERE start <= old.created_at ORDER BY start DESC LIMIT 1)
+              AND platform = old.platform AND kind = old.kind
+              AND bucket = CASE WHEN old.first_response_at IS NULL THEN -1
+                 WHEN MAX(old.first_response_at - old.created_at, 0) < 60 THEN MAX(old.first_response_at - old.created_at, 0)
+                 WHEN old.first_response_at - old.created_at < 36000 THEN 59 + (old.first_response_at - old.created_at) / 60
+                 WHEN old.first_response_at - old.created_at < 172800 THEN 649 + (old.first_response_at - old.created_at) / 3600
+                 ELSE 695 + MIN(old.first_response_at - old.created_at, 4294967295) / 86400 END;
+        UPDATE closed_days SET answered = answered - 1
+            WHERE old.first_response_at IS NOT NULL AND day = (SELECT day FROM local_days WHERE start <= old.created_at ORDER BY start DESC LIMIT 1)
+              AND closed_day = (SELECT day FROM local_days WHERE start <= MAX(old.first_response_at, old.created_at) ORDER BY start DESC LIMIT 1);
+        INSERT INTO response_days (day, platform, kind, bucket, mentions, within)
+            SELECT d.day, new.platform, new.kind,
+                   CASE WHEN new.first_response_at IS NULL THEN -1
+                 WHEN MAX(new.first_response_at - new.created_at, 0) < 60 THEN MAX(new.first_response_at - new.created_at, 0)
+                 WHEN new.first_response_at - new.created_at < 36000 THEN 59 + (new.first_response_at - new.created_at) / 60
+                 WHEN new.first_response_at - new.created_at < 172800 THEN 649 + (new.first_response_at - new.created_at) / 3600
+                 ELSE 695 + MIN(new.first_response_at - new.created_at, 4294967295) / 86400 END,
+                   1, COALESCE(new.first_response_at <= new.due_at, 0)
+            FROM (SELECT day FROM local_days WHERE start <= new.created_at ORDER BY start DESC LIMIT 1) AS d
+            WHERE d.day IS NOT NULL
+            ON CONFLICT (day, platform, kind, bucket) DO UPDATE SET mentions = mentions + 1, within = within + excluded.within;
+        INSERT INTO closed_days (day, closed_day, answered)
+            SELECT a.day, b.day, 1
+            FROM (SELECT day FROM local_days WHERE start <= new.created_at ORDER BY start DESC LIMIT 1) AS a,
+                 (SELECT day FROM local_days WHERE start <= MAX(new.first_response_at, new.created_at) ORDER BY start DESC LIMIT 1) AS b
+            WHERE new.first_response_at IS NOT NULL AND a.day IS NOT NULL AND b.day IS NOT NULL
+            ON CONFLICT (day, closed_day) DO UPDATE SET answered = answered + 1;
+    END;
+    "#,
 ];
 
 /// The version this build writes.

@@ -13,6 +13,7 @@ pub mod command;
 pub mod conversation;
 pub mod counters;
 pub mod cursors;
+pub mod day_rollups;
 pub mod detail;
 mod duplicates;
 pub mod error;

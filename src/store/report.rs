@@ -126,18 +126,41 @@ impl AuthorCounts {
 
     /// The `n` biggest counts, biggest first (ties by id).
     fn top(self, n: usize) -> Vec<(i64, i64)> {
-        let mut all: Vec<(i64, i64)> = match self {
-            AuthorCounts::Dense(v) => v
-                .into_iter()
-                .enumerate()
-                .filter(|(_, c)| *c > 0)
-                .map(|(id, c)| (id as i64, i64::from(c)))
-                .collect(),
-            AuthorCounts::Sparse(m) => m.into_iter().map(|(id, c)| (id, i64::from(c))).collect(),
-        };
-        all.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        all.truncate(n);
-        all
+        let mut best = Best::new(n);
+        match self {
+            AuthorCounts::Dense(v) => {
+                for (id, c) in v.into_iter().enumerate().filter(|(_, c)| *c > 0) {
+                    best.offer(id as i64, i64::from(c));
+                }
+            }
+            AuthorCounts::Sparse(m) => {
+                for (id, c) in m {
+                    best.offer(id, i64::from(c));
+                }
+            }
+        }
+        best.0
+    }
+}
+
+/// The `n` biggest (id, count) offered, biggest first (ties by the smaller id), kept
+/// in one pass: sorting every author of a busy month took longer than counting them.
+struct Best(Vec<(i64, i64)>, usize);
+
+impl Best {
+    fn new(n: usize) -> Best {
+        Best(Vec::with_capacity(n + 1), n)
+    }
+
+    fn offer(&mut self, id: i64, count: i64) {
+        let before = |a: (i64, i64), b: (i64, i64)| a.1 > b.1 || (a.1 == b.1 && a.0 < b.0);
+        let (best, n) = (&mut self.0, self.1);
+        if n == 0 || (best.len() == n && !before((id, count), best[n - 1])) {
+            return;
+        }
+        let at = best.partition_point(|&b| before(b, (id, count)));
+        best.insert(at, (id, count));
+        best.truncate(n);
     }
 }
 
@@ -273,28 +296,51 @@ fn scanned(conn: &Connection, since: i64, until: i64, bounds: &[i64]) -> Result<
     })
 }
 
-/// Up to this many mentions in the period, the top people are counted from the
-/// period's own rows (one index range); above it, from the per-author counts
-/// (store::rollups::top_authors), whose search grows with how spread out the busiest
-/// people's mentions are.
-const AUTHORS_SCANNED_UP_TO: i64 = 250_000;
+/// People counted one by one before the top people are counted from the period's
+/// rows instead (store::rollups::top_authors): a few milliseconds.
+const AUTHORS_WALKED: usize = 1000;
 
 /// The ten people who wrote the most mentions in [since, until], row by row.
 fn authors_in(conn: &Connection, since: i64, until: i64) -> Result<Vec<(i64, i64)>> {
-    let max_person: Option<i64> = conn.query_row("SELECT MAX(id) FROM people", [], |r| r.get(0))?;
-    let mut authors = AuthorCounts::new(max_person.unwrap_or(0));
     let mut stmt = conn.prepare_cached(
         "SELECT author_id FROM mentions INDEXED BY mentions_stats
          WHERE created_at >= ?1 AND created_at <= ?2",
     )?;
     let mut rows = stmt.query(params![since, until])?;
+    // Sorted, then counted by runs: counting in an array by id missed the cache on
+    // nearly every mention.
+    let mut ids: Vec<i64> = Vec::new();
     while let Some(r) = rows.next()? {
-        authors.add(r.get(0)?);
+        ids.push(r.get(0)?);
     }
-    Ok(authors.top(10))
+    ids.sort_unstable();
+    let mut best = Best::new(10);
+    for run in ids.chunk_by(|a, b| a == b) {
+        best.offer(run[0], run.len() as i64);
+    }
+    Ok(best.0)
 }
 
 fn from_rollups(
+    conn: &Connection,
+    since: i64,
+    until: i64,
+    bounds: &[i64],
+) -> Result<PeriodFigures> {
+    std::thread::scope(|s| {
+        let aside = top_authors_aside(s, conn, since, until);
+        let rest = from_rollups_but_people(conn, since, until, bounds);
+        let top = match aside.map(|h| h.join()) {
+            Some(Ok(top)) => top?,
+            Some(Err(_)) => anyhow::bail!("counting the top people failed"),
+            None => top_authors(conn, since, until)?,
+        };
+        Ok(PeriodFigures { top, ..rest? })
+    })
+}
+
+/// The period's figures from the rollups, but for the top people.
+fn from_rollups_but_people(
     conn: &Connection,
     since: i64,
     until: i64,
@@ -309,7 +355,6 @@ fn from_rollups(
     for (_, h) in &p.platforms {
         overall.merge(h);
     }
-    let overall_mentions = overall.mentions();
     let per_day = p
         .per_day
         .iter()
@@ -359,12 +404,34 @@ fn from_rollups(
         backlog_diff: p.backlog_diff.clone(),
         by_platform: groups(&p.platforms, true)?,
         by_kind: groups(&p.kinds, false)?,
-        top: if overall_mentions <= AUTHORS_SCANNED_UP_TO {
-            authors_in(conn, since, until)?
-        } else {
-            rollups::top_authors(conn, since, until, 10)?
-        },
+        top: Vec::new(),
     })
+}
+
+/// The ten people who wrote the most mentions in [since, until]: by the per-author
+/// counts when that is quick, else from the period's rows.
+fn top_authors(conn: &Connection, since: i64, until: i64) -> Result<Vec<(i64, i64)>> {
+    match super::rollups::top_authors(conn, since, until, 10, AUTHORS_WALKED)? {
+        Some(top) => Ok(top),
+        None => authors_in(conn, since, until),
+    }
+}
+
+/// (person id, mentions), most first.
+type TopPeople = Vec<(i64, i64)>;
+
+/// [`top_authors`] on a second connection of its own, so it runs on the other core
+/// while the rest of the figures are read; None for a file that cannot be opened
+/// twice (in memory, or read as immutable), which counts on its own connection.
+fn top_authors_aside<'s>(
+    scope: &'s std::thread::Scope<'s, '_>,
+    conn: &Connection,
+    since: i64,
+    until: i64,
+) -> Option<std::thread::ScopedJoinHandle<'s, Result<TopPeople>>> {
+    let path = std::path::PathBuf::from(conn.path().filter(|p| !p.is_empty())?);
+    let second = super::read_only(&path, false).ok()?;
+    Some(scope.spawn(move || top_authors(&second, since, until)))
 }
 
 fn build(
@@ -500,4 +567,38 @@ fn stale_power_users(conn: &Connection, before: i64) -> Result<Vec<PersonFigures
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuthorCounts;
+
+    #[test]
+    fn the_top_authors_are_the_biggest_counts_ties_by_id() {
+        // A pseudo-random spread with many ties.
+        let counts: Vec<u32> = (0..5000u64)
+            .map(|i| ((i * 2_654_435_761) % 97 % 13) as u32)
+            .collect();
+        let mut sorted: Vec<(i64, i64)> = counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(id, c)| (id as i64, i64::from(*c)))
+            .collect();
+        sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        for n in [0, 1, 10, 100] {
+            let dense = AuthorCounts::Dense(counts.clone()).top(n);
+            let sparse = AuthorCounts::Sparse(
+                counts
+                    .iter()
+                    .enumerate()
+                    .map(|(id, c)| (id as i64, *c))
+                    .filter(|(_, c)| *c > 0)
+                    .collect(),
+            )
+            .top(n);
+            assert_eq!(dense, sorted[..n], "{n}");
+            assert_eq!(sparse, sorted[..n], "{n}");
+        }
+    }
 }

@@ -66,7 +66,8 @@ fn sql_hour_span(h: i64) -> (i64, i64) {
 }
 
 /// Recomputes the rollups of the mentions written in [from, to) (whole hours around
-/// it) with set-based SQL, and the per-author counts of their authors: for a bulk
+/// it) with set-based SQL, the days' rollups of the days around it
+/// (store::day_rollups), and the per-author counts of their authors: for a bulk
 /// write that ran with the triggers dropped, or to repair a file.
 pub fn rebuild(conn: &Connection, from: i64, to: i64) -> Result<()> {
     if to <= from {
@@ -113,7 +114,7 @@ pub fn rebuild(conn: &Connection, from: i64, to: i64) -> Result<()> {
          GROUP BY author_id",
         &[&lo, &hi],
     )?;
-    Ok(())
+    super::day_rollups::rebuild(conn, lo, hi)
 }
 
 /// When an item was closed, if it was: its first response, else (done without one)
@@ -254,9 +255,108 @@ fn group<'a>(groups: &'a mut Vec<(String, Hist)>, name: &str) -> &'a mut Hist {
     &mut groups[i].1
 }
 
+impl Period {
+    fn empty(days: usize) -> Period {
+        Period {
+            per_day: vec![Hist::default(); days],
+            platforms: Vec::new(),
+            kinds: Vec::new(),
+            backlog_diff: vec![0; days + 1],
+        }
+    }
+
+    /// `n` mentions of day `day` (None: before the first), a platform, a kind and a
+    /// bucket (-1: not answered), `within` of them answered in time.
+    pub(super) fn add(
+        &mut self,
+        day: Option<usize>,
+        platform: &str,
+        kind: &str,
+        b: i64,
+        n: i64,
+        within: i64,
+    ) {
+        if let Some(h) = day.and_then(|d| self.per_day.get_mut(d)) {
+            h.add(b, n, within);
+        }
+        group(&mut self.platforms, platform).add(b, n, within);
+        group(&mut self.kinds, kind).add(b, n, within);
+    }
+
+    fn merge(&mut self, other: Period) {
+        for (a, b) in self.per_day.iter_mut().zip(&other.per_day) {
+            a.merge(b);
+        }
+        for (name, h) in &other.platforms {
+            group(&mut self.platforms, name).merge(h);
+        }
+        for (name, h) in &other.kinds {
+            group(&mut self.kinds, name).merge(h);
+        }
+        for (a, b) in self.backlog_diff.iter_mut().zip(&other.backlog_diff) {
+            *a += b;
+        }
+    }
+}
+
 /// The period's figures for mentions written in [since, until]; day i covers
-/// [bounds[i], bounds[i + 1]).
+/// [bounds[i], bounds[i + 1]). Days wholly in the period come from the days' rollups
+/// (store::day_rollups) when they are built for the period's zone; the rest, and the
+/// time before the first day, from the hours.
 pub fn period(conn: &Connection, since: i64, until: i64, bounds: &[i64]) -> Result<Period> {
+    let days = bounds.len() - 1;
+    let end = until.saturating_add(1);
+    let written = |a: i64, b: i64| -> Result<bool> {
+        Ok(a < b
+            && conn
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM mentions INDEXED BY mentions_created
+                                    WHERE created_at >= ?1 AND created_at < ?2)",
+                )?
+                .query_row(params![a, b], |r| r.get(0))?)
+    };
+    // A day is read whole when nothing outside the period was written in it.
+    let numbers = super::day_rollups::numbers(conn, bounds)?;
+    let mut whole = vec![None; days];
+    for (i, n) in numbers.into_iter().enumerate() {
+        let (a, b) = (bounds[i], bounds[i + 1]);
+        if n.is_some() && b > since && a < end && !written(a, since)? && !written(end, b)? {
+            whole[i] = n;
+        }
+    }
+    let mut p = Period::empty(days);
+    let mut i = 0;
+    while i < days {
+        let first = whole[i];
+        let mut j = i;
+        while j + 1 < days && whole[j + 1].is_some() == first.is_some() {
+            j += 1;
+        }
+        match first {
+            Some(n) => super::day_rollups::add_days(conn, i..=j, n, bounds, &mut p)?,
+            None => {
+                let (a, b) = (bounds[i].max(since), bounds[j + 1].min(end));
+                if a < b {
+                    p.merge(hours_period(conn, a, b - 1, bounds)?);
+                }
+            }
+        }
+        i = j + 1;
+    }
+    // Written in the period before its first day (a period longer than the days shown).
+    if since < bounds[0] {
+        p.merge(hours_period(
+            conn,
+            since,
+            (bounds[0] - 1).min(until),
+            bounds,
+        )?);
+    }
+    Ok(p)
+}
+
+/// [`period`] from the hours alone.
+fn hours_period(conn: &Connection, since: i64, until: i64, bounds: &[i64]) -> Result<Period> {
     let days = bounds.len() - 1;
     let day_of = |t: i64| -> Option<usize> {
         let i = bounds.partition_point(|&b| b <= t);
@@ -475,8 +575,16 @@ pub fn extreme(
 /// The `n` people who wrote the most mentions in [since, until] (biggest first, ties
 /// by id), with their counts. People are read from the most mentions ever down,
 /// counting each one's mentions of the period from the author index, and the reading
-/// stops once no one left can reach the n-th count.
-pub fn top_authors(conn: &Connection, since: i64, until: i64, n: usize) -> Result<Vec<(i64, i64)>> {
+/// stops once no one left can reach the n-th count; or gives up (None) after counting
+/// `budget` people: when the period's busiest wrote little, many people can still
+/// reach them, and reading the period's mentions is faster.
+pub fn top_authors(
+    conn: &Connection,
+    since: i64,
+    until: i64,
+    n: usize,
+    budget: usize,
+) -> Result<Option<Vec<(i64, i64)>>> {
     let mut candidates = conn.prepare_cached(
         "SELECT person_id, mentions FROM author_mentions INDEXED BY author_mentions_most
          WHERE mentions > 0 ORDER BY mentions DESC",
@@ -486,12 +594,17 @@ pub fn top_authors(conn: &Connection, since: i64, until: i64, n: usize) -> Resul
          WHERE author_id = ?1 AND created_at >= ?2 AND created_at <= ?3",
     )?;
     let mut best: Vec<(i64, i64)> = Vec::with_capacity(n + 1);
+    let mut counted = 0;
     let mut rows = candidates.query([])?;
     while let Some(r) = rows.next()? {
         let (id, total): (i64, i64) = (r.get(0)?, r.get(1)?);
         if n == 0 || (best.len() == n && total < best[n - 1].1) {
             break;
         }
+        if counted == budget {
+            return Ok(None);
+        }
+        counted += 1;
         let c: i64 = count.query_row(params![id, since, until], |r| r.get(0))?;
         if c > 0 {
             best.push((id, c));
@@ -499,7 +612,7 @@ pub fn top_authors(conn: &Connection, since: i64, until: i64, n: usize) -> Resul
             best.truncate(n);
         }
     }
-    Ok(best)
+    Ok(Some(best))
 }
 
 #[cfg(test)]
