@@ -58,42 +58,43 @@ fn is_figures(cmd: &StoreCmd) -> bool {
     matches!(cmd, StoreCmd::Refresh { .. } | StoreCmd::Stats { .. })
 }
 
-/// Starts the thread, and with `figures` (a second connection to the same file) a
-/// second thread that computes the figures on it, so a page or a detail never waits
-/// behind a count. Commands still start in the order sent: a refresh is handed over
-/// only when everything before it is done, so it sees every earlier write.
+/// Opens the figures' own connection, on the store thread when the first figures are
+/// asked for; None leaves them on the screen's connection.
+pub type OpenFigures = Box<dyn FnOnce() -> Option<Connection> + Send>;
+
+/// Starts the thread, and with `figures` (what opens a second connection to the same
+/// file) a second thread that computes the figures on it, so a page or a detail never
+/// waits behind a count. The connection is opened when the first figures are asked for
+/// (after the first page): opening it parses the whole schema, which would otherwise
+/// delay the first rows. Commands still start in the order sent: a refresh is handed
+/// over only when everything before it is done, so it sees every earlier write.
 pub fn spawn_with_figures(
     mut conn: Connection,
-    figures: Option<Connection>,
+    figures: Option<OpenFigures>,
     config: Config,
     commands: Receiver<StoreCmd>,
     replies: impl Replies + Sync,
     clock: fn() -> i64,
 ) -> std::io::Result<JoinHandle<()>> {
     let replies = std::sync::Arc::new(replies);
-    let figures = match figures {
-        Some(mut fconn) => {
-            let (tx, rx) = crossbeam_channel::unbounded::<StoreCmd>();
-            let (config, replies) = (config.clone(), replies.clone());
-            let handle = std::thread::Builder::new()
-                .name("store-figures".into())
-                .spawn(move || {
-                    let mut cache = Cache::default();
-                    for cmd in rx {
-                        let loaded =
-                            run_patiently(&mut fconn, &config, &mut cache, cmd, clock, &*replies);
-                        replies.send(loaded);
-                    }
-                })?;
-            Some((tx, handle))
-        }
-        None => None,
-    };
     std::thread::Builder::new()
         .name("store".into())
         .spawn(move || {
             let mut cache = Cache::default();
+            let mut open_figures = figures;
+            let mut figures: Option<(crossbeam_channel::Sender<StoreCmd>, JoinHandle<()>)> = None;
             for cmd in commands {
+                if is_figures(&cmd) {
+                    if let Some(open) = open_figures.take() {
+                        figures = open().and_then(|fconn| {
+                            figures_thread(fconn, config.clone(), replies.clone(), clock)
+                                .map_err(|e| {
+                                    tracing::warn!("figures share the screen's connection: {e}")
+                                })
+                                .ok()
+                        });
+                    }
+                }
                 let cmd = match &figures {
                     Some((tx, _)) if is_figures(&cmd) => match tx.send(cmd) {
                         Ok(()) => continue,
@@ -111,6 +112,26 @@ pub fn spawn_with_figures(
                 let _ = handle.join();
             }
         })
+}
+
+/// The thread that computes the figures on their own connection.
+fn figures_thread<R: Replies + Sync>(
+    mut fconn: Connection,
+    config: Config,
+    replies: std::sync::Arc<R>,
+    clock: fn() -> i64,
+) -> std::io::Result<(crossbeam_channel::Sender<StoreCmd>, JoinHandle<()>)> {
+    let (tx, rx) = crossbeam_channel::unbounded::<StoreCmd>();
+    let handle = std::thread::Builder::new()
+        .name("store-figures".into())
+        .spawn(move || {
+            let mut cache = Cache::default();
+            for cmd in rx {
+                let loaded = run_patiently(&mut fconn, &config, &mut cache, cmd, clock, &*replies);
+                replies.send(loaded);
+            }
+        })?;
+    Ok((tx, handle))
 }
 
 /// Runs `cmd`; a write that finds another writer holding the file (a long import)

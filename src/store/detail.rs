@@ -226,12 +226,15 @@ fn mention(conn: &Connection, id: i64) -> Result<Option<(Mention, i64, Option<St
 }
 
 /// The card's query. Last contact is the last thing we sent them
-/// (people::CONTACT_KINDS), not a tag, a note or a stage change.
+/// (people::CONTACT_KINDS), not a tag, a note or a stage change. All their mentions
+/// are counted by the rollup kept with every change (author_mentions, migration v15),
+/// not by reading them: a busy author has ten thousand, and the card of the first row
+/// is on the way to the first frame.
 pub(super) const CARD: &str =
     "SELECT id, platform, handle, display_name, followers, is_bot, buyer_stage, engagement, notes,
         (SELECT MAX(created_at) FROM actions a WHERE a.person_id = people.id AND a.undone_at IS NULL
             AND a.state IN ('queued', 'sent') AND a.kind IN ('reply', 'thank', 'like')),
-        (SELECT COUNT(*) FROM mentions m WHERE m.author_id = people.id),
+        COALESCE((SELECT mentions FROM author_mentions WHERE person_id = people.id), 0),
         (SELECT COUNT(*) FROM mentions m WHERE m.author_id = people.id AND m.created_at >= ?2)
      FROM people WHERE id = ?1";
 

@@ -233,4 +233,60 @@ mod tests {
         .unwrap();
         assert_eq!(last(&conn), (Some(now + 5), Some(now + 5), 0));
     }
+
+    #[test]
+    fn the_card_counts_every_mention_of_its_person() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::store::open(&dir.path().join("r.db")).unwrap();
+        let config = crate::config::Config::defaults();
+        let now = chrono::Utc::now().timestamp();
+        // A first import into an empty file and a later one count differently (the
+        // rollups computed at the end, then kept by triggers): both are here.
+        for ids in [&["m1", "m2"][..], &["m3"]] {
+            let mut import =
+                crate::store::import::Importer::begin(&mut conn, &config, chrono::Utc::now())
+                    .unwrap();
+            for id in ids {
+                let line = format!(
+                    r#"{{"platform":"twitter","external_id":"{id}","kind":"mention","created_at":"2026-11-20T10:00:00Z","body":"hi","author":{{"id":"7","handle":"sam"}}}}"#
+                );
+                import
+                    .add(&crate::ingest::ndjson::parse_line(&line).unwrap().unwrap())
+                    .unwrap();
+            }
+            import.finish().unwrap();
+        }
+        let person: i64 = conn
+            .query_row("SELECT DISTINCT author_id FROM mentions", [], |r| r.get(0))
+            .unwrap();
+        let counted = |conn: &Connection| {
+            let card = super::super::detail::card(conn, person, now)
+                .unwrap()
+                .unwrap();
+            let exact: i64 = conn
+                .query_row(
+                    "SELECT COUNT(*) FROM mentions WHERE author_id = ?1",
+                    [person],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            (card.conversations, exact)
+        };
+        assert_eq!(counted(&conn), (3, 3));
+        conn.execute("DELETE FROM mentions WHERE external_id = 'm2'", [])
+            .unwrap();
+        assert_eq!(counted(&conn), (2, 2));
+        // Someone we only know from a conversation of ours has none.
+        conn.execute(
+            "INSERT INTO people (platform, platform_user_id, handle, first_seen, last_seen)
+             VALUES ('twitter', '8', 'kim', 0, 0)",
+            [],
+        )
+        .unwrap();
+        let kim = conn.last_insert_rowid();
+        let card = super::super::detail::card(&conn, kim, now)
+            .unwrap()
+            .unwrap();
+        assert_eq!(card.conversations, 0);
+    }
 }

@@ -42,13 +42,17 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
     let (msg_tx, msg_rx) = unbounded::<Msg>();
     let (cmd_tx, cmd_rx) = unbounded::<StoreCmd>();
     let replies = msg_tx.clone();
-    // The figures on a second connection; without one they queue with the rest.
-    let figures = crate::store::open_again(db, read_only)
-        .map_err(|e| tracing::warn!("figures share the screen's connection: {e:#}"))
-        .ok();
+    // The figures on a second connection, opened by the store thread once the first
+    // rows are in; without one they queue with the rest.
+    let figures_db = db.to_path_buf();
+    let open_figures: crate::store::actor::OpenFigures = Box::new(move || {
+        crate::store::open_again(&figures_db, read_only)
+            .map_err(|e| tracing::warn!("figures share the screen's connection: {e:#}"))
+            .ok()
+    });
     let store = crate::store::actor::spawn_with_figures(
         conn,
-        figures,
+        Some(open_figures),
         config.clone(),
         cmd_rx,
         move |reply| replies.send(Msg::Loaded(reply)).is_ok(),
@@ -59,6 +63,19 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
     let mut app = App::new(config.clone(), keymap, now(), size);
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     app.read_only = read_only;
+    // The first page is read while the terminal is set up: its commands go to the
+    // store thread now, and the loop below runs whatever else `start` asked for.
+    let mut effects = Vec::new();
+    for effect in app.start() {
+        match effect {
+            Effect::Store(cmd) => {
+                cmd_tx
+                    .send(cmd)
+                    .map_err(|_| anyhow::anyhow!("the store thread stopped at start-up"))?;
+            }
+            other => effects.push(other),
+        }
+    }
     // Before the read-only notice, which matters more and so is said last.
     let history_file = crate::config::paths::command_history();
     match commands::load_history(&history_file) {
@@ -87,7 +104,6 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
     let mut puller: Option<pull::Puller> = None;
     let mut workers_started = read_only;
     let mut handoff = handoff::Handoff::default();
-    let mut effects = app.start();
     let mut next_tick = Instant::now() + TICK;
     'outer: loop {
         for effect in effects.drain(..) {
