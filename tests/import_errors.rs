@@ -196,3 +196,64 @@ fn a_failed_first_import_leaves_no_files() {
     assert!(!rapport(dir.path(), &db, &["import", &bad]).status.success());
     assert!(db.exists());
 }
+
+/// The first import into an empty file writes through a rollback journal (not the
+/// WAL): killed half-way, it leaves that journal, which the next open rolls back, and
+/// the file is as it was: empty, in WAL mode, ready for the same import again.
+#[test]
+fn an_import_killed_half_way_into_an_empty_file_leaves_it_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    drop(rapport::store::open(&db).unwrap());
+    let file = dir.path().join("many.ndjson");
+    let out = common::run(
+        dir.path(),
+        &["gen", "--count", "5000", "--out", &file.to_string_lossy()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .arg("--db")
+        .arg(&db)
+        .arg("import")
+        .arg(&file)
+        .env("HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env_remove("RAPPORT_DB")
+        .env_remove("RAPPORT_CONFIG")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The journal appears with the import's first write and goes at its commit.
+    let journal = dir.path().join("r.db-journal");
+    while !journal.exists() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import ended before its journal was seen"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(journal.exists(), "the import finished before it was killed");
+    let conn = rapport::store::open(&db).unwrap();
+    let (mentions, people, mode): (i64, i64, String) = conn
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM mentions), (SELECT COUNT(*) FROM people),
+                    (SELECT journal_mode FROM pragma_journal_mode)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((mentions, people, mode.as_str()), (0, 0, "wal"));
+    drop(conn);
+    let out = rapport(dir.path(), &db, &["import", &file.to_string_lossy()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("5000 mentions added"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM mentions"), 5000);
+}

@@ -7,7 +7,68 @@
 //! row, they cost about as much as the rest of an insert.
 
 use anyhow::{Context, Result};
-use rusqlite::Connection;
+use rusqlite::{Connection, DropBehavior, Transaction};
+use std::time::Duration;
+
+/// Chooses the journal of the import about to begin: a rollback journal for the first
+/// import into an empty file, the WAL otherwise. The WAL writes each page twice (into
+/// the WAL, then into the file at the checkpoint) and more than twice when the page
+/// cache spills pages the import changes again; a rollback journal of an empty file
+/// holds only its few schema pages, and the rows go straight into the file. The
+/// import stays one transaction: a killed import leaves a journal that the next open
+/// rolls back. Switching needs no other connection on the file; if one is there, the
+/// import keeps the WAL (it does not wait).
+pub fn choose_journal(conn: &Connection) -> Result<()> {
+    let empty: bool = conn
+        .query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM mentions) AND NOT EXISTS (SELECT 1 FROM actions)
+                    AND NOT EXISTS (SELECT 1 FROM people)",
+            [],
+            |r| r.get(0),
+        )
+        .context("checking whether the database is empty")?;
+    if !empty {
+        back_to_wal(conn);
+        return Ok(());
+    }
+    conn.busy_timeout(Duration::ZERO)?;
+    let switched =
+        conn.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get::<_, String>(0));
+    conn.busy_timeout(super::BUSY_TIMEOUT)?;
+    if let Err(e) = switched {
+        tracing::debug!("import: keeping the WAL: {e}");
+    }
+    Ok(())
+}
+
+/// Commits the import, then puts the WAL back (readers and the screen rely on it).
+pub fn commit(mut tx: Transaction<'_>) -> Result<()> {
+    tx.execute_batch("COMMIT")
+        .context("committing the import")?;
+    tx.set_drop_behavior(DropBehavior::Ignore);
+    back_to_wal(&tx);
+    Ok(())
+}
+
+/// Rolls the import back, then puts the WAL back.
+pub fn roll_back(tx: Transaction<'_>) {
+    if let Err(e) = tx.execute_batch("ROLLBACK") {
+        tracing::warn!("rolling the import back: {e}");
+    }
+    back_to_wal(&tx);
+}
+
+/// The WAL again, if the import had set it aside. A failure only costs speed (every
+/// open asks for the WAL again), so it is logged, not returned.
+fn back_to_wal(conn: &Connection) {
+    let mode = conn.query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0));
+    if matches!(mode.as_deref(), Ok("wal")) {
+        return;
+    }
+    if let Err(e) = conn.pragma_update(None, "journal_mode", "WAL") {
+        tracing::warn!("could not put the WAL back after an import: {e}");
+    }
+}
 
 /// Indexes dropped for the duration of an import: (name, CREATE statement).
 #[derive(Debug, Default)]

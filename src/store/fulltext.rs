@@ -33,6 +33,23 @@ const TIME_LIMIT: i64 = (1 << (63 - ID_BITS)) - 2;
 /// asking for each word costs a lookup, and so many words are a merge anyway.
 const MAX_WORDS: usize = 40;
 
+/// FTS5's own size of the terms it gathers in memory before writing them out.
+pub const HASH_SIZE: i64 = 1 << 20;
+/// The same while the first import fills an empty index: fewer, larger segments to
+/// write and merge, for as much more memory while it lasts.
+pub const BULK_HASH_SIZE: i64 = 32 << 20;
+
+/// Sets how many bytes of terms FTS5 gathers in memory before writing them out (kept
+/// in the index's own settings, inside the caller's transaction).
+pub fn set_hash_size(conn: &Connection, bytes: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO mentions_fts (mentions_fts, rank) VALUES ('hashsize', ?1)",
+        [bytes],
+    )
+    .context("setting the full-text index's memory")?;
+    Ok(())
+}
+
 /// The key of the mention `id` created at `created_at` (the same as [`KEY_OF_M`]).
 pub fn key(created_at: i64, id: i64) -> i64 {
     (created_at.clamp(-TIME_LIMIT, TIME_LIMIT) << ID_BITS) + (id & ((1 << ID_BITS) - 1))

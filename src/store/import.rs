@@ -55,6 +55,7 @@ impl<'c> Importer<'c> {
     /// Starts an import. Takes the write lock at once (BEGIN IMMEDIATE), so a second
     /// writer waits for the busy timeout instead of failing half-way.
     pub fn begin(conn: &'c mut Connection, config: &'c Config, now: DateTime<Utc>) -> Result<Self> {
+        bulk::choose_journal(conn)?;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .context("starting the import (is another import running on this file?)")?;
@@ -85,6 +86,14 @@ impl<'c> Importer<'c> {
         } else {
             None
         };
+        tracing::debug!(
+            "import: started, into an {} file",
+            if set_aside.is_some() {
+                "empty"
+            } else {
+                "non-empty"
+            }
+        );
         Ok(Importer {
             tx: Some(tx),
             config,
@@ -93,7 +102,7 @@ impl<'c> Importer<'c> {
             first_action_id,
             people_before,
             power: HashMap::new(),
-            people: PeopleCache::default(),
+            people: PeopleCache::new(set_aside.is_some()),
             set_aside,
             counts: ImportCounts::default(),
         })
@@ -272,6 +281,10 @@ impl<'c> Importer<'c> {
         if let Some(known) = self.power.get(&person_id) {
             return Ok(*known);
         }
+        // A file with no people before this import has no tags either.
+        if self.set_aside.is_some() {
+            return Ok(false);
+        }
         let tagged = open(&self.tx)?
             .prepare_cached(
                 "SELECT EXISTS (SELECT 1 FROM tags WHERE person_id = ?1 AND tag = 'power_user')",
@@ -291,12 +304,15 @@ impl<'c> Importer<'c> {
     /// (so a failed import leaves no row either).
     pub fn finish_logged(mut self, entry: Option<&FileEntry>) -> Result<ImportCounts> {
         let tx = self.tx.take().context("the import was already finished")?;
+        let mut phases = Phases::start(self.counts.records);
         set_checks(&tx, true)?;
         self.people.flush(&tx)?;
         let mut set_aside = self.set_aside.take();
+        let set_aside_was = set_aside.is_some();
         if let Some(set) = &mut set_aside {
             bulk::restore_except(&tx, set, "mentions")?;
         }
+        phases.done("people written, indexes of people and actions rebuilt");
         // Replies whose mention arrived later in this file (or in this import at all).
         tx.prepare(
             "UPDATE actions SET
@@ -352,9 +368,11 @@ impl<'c> Importer<'c> {
                                                                AND b.account IS NOT NULL)))",
             [],
         )?;
+        phases.done("replies linked, answered mentions closed");
         if let Some(set) = &mut set_aside {
             bulk::restore(&tx, set)?;
         }
+        phases.done("indexes of mentions rebuilt");
         // A reply to a person's newest message answers their earlier ones in the same
         // conversation too, as on the screen (store::conversation). After the indexes
         // are back: the join reads mentions_conversation.
@@ -375,10 +393,16 @@ impl<'c> Importer<'c> {
         .context("closing the conversations answered by this import")?;
         tx.execute("DELETE FROM import_answered", [])?;
         fill_accounts(&tx, self.first_mention_id)?;
+        phases.done("conversations closed, accounts named");
         if let Some(set) = set_aside {
             bulk::restore_rollups(&tx, set)?;
         }
+        phases.done("rollups computed");
         super::fulltext::check_ids_fit(&tx)?;
+        let bulk_fts = set_aside_was;
+        if bulk_fts {
+            super::fulltext::set_hash_size(&tx, super::fulltext::BULK_HASH_SIZE)?;
+        }
         tx.execute(
             &format!(
                 // In key order: FTS5 writes out its pending terms each time a rowid is
@@ -392,6 +416,10 @@ impl<'c> Importer<'c> {
             [self.first_mention_id],
         )
         .context("updating the full-text index")?;
+        if bulk_fts {
+            super::fulltext::set_hash_size(&tx, super::fulltext::HASH_SIZE)?;
+        }
+        phases.done("full-text index written");
         let people_after: i64 = tx.query_row("SELECT COUNT(*) FROM people", [], |r| r.get(0))?;
         let counts = ImportCounts {
             people_added: (people_after - self.people_before).max(0) as u64,
@@ -400,7 +428,8 @@ impl<'c> Importer<'c> {
         if let Some(entry) = entry {
             super::imports_log::record(&tx, entry, &counts)?;
         }
-        tx.commit().context("committing the import")?;
+        bulk::commit(tx)?;
+        phases.done("committed");
         Ok(counts)
     }
 }
@@ -408,9 +437,36 @@ impl<'c> Importer<'c> {
 impl Drop for Importer<'_> {
     /// An import dropped unfinished rolls back; the connection checks again.
     fn drop(&mut self) {
-        if let Some(tx) = &self.tx {
-            let _ = set_checks(tx, true);
+        if let Some(tx) = self.tx.take() {
+            let _ = set_checks(&tx, true);
+            bulk::roll_back(tx);
         }
+    }
+}
+
+/// Where the end of an import spends its time, in the debug log (RAPPORT_LOG=debug).
+struct Phases {
+    records: u64,
+    at: std::time::Instant,
+}
+
+impl Phases {
+    fn start(records: u64) -> Self {
+        tracing::debug!("import: {records} records written, finishing");
+        Phases {
+            records,
+            at: std::time::Instant::now(),
+        }
+    }
+
+    fn done(&mut self, what: &str) {
+        let now = std::time::Instant::now();
+        tracing::debug!(
+            "import of {} records: {what} in {:.2} s",
+            self.records,
+            (now - self.at).as_secs_f64()
+        );
+        self.at = now;
     }
 }
 
@@ -524,6 +580,20 @@ mod tests {
             )
             .unwrap();
         assert_eq!(hits, 1);
+        // The WAL is back after the first import's rollback journal, and the index's
+        // memory is FTS5's default again.
+        let (mode, hash): (String, i64) = conn
+            .query_row(
+                "SELECT (SELECT journal_mode FROM pragma_journal_mode),
+                        (SELECT v FROM mentions_fts_config WHERE k = 'hashsize')",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (mode.as_str(), hash),
+            ("wal", super::super::fulltext::HASH_SIZE)
+        );
         let actions: i64 = conn
             .query_row("SELECT COUNT(*) FROM actions", [], |r| r.get(0))
             .unwrap();
@@ -545,6 +615,13 @@ mod tests {
             .unwrap();
         assert_eq!(n, 0);
         assert_checks_are_on(&conn);
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            mode, "wal",
+            "the WAL is back after a rolled-back first import"
+        );
     }
 
     /// The CHECK constraints, off during an import, are on again for other writes.

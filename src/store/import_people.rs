@@ -70,9 +70,20 @@ impl Cached {
 #[derive(Debug, Default)]
 pub struct PeopleCache {
     known: HashMap<(String, String), Cached>,
+    /// Every person of the file is in `known`: the import started with no people and
+    /// the cache was never emptied, so one it does not hold is new (no lookup).
+    holds_all: bool,
 }
 
 impl PeopleCache {
+    /// `empty`: the database held no people when the import began.
+    pub fn new(empty: bool) -> Self {
+        PeopleCache {
+            known: HashMap::new(),
+            holds_all: empty,
+        }
+    }
+
     /// The person's id and (merged) follower count, inserting them when new.
     pub fn upsert(
         &mut self,
@@ -88,27 +99,13 @@ impl PeopleCache {
         if self.known.len() >= MAX_CACHED {
             self.flush(conn)?;
             self.known.clear();
+            self.holds_all = false;
         }
-        let found = conn
-            .prepare_cached(
-                "SELECT id, handle, display_name, followers, profile_url, is_bot, first_seen, last_seen
-                 FROM people WHERE platform = ?1 AND platform_user_id = ?2",
-            )?
-            .query_row(params![p.platform, p.platform_user_id], |r| {
-                Ok(Cached {
-                    id: r.get(0)?,
-                    handle: r.get(1)?,
-                    display_name: r.get(2)?,
-                    followers: r.get(3)?,
-                    profile_url: r.get(4)?,
-                    is_bot: r.get(5)?,
-                    first_seen: r.get(6)?,
-                    last_seen: r.get(7)?,
-                    dirty: false,
-                })
-            })
-            .optional()
-            .context("reading the author")?;
+        let found = if self.holds_all {
+            None
+        } else {
+            self.find(conn, p)?
+        };
         let cached = match found {
             Some(mut c) => {
                 c.merge(p, seen);
@@ -147,6 +144,29 @@ impl PeopleCache {
         let answer = (cached.id, cached.followers);
         self.known.insert(key, cached);
         Ok(answer)
+    }
+
+    /// The stored person `p`, if any.
+    fn find(&self, conn: &Connection, p: &NewPerson) -> Result<Option<Cached>> {
+        conn.prepare_cached(
+            "SELECT id, handle, display_name, followers, profile_url, is_bot, first_seen, last_seen
+                 FROM people WHERE platform = ?1 AND platform_user_id = ?2",
+        )?
+        .query_row(params![p.platform, p.platform_user_id], |r| {
+            Ok(Cached {
+                id: r.get(0)?,
+                handle: r.get(1)?,
+                display_name: r.get(2)?,
+                followers: r.get(3)?,
+                profile_url: r.get(4)?,
+                is_bot: r.get(5)?,
+                first_seen: r.get(6)?,
+                last_seen: r.get(7)?,
+                dirty: false,
+            })
+        })
+        .optional()
+        .context("reading the author")
     }
 
     /// Writes the people changed since they were read or inserted.
