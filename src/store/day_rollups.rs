@@ -230,17 +230,26 @@ pub fn add_days(
     let mut rows = stmt
         .query(params![first, last])
         .context("reading the stats' days")?;
+    // Rows come by day, platform, kind: the groups change rarely from one to the next.
+    let mut groups: Option<(Vec<u8>, Vec<u8>, usize, usize)> = None;
     while let Some(r) = rows.next()? {
         let i = index(r.get(0)?);
         let (b, n, within): (i64, i64, i64) = (r.get(3)?, r.get(4)?, r.get(5)?);
-        p.add(
-            Some(i),
-            r.get_ref(1)?.as_str()?,
-            r.get_ref(2)?.as_str()?,
-            b,
-            n,
-            within,
-        );
+        let (platform, kind) = (r.get_ref(1)?.as_bytes()?, r.get_ref(2)?.as_bytes()?);
+        let (pi, ki) = match &groups {
+            Some((gp, gk, pi, ki)) if gp.as_slice() == platform && gk.as_slice() == kind => {
+                (*pi, *ki)
+            }
+            _ => {
+                let (pi, ki) = p.groups_of(
+                    &String::from_utf8_lossy(platform),
+                    &String::from_utf8_lossy(kind),
+                );
+                groups = Some((platform.to_vec(), kind.to_vec(), pi, ki));
+                (pi, ki)
+            }
+        };
+        p.add_at(i, pi, ki, b, n, within);
         p.backlog_diff[i] += n;
     }
     let mut stmt = conn.prepare_cached(

@@ -265,22 +265,28 @@ impl Period {
         }
     }
 
-    /// `n` mentions of day `day` (None: before the first), a platform, a kind and a
-    /// bucket (-1: not answered), `within` of them answered in time.
-    pub(super) fn add(
-        &mut self,
-        day: Option<usize>,
-        platform: &str,
-        kind: &str,
-        b: i64,
-        n: i64,
-        within: i64,
-    ) {
-        if let Some(h) = day.and_then(|d| self.per_day.get_mut(d)) {
+    /// Where a platform's and a kind's figures are, for [`Period::add_at`].
+    pub(super) fn groups_of(&mut self, platform: &str, kind: &str) -> (usize, usize) {
+        let at = |groups: &mut Vec<(String, Hist)>, name: &str| {
+            group(groups, name);
+            groups.iter().position(|(n, _)| n == name).unwrap_or(0)
+        };
+        (at(&mut self.platforms, platform), at(&mut self.kinds, kind))
+    }
+
+    /// `n` mentions of the period's day `day`, of the platform and kind at `pi` and `ki`
+    /// (see [`Period::groups_of`]) and bucket `b` (-1: not answered), `within` of them
+    /// answered in time.
+    pub(super) fn add_at(&mut self, day: usize, pi: usize, ki: usize, b: i64, n: i64, within: i64) {
+        if let Some(h) = self.per_day.get_mut(day) {
             h.add(b, n, within);
         }
-        group(&mut self.platforms, platform).add(b, n, within);
-        group(&mut self.kinds, kind).add(b, n, within);
+        if let Some((_, h)) = self.platforms.get_mut(pi) {
+            h.add(b, n, within);
+        }
+        if let Some((_, h)) = self.kinds.get_mut(ki) {
+            h.add(b, n, within);
+        }
     }
 
     fn merge(&mut self, other: Period) {
