@@ -4,6 +4,8 @@
 //! (store::report::report_between): whole hours are summed from the rollups, and the
 //! hours a period or a local day starts or ends inside (a half-hour time zone, `now`)
 //! are read row by row from the index, as store::counters does for the status bar.
+//! Days wholly in the period come from the same rollups per local day when they are
+//! built for the period's zone (store::day_rollups): a day is one read, not 24.
 //!
 //! First-response times are kept in buckets as fine as the view shows a time
 //! (domain::human::duration: seconds under a minute, minutes under ten hours, hours
