@@ -303,15 +303,15 @@ const AUTHORS_WALKED: usize = 250;
 /// The ten people who wrote the most mentions in [since, until], row by row.
 fn authors_in(conn: &Connection, since: i64, until: i64) -> Result<Vec<(i64, i64)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT author_id FROM mentions INDEXED BY mentions_stats
+        "SELECT author_id FROM mentions INDEXED BY mentions_created_author
          WHERE created_at >= ?1 AND created_at <= ?2",
     )?;
     let mut rows = stmt.query(params![since, until])?;
     // Sorted, then counted by runs: counting in an array by id missed the cache on
     // nearly every mention.
-    let mut ids: Vec<i64> = Vec::new();
+    let mut ids: Vec<i64> = Vec::with_capacity(1 << 16);
     while let Some(r) = rows.next()? {
-        ids.push(r.get(0)?);
+        ids.push(r.get_ref(0)?.as_i64()?);
     }
     ids.sort_unstable();
     let mut best = Best::new(10);
@@ -321,21 +321,26 @@ fn authors_in(conn: &Connection, since: i64, until: i64) -> Result<Vec<(i64, i64
     Ok(best.0)
 }
 
-fn from_rollups(
+/// The period's figures from the rollups, and `also` (the rest of the report, which
+/// does not need them): both on this connection while the top people, the longest
+/// part, are counted on the other core.
+fn from_rollups<T>(
     conn: &Connection,
     since: i64,
     until: i64,
     bounds: &[i64],
-) -> Result<PeriodFigures> {
+    also: impl FnOnce() -> Result<T>,
+) -> Result<(PeriodFigures, T)> {
     std::thread::scope(|s| {
         let aside = top_authors_aside(s, conn, since, until);
         let rest = from_rollups_but_people(conn, since, until, bounds);
+        let also = also();
         let top = match aside.map(|h| h.join()) {
             Some(Ok(top)) => top?,
             Some(Err(_)) => anyhow::bail!("counting the top people failed"),
             None => top_authors(conn, since, until)?,
         };
-        Ok(PeriodFigures { top, ..rest? })
+        Ok((PeriodFigures { top, ..rest? }, also?))
     })
 }
 
@@ -459,28 +464,34 @@ fn build(
                 .timestamp()
         })
         .collect();
-    let PeriodFigures {
-        overall,
-        per_day,
-        backlog_diff,
-        by_platform,
-        by_kind,
-        top,
-    } = match source {
-        Source::Scan => scanned(conn, since, until, &bounds)?,
-        Source::Rollups => from_rollups(conn, since, until, &bounds)?,
-    };
-
     // One count per day for both the period and the pace's five weeks before today.
     let pace_first = today - Duration::days(pace::RECENT_DAYS + pace::EARLIER_DAYS);
     let counted_from = first_day.min(pace_first);
-    let all = replies_per_day(
-        conn,
-        config,
-        &schedule,
-        counted_from,
-        ((today - counted_from).num_days() + 1) as usize,
-    )?;
+    let as_of_now = || -> Result<_> {
+        let all = replies_per_day(
+            conn,
+            config,
+            &schedule,
+            counted_from,
+            ((today - counted_from).num_days() + 1) as usize,
+        )?;
+        let stale = stale_power_users(conn, now - config.people.stale_after_days * 86_400)?;
+        Ok((all, stale, warnings::counts(conn, config, now)?))
+    };
+    let (
+        PeriodFigures {
+            overall,
+            per_day,
+            backlog_diff,
+            by_platform,
+            by_kind,
+            top,
+        },
+        (all, stale_power_users, mut now_warnings),
+    ) = match source {
+        Source::Scan => (scanned(conn, since, until, &bounds)?, as_of_now()?),
+        Source::Rollups => from_rollups(conn, since, until, &bounds, as_of_now)?,
+    };
     let offset = |day: NaiveDate| (day - counted_from).num_days() as usize;
     let replies = &all[offset(first_day)..=offset(last_day)];
     let reply_days = ReplyDays {
@@ -502,9 +513,7 @@ fn build(
         })
         .collect();
     let top_people = people(conn, &top)?;
-    let stale_power_users = stale_power_users(conn, now - config.people.stale_after_days * 86_400)?;
     let (recent, earlier) = reply_days.rates();
-    let mut now_warnings = warnings::counts(conn, config, now)?;
     now_warnings.pace = pace::warning(&reply_days, &schedule, &config.pace);
     Ok(Report {
         since: super::from_secs(since),
