@@ -16,7 +16,7 @@ pub const REFRESH_TICKS: u64 = 5;
 impl App {
     /// The effects that load the first screen.
     pub fn start(&mut self) -> Vec<Effect> {
-        let page = self.inbox.top();
+        let page = self.inbox.first(usize::from(self.size.1));
         // The figures are asked for once the first rows and their detail are in
         // (`figures_once_rows_are_in`): a person waits for rows, not for counts, and
         // on two cores the figures' queries would slow the page's.
