@@ -336,7 +336,13 @@ fn from_rollups<T>(
         let rest = from_rollups_but_people(conn, since, until, bounds);
         let also = also();
         let top = match aside.map(|h| h.join()) {
-            Some(Ok(top)) => top?,
+            Some(Ok(Ok(top))) => top,
+            // The second connection could not read (the file's folder changed, say):
+            // the count is only slower on this one.
+            Some(Ok(Err(e))) => {
+                tracing::info!("counting the top people on a second connection: {e:#}");
+                top_authors(conn, since, until)?
+            }
             Some(Err(_)) => anyhow::bail!("counting the top people failed"),
             None => top_authors(conn, since, until)?,
         };
@@ -427,13 +433,18 @@ type TopPeople = Vec<(i64, i64)>;
 
 /// [`top_authors`] on a second connection of its own, so it runs on the other core
 /// while the rest of the figures are read; None for a file that cannot be opened
-/// twice (in memory, or read as immutable), which counts on its own connection.
+/// twice (in memory, or read-only), which counts on its own connection.
 fn top_authors_aside<'s>(
     scope: &'s std::thread::Scope<'s, '_>,
     conn: &Connection,
     since: i64,
     until: i64,
 ) -> Option<std::thread::ScopedJoinHandle<'s, Result<TopPeople>>> {
+    // A file opened read-only may lie in a folder this user cannot write, where a
+    // second reader cannot open the WAL's companions: it counts on this connection.
+    if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) {
+        return None;
+    }
     let path = std::path::PathBuf::from(conn.path().filter(|p| !p.is_empty())?);
     let second = super::read_only(&path, false).ok()?;
     Some(scope.spawn(move || top_authors(&second, since, until)))
