@@ -196,21 +196,23 @@ impl<O: Order> Window<O> {
         }
         let target = self.cursor as isize + delta;
         let last = self.rows.len() as isize - 1;
+        // Past either end, the move waits for the rows; a page already on its way (a
+        // reload, say) carries it, so a key pressed meanwhile is not lost.
         if target > last && !self.at_end {
             self.cursor = last as usize;
+            self.pending_move += target - last;
             if self.loading {
                 return None;
             }
-            self.pending_move = target - last;
             let from = self.rows.last().map(|r| self.key(r));
             return Some(self.request(from, Direction::Forward, false));
         }
         if target < 0 && self.start.is_some() {
             self.cursor = 0;
+            self.pending_move += target;
             if self.loading {
                 return None;
             }
-            self.pending_move = target;
             let from = self.rows.first().map(|r| self.key(r));
             return Some(self.request(from, Direction::Backward, false));
         }
@@ -280,7 +282,9 @@ impl<O: Order> Window<O> {
         }
         let pending = std::mem::take(&mut self.pending_move);
         self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
-        if pending != 0 && !request.replace {
+        // Going to the top or the bottom cleared the moves before it (`top_of`,
+        // `bottom`); a reload keeps them, from the row it kept.
+        if pending != 0 {
             return self.move_by(pending);
         }
         None
@@ -360,6 +364,21 @@ mod tests {
             w.selected().map(|r| r.id),
             Some(53),
             "the move waited for its rows"
+        );
+        // At the window's end while a reload is on its way: the press waits for it.
+        w.cursor = w.rows.len() - 1;
+        let reload = w.reload();
+        assert_eq!(w.move_by(1), None, "one page at a time");
+        let rows_then = w.rows.clone();
+        let next = w
+            .apply(&reload, rows_then)
+            .expect("the press asks for what follows");
+        assert_eq!((next.from, next.replace), (Some((250, 250)), false));
+        assert!(w.apply(&next, rows(251..260)).is_none());
+        assert_eq!(
+            w.selected().map(|r| r.id),
+            Some(251),
+            "the press was not lost"
         );
         let short = w.first(50);
         assert!(w.apply(&short, rows(1..20)).is_none());
