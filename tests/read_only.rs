@@ -60,6 +60,45 @@ fn reading_commands_work_on_a_file_they_cannot_write() {
 }
 
 #[test]
+fn a_file_from_an_older_rapport_that_cannot_be_upgraded_says_what_to_do() {
+    let Some(prefix) = common::as_nobody() else {
+        return;
+    };
+    let dir = common::shared_tempdir();
+    let db = dir.path().join("old.db");
+    let mut conn = rapport::store::Connection::open(&db).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    let older = rapport::store::migrations::LATEST - 1;
+    rapport::store::migrations::migrate_to(&mut conn, older).unwrap();
+    drop(conn);
+    common::make_read_only(&db);
+    let before = common::dump(&db);
+    let out = Command::new(&prefix[0])
+        .args(&prefix[1..])
+        .arg(env!("CARGO_BIN_EXE_rapport"))
+        .arg("--db")
+        .arg(&db)
+        .arg("stats")
+        .env("HOME", dir.path())
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env_remove("RAPPORT_CONFIG")
+        .output()
+        .unwrap();
+    let stderr = common::stderr(&out);
+    assert!(!out.status.success(), "{stderr}");
+    for said in [
+        db.display().to_string(),
+        format!("schema version {older}"),
+        "older rapport".into(),
+        "--db".into(),
+    ] {
+        assert!(stderr.contains(&said), "{said:?} missing from: {stderr}");
+    }
+    assert_eq!(common::dump(&db), before, "the old file changed");
+}
+
+#[test]
 fn files_with_customers_words_are_private() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();

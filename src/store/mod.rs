@@ -88,8 +88,23 @@ pub fn open_existing(path: &Path) -> Result<Connection> {
     };
     if version < migrations::LATEST {
         drop(conn);
-        drop(open(path)?);
-        return open_existing(path);
+        return match open(path) {
+            Ok(migrated) => {
+                drop(migrated);
+                open_existing(path)
+            }
+            Err(e) if is_read_only(&e) => Err(e).with_context(|| {
+                format!(
+                    "{} was written by an older rapport (schema version {version}; this one \
+                     reads {}) and is brought up to date the first time it is opened by a \
+                     user who can write it; until then, copy it somewhere writable and pass \
+                     the copy with --db",
+                    path.display(),
+                    migrations::LATEST
+                )
+            }),
+            Err(e) => Err(e),
+        };
     }
     if version > migrations::LATEST {
         // The normal open says what to do about a newer file.
