@@ -4,7 +4,24 @@
 
 mod common;
 
-use std::process::Command;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// `rapport --db DB ARGS...` run through `prefix` (as another user), at home in `home`.
+fn rapport_as(prefix: &[String], home: &Path, db: &Path, args: &[&str]) -> Output {
+    Command::new(&prefix[0])
+        .args(&prefix[1..])
+        .arg(env!("CARGO_BIN_EXE_rapport"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env_remove("RAPPORT_CONFIG")
+        .output()
+        .unwrap()
+}
 
 #[test]
 fn reading_commands_work_on_a_file_they_cannot_write() {
@@ -30,18 +47,7 @@ fn reading_commands_work_on_a_file_they_cannot_write() {
         &["export", "mentions"],
         &["export", "people", "--format", "ndjson"],
     ] {
-        let out = Command::new(&prefix[0])
-            .args(&prefix[1..])
-            .arg(env!("CARGO_BIN_EXE_rapport"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .env("HOME", dir.path())
-            .env("XDG_STATE_HOME", dir.path().join("state"))
-            .env("XDG_CONFIG_HOME", dir.path().join("config"))
-            .env_remove("RAPPORT_CONFIG")
-            .output()
-            .unwrap();
+        let out = rapport_as(&prefix, dir.path(), &db, args);
         let stderr = common::stderr(&out);
         // check exits 1 when something is late; anything but an error is fine.
         assert!(
@@ -73,18 +79,7 @@ fn a_file_from_an_older_rapport_that_cannot_be_upgraded_says_what_to_do() {
     drop(conn);
     common::make_read_only(&db);
     let before = common::dump(&db);
-    let out = Command::new(&prefix[0])
-        .args(&prefix[1..])
-        .arg(env!("CARGO_BIN_EXE_rapport"))
-        .arg("--db")
-        .arg(&db)
-        .arg("stats")
-        .env("HOME", dir.path())
-        .env("XDG_STATE_HOME", dir.path().join("state"))
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
-        .env_remove("RAPPORT_CONFIG")
-        .output()
-        .unwrap();
+    let out = rapport_as(&prefix, dir.path(), &db, &["stats"]);
     let stderr = common::stderr(&out);
     assert!(!out.status.success(), "{stderr}");
     for said in [
