@@ -144,7 +144,8 @@ fn rollup_rows(conn: &Connection) -> Vec<(String, i64, i64)> {
         "SELECT 'r' || hour || platform || kind || bucket, mentions, within FROM response_hours WHERE mentions != 0 ORDER BY 1",
         "SELECT 'c' || hour || '-' || closed_hour, answered, 0 FROM closed_hours WHERE answered != 0 ORDER BY 1",
         "SELECT 'a' || person_id, mentions, 0 FROM author_mentions WHERE mentions != 0 ORDER BY 1",
-        "SELECT 'd' || day || platform || kind || bucket, mentions, within FROM response_days WHERE mentions != 0 ORDER BY 1",
+        "SELECT 'd' || day || g.platform || g.kind || bucket, mentions, within
+         FROM response_days JOIN rollup_groups g ON g.id = grp WHERE mentions != 0 ORDER BY 1",
         "SELECT 'e' || day || '-' || closed_day, answered, 0 FROM closed_days WHERE answered != 0 ORDER BY 1",
     ] {
         let mut stmt = conn.prepare(sql).unwrap();
@@ -282,8 +283,8 @@ fn changes_keep_the_view_exact(zone: &str) {
     let changed = conn
         .execute(
             "UPDATE response_days SET mentions = mentions + 5
-             WHERE (day, platform, kind, bucket) =
-                   (SELECT day, platform, kind, bucket FROM response_days WHERE day = ?1 LIMIT 1)",
+             WHERE (day, grp, bucket) =
+                   (SELECT day, grp, bucket FROM response_days WHERE day = ?1 LIMIT 1)",
             [yesterday],
         )
         .unwrap();

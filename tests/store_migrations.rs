@@ -120,3 +120,103 @@ fn the_full_text_index_of_an_older_file_is_keyed_by_time() {
             .collect();
     assert_eq!(ids, [7, 8]);
 }
+
+/// The stats' days of a file from before their platforms and kinds were numbered (v18)
+/// keep every count, and the triggers go on counting by the numbers.
+#[test]
+fn the_days_of_an_older_file_keep_their_counts_by_platform_and_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let mut conn = Connection::open(&path).unwrap();
+    migrations::migrate_to(&mut conn, 17).unwrap();
+    let first_day = 20_400_i64;
+    let tx = conn.transaction().unwrap();
+    // The days of UTC, as store::day_rollups::ensure lists them.
+    for day in first_day..first_day + 20 {
+        tx.execute(
+            "INSERT INTO local_days (start, day) VALUES (?1, ?2)",
+            [day * 86_400, day],
+        )
+        .unwrap();
+    }
+    tx.execute(
+        "INSERT INTO local_days (start, day) VALUES (?1, NULL)",
+        [(first_day + 20) * 86_400],
+    )
+    .unwrap();
+    tx.execute("INSERT INTO rollup_zone (zone) VALUES ('UTC')", [])
+        .unwrap();
+    tx.execute(
+        "INSERT INTO people (id, platform, platform_user_id, handle, first_seen, last_seen)
+         VALUES (1, 'x', 'u1', 'ann', 0, 0)",
+        [],
+    )
+    .unwrap();
+    let groups = [
+        ("x", "mention"),
+        ("x", "reply"),
+        ("sms", "sms"),
+        ("google", "review"),
+    ];
+    for i in 0..400_i64 {
+        let (platform, kind) = groups[(i % 4) as usize];
+        let created = first_day * 86_400 + i * 4_057;
+        let answered = (i % 3 != 0).then_some(created + (i * 631) % 90_000);
+        tx.execute(
+            "INSERT INTO mentions (id, platform, external_id, kind, author_id, body, created_at,
+                                   imported_at, status, due_at, rank, first_response_at)
+             VALUES (?1, ?2, ?3, ?4, 1, 'hi', ?5, ?5, 'open', ?6, ?6, ?7)",
+            rusqlite::params![
+                i + 1,
+                platform,
+                format!("m{i}"),
+                kind,
+                created,
+                created + 3_600,
+                answered
+            ],
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+    type Row = (i64, String, String, i64, i64, i64);
+    let rows = |conn: &Connection, sql: &str| -> Vec<Row> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
+            .unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    let before = rows(
+        &conn,
+        "SELECT day, platform, kind, bucket, mentions, within FROM response_days ORDER BY 1, 2, 3, 4",
+    );
+    assert!(before.len() > 100, "{}", before.len());
+    drop(conn);
+
+    let conn = store::open(&path).unwrap();
+    let numbered = "SELECT r.day, g.platform, g.kind, r.bucket, r.mentions, r.within
+         FROM response_days r JOIN rollup_groups g ON g.id = r.grp ORDER BY 1, 2, 3, 4";
+    assert_eq!(rows(&conn, numbered), before);
+
+    // A platform and kind never seen gets its number as its first mention comes.
+    conn.execute(
+        "INSERT INTO mentions (id, platform, external_id, kind, author_id, body, created_at,
+                               imported_at, status, due_at, rank)
+         VALUES (1000, 'mastodon', 'n1', 'mention', 1, 'hi', ?1, ?1, 'open', ?1, ?1)",
+        [(first_day + 2) * 86_400 + 5],
+    )
+    .unwrap();
+    let after = rows(&conn, numbered);
+    assert_eq!(after.len(), before.len() + 1);
+    assert!(after.contains(&(first_day + 2, "mastodon".into(), "mention".into(), -1, 1, 0)));
+}

@@ -1,11 +1,12 @@
 //! The stats view's rollups per local day (v16): the per-hour rollups of
 //! store::rollups summed by the day of the configured time zone, so a month of a
 //! million mentions is a few tens of thousands of rows to read instead of hundreds of
-//! thousands. `response_days` holds mentions per day written, platform, kind and
-//! first-response bucket; `closed_days` answered items per day written and day closed.
+//! thousands. `response_days` holds mentions per day written, platform and kind
+//! (numbered in `rollup_groups`, v18) and first-response bucket; `closed_days` answered
+//! items per day written and day closed.
 //!
 //! A local day depends on the zone. `local_days` lists when each day of the zone starts
-//! and the v16 triggers look a mention's day up there; [`ensure`] fills it and the
+//! and the triggers look a mention's day up there; [`ensure`] fills it and the
 //! days' rollups for the configured zone when another zone (or none) was built. A day
 //! is read from here only when the starts listed match the period's own day bounds, so
 //! a window configured for another zone reads the hours instead and stays exact.
@@ -119,6 +120,8 @@ pub fn rebuild(conn: &Connection, from: i64, to: i64) -> Result<()> {
         "SELECT day FROM local_days WHERE start <= ?1 ORDER BY start DESC LIMIT 1",
     )?;
     let mut day = Day::default();
+    // (platform, kind, its number): a handful, searched in place.
+    let mut groups: Vec<(Vec<u8>, Vec<u8>, i64)> = Vec::new();
     while let Some(r) = rows.next()? {
         let created: i64 = r.get(0)?;
         let Some(d) = day_of(created) else { continue };
@@ -130,8 +133,20 @@ pub fn rebuild(conn: &Connection, from: i64, to: i64) -> Result<()> {
         let due: i64 = r.get(4)?;
         let b = responded.map_or(-1, |t| i64::from(bucket(response_secs(created, t))));
         let within = i64::from(responded.is_some_and(|t| target::answered_within(due, t)));
-        let key = (r.get::<_, String>(1)?, r.get::<_, String>(2)?, b);
-        let e = day.responses.entry(key).or_default();
+        let (platform, kind) = (r.get_ref(1)?.as_bytes()?, r.get_ref(2)?.as_bytes()?);
+        let grp = match groups.iter().find(|(p, k, _)| p == platform && k == kind) {
+            Some(&(_, _, id)) => id,
+            None => {
+                let id = group_number(
+                    conn,
+                    &String::from_utf8_lossy(platform),
+                    &String::from_utf8_lossy(kind),
+                )?;
+                groups.push((platform.to_vec(), kind.to_vec(), id));
+                id
+            }
+        };
+        let e = day.responses.entry((grp, b)).or_default();
         e.0 += 1;
         e.1 += within;
         if let Some(t) = responded {
@@ -152,11 +167,25 @@ pub fn rebuild(conn: &Connection, from: i64, to: i64) -> Result<()> {
     day.write(conn)
 }
 
+/// The number `rollup_groups` gives a platform and kind, given when first seen (the
+/// v18 triggers do the same).
+fn group_number(conn: &Connection, platform: &str, kind: &str) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO rollup_groups (platform, kind) SELECT ?1, ?2
+         WHERE NOT EXISTS (SELECT 1 FROM rollup_groups WHERE platform = ?1 AND kind = ?2)",
+    )?
+    .execute(params![platform, kind])?;
+    conn.prepare_cached("SELECT id FROM rollup_groups WHERE platform = ?1 AND kind = ?2")?
+        .query_row(params![platform, kind], |r| r.get(0))
+        .context("numbering a platform and kind for the stats' days")
+}
+
 /// One day's rollups, gathered in order before they are written.
 #[derive(Default)]
 struct Day {
     number: Option<i64>,
-    responses: BTreeMap<(String, String, i64), (i64, i64)>,
+    /// By (platform and kind's number, bucket): (mentions, answered in time).
+    responses: BTreeMap<(i64, i64), (i64, i64)>,
     closed: BTreeMap<i64, i64>,
 }
 
@@ -166,11 +195,11 @@ impl Day {
             return Ok(());
         };
         let mut insert = conn.prepare_cached(
-            "INSERT INTO response_days (day, platform, kind, bucket, mentions, within)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO response_days (day, grp, bucket, mentions, within)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
-        for ((platform, kind, b), (n, within)) in std::mem::take(&mut self.responses) {
-            insert.execute(params![d, platform, kind, b, n, within])?;
+        for ((grp, b), (n, within)) in std::mem::take(&mut self.responses) {
+            insert.execute(params![d, grp, b, n, within])?;
         }
         let mut insert = conn.prepare_cached(
             "INSERT INTO closed_days (day, closed_day, answered) VALUES (?1, ?2, ?3)",
@@ -227,30 +256,35 @@ pub fn add_days(
     // rollups::bucket): 40,000 rows a month of a busy inbox, where each column read
     // counts.
     let mut stmt = conn.prepare_cached(
-        "SELECT (day - ?1) * 65536 + bucket + 1, mentions, within, platform, kind FROM response_days
+        "SELECT (day - ?1) * 65536 + bucket + 1, mentions, within, grp FROM response_days
          WHERE day >= ?1 AND day <= ?2 AND mentions != 0",
     )?;
     let mut rows = stmt
         .query(params![first, last])
         .context("reading the stats' days")?;
-    // Rows come by day, platform, kind: the groups change rarely from one to the next.
-    let mut groups: Option<(Vec<u8>, Vec<u8>, usize, usize)> = None;
+    // The platform and kind of each group number, then where `p` keeps them, as met.
+    let names: Vec<(i64, String, String)> = conn
+        .prepare_cached("SELECT id, platform, kind FROM rollup_groups")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()
+        .context("reading the stats' platforms and kinds")?;
+    let mut placed: Vec<(i64, usize, usize)> = Vec::new();
     while let Some(r) = rows.next()? {
         let at = r.get_ref(0)?.as_i64()?;
         let i = index(first + at.div_euclid(65536));
         let b = at.rem_euclid(65536) - 1;
         let (n, within) = (r.get_ref(1)?.as_i64()?, r.get_ref(2)?.as_i64()?);
-        let (platform, kind) = (r.get_ref(3)?.as_bytes()?, r.get_ref(4)?.as_bytes()?);
-        let (pi, ki) = match &groups {
-            Some((gp, gk, pi, ki)) if gp.as_slice() == platform && gk.as_slice() == kind => {
-                (*pi, *ki)
-            }
-            _ => {
-                let (pi, ki) = p.groups_of(
-                    &String::from_utf8_lossy(platform),
-                    &String::from_utf8_lossy(kind),
-                );
-                groups = Some((platform.to_vec(), kind.to_vec(), pi, ki));
+        let grp = r.get_ref(3)?.as_i64()?;
+        let (pi, ki) = match placed.iter().find(|(g, _, _)| *g == grp) {
+            Some(&(_, pi, ki)) => (pi, ki),
+            None => {
+                let Some((_, platform, kind)) = names.iter().find(|(id, _, _)| *id == grp) else {
+                    anyhow::bail!(
+                        "the stats' days name a platform and kind ({grp}) that is not listed"
+                    );
+                };
+                let (pi, ki) = p.groups_of(platform, kind);
+                placed.push((grp, pi, ki));
                 (pi, ki)
             }
         };
