@@ -182,18 +182,7 @@ fn the_days_of_an_older_file_keep_their_counts_by_platform_and_kind() {
     type Row = (i64, String, String, i64, i64, i64);
     let rows = |conn: &Connection, sql: &str| -> Vec<Row> {
         let mut stmt = conn.prepare(sql).unwrap();
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            })
-            .unwrap();
+        let rows = stmt.query_map([], |r| Row::try_from(r)).unwrap();
         rows.map(Result::unwrap).collect()
     };
     let before = rows(

@@ -4,6 +4,53 @@
 
 use rusqlite::{Connection, TransactionBehavior};
 
+/// What a mention counts in the days' rollups from v18 on, added by the insert and
+/// update triggers (the group numbered first if new)...
+macro_rules! v18_days_add {
+    () => {
+        r#"
+        INSERT INTO rollup_groups (platform, kind) SELECT new.platform, new.kind
+            WHERE NOT EXISTS (SELECT 1 FROM rollup_groups WHERE platform = new.platform AND kind = new.kind);
+        INSERT INTO response_days (day, grp, bucket, mentions, within)
+            SELECT d.day, (SELECT id FROM rollup_groups WHERE platform = new.platform AND kind = new.kind),
+                   CASE WHEN new.first_response_at IS NULL THEN -1
+                 WHEN MAX(new.first_response_at - new.created_at, 0) < 60 THEN MAX(new.first_response_at - new.created_at, 0)
+                 WHEN new.first_response_at - new.created_at < 36000 THEN 59 + (new.first_response_at - new.created_at) / 60
+                 WHEN new.first_response_at - new.created_at < 172800 THEN 649 + (new.first_response_at - new.created_at) / 3600
+                 ELSE 695 + MIN(new.first_response_at - new.created_at, 4294967295) / 86400 END,
+                   1, COALESCE(new.first_response_at <= new.due_at, 0)
+            FROM (SELECT day FROM local_days WHERE start <= new.created_at ORDER BY start DESC LIMIT 1) AS d
+            WHERE d.day IS NOT NULL
+            ON CONFLICT (day, grp, bucket) DO UPDATE SET mentions = mentions + 1, within = within + excluded.within;
+        INSERT INTO closed_days (day, closed_day, answered)
+            SELECT a.day, b.day, 1
+            FROM (SELECT day FROM local_days WHERE start <= new.created_at ORDER BY start DESC LIMIT 1) AS a,
+                 (SELECT day FROM local_days WHERE start <= MAX(new.first_response_at, new.created_at) ORDER BY start DESC LIMIT 1) AS b
+            WHERE new.first_response_at IS NOT NULL AND a.day IS NOT NULL AND b.day IS NOT NULL
+            ON CONFLICT (day, closed_day) DO UPDATE SET answered = answered + 1;
+    "#
+    };
+}
+
+/// ...and taken back by the delete and update triggers.
+macro_rules! v18_days_remove {
+    () => {
+        r#"
+        UPDATE response_days SET mentions = mentions - 1, within = within - COALESCE(old.first_response_at <= old.due_at, 0)
+            WHERE day = (SELECT day FROM local_days WHERE start <= old.created_at ORDER BY start DESC LIMIT 1)
+              AND grp = (SELECT id FROM rollup_groups WHERE platform = old.platform AND kind = old.kind)
+              AND bucket = CASE WHEN old.first_response_at IS NULL THEN -1
+                 WHEN MAX(old.first_response_at - old.created_at, 0) < 60 THEN MAX(old.first_response_at - old.created_at, 0)
+                 WHEN old.first_response_at - old.created_at < 36000 THEN 59 + (old.first_response_at - old.created_at) / 60
+                 WHEN old.first_response_at - old.created_at < 172800 THEN 649 + (old.first_response_at - old.created_at) / 3600
+                 ELSE 695 + MIN(old.first_response_at - old.created_at, 4294967295) / 86400 END;
+        UPDATE closed_days SET answered = answered - 1
+            WHERE old.first_response_at IS NOT NULL AND day = (SELECT day FROM local_days WHERE start <= old.created_at ORDER BY start DESC LIMIT 1)
+              AND closed_day = (SELECT day FROM local_days WHERE start <= MAX(old.first_response_at, old.created_at) ORDER BY start DESC LIMIT 1);
+    "#
+    };
+}
+
 /// Times are INTEGER seconds since the Unix epoch, UTC, everywhere.
 const MIGRATIONS: &[&str] = &[
     // 1: people, tags, mentions, actions, imports, meta, full-text index.
@@ -605,7 +652,8 @@ const MIGRATIONS: &[&str] = &[
     // v18: the days' response rollups keyed by a small number for each platform and
     // kind (`rollup_groups`) instead of their names: a month of them is read row by row
     // for the stats view, and two texts per row were half the reading.
-    r#"
+    concat!(
+        r#"
     DROP TRIGGER rollups_days_insert;
     DROP TRIGGER rollups_days_delete;
     DROP TRIGGER rollups_days_update;
@@ -631,79 +679,23 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE response_days;
     ALTER TABLE response_days_by_group RENAME TO response_days;
     CREATE TRIGGER rollups_days_insert AFTER INSERT ON mentions
-    BEGIN
-        INSERT INTO rollup_groups (platform, kind) SELECT new.platform, new.kind
-            WHERE NOT EXISTS (SELECT 1 FROM rollup_groups WHERE platform = new.platform AND kind = new.kind);
-        INSERT INTO response_days (day, grp, bucket, mentions, within)
-            SELECT d.day, (SELECT id FROM rollup_groups WHERE platform = new.platform AND kind = new.kind),
-                   CASE WHEN new.first_response_at IS NULL THEN -1
-                 WHEN MAX(new.first_response_at - new.created_at, 0) < 60 THEN MAX(new.first_response_at - new.created_at, 0)
-                 WHEN new.first_response_at - new.created_at < 36000 THEN 59 + (new.first_response_at - new.created_at) / 60
-                 WHEN new.first_response_at - new.created_at < 172800 THEN 649 + (new.first_response_at - new.created_at) / 3600
-                 ELSE 695 + MIN(new.first_response_at - new.created_at, 4294967295) / 86400 END,
-                   1, COALESCE(new.first_response_at <= new.due_at, 0)
-            FROM (SELECT day FROM local_days WHERE start <= new.created_at ORDER BY start DESC LIMIT 1) AS d
-            WHERE d.day IS NOT NULL
-            ON CONFLICT (day, grp, bucket) DO UPDATE SET mentions = mentions + 1, within = within + excluded.within;
-        INSERT INTO closed_days (day, closed_day, answered)
-            SELECT a.day, b.day, 1
-            FROM (SELECT day FROM local_days WHERE start <= new.created_at ORDER BY start DESC LIMIT 1) AS a,
-                 (SELECT day FROM local_days WHERE start <= MAX(new.first_response_at, new.created_at) ORDER BY start DESC LIMIT 1) AS b
-            WHERE new.first_response_at IS NOT NULL AND a.day IS NOT NULL AND b.day IS NOT NULL
-            ON CONFLICT (day, closed_day) DO UPDATE SET answered = answered + 1;
-    END;
+    BEGIN"#,
+        v18_days_add!(),
+        r#"END;
     CREATE TRIGGER rollups_days_delete AFTER DELETE ON mentions
-    BEGIN
-        UPDATE response_days SET mentions = mentions - 1, within = within - COALESCE(old.first_response_at <= old.due_at, 0)
-            WHERE day = (SELECT day FROM local_days WHERE start <= old.created_at ORDER BY start DESC LIMIT 1)
-              AND grp = (SELECT id FROM rollup_groups WHERE platform = old.platform AND kind = old.kind)
-              AND bucket = CASE WHEN old.first_response_at IS NULL THEN -1
-                 WHEN MAX(old.first_response_at - old.created_at, 0) < 60 THEN MAX(old.first_response_at - old.created_at, 0)
-                 WHEN old.first_response_at - old.created_at < 36000 THEN 59 + (old.first_response_at - old.created_at) / 60
-                 WHEN old.first_response_at - old.created_at < 172800 THEN 649 + (old.first_response_at - old.created_at) / 3600
-                 ELSE 695 + MIN(old.first_response_at - old.created_at, 4294967295) / 86400 END;
-        UPDATE closed_days SET answered = answered - 1
-            WHERE old.first_response_at IS NOT NULL AND day = (SELECT day FROM local_days WHERE start <= old.created_at ORDER BY start DESC LIMIT 1)
-              AND closed_day = (SELECT day FROM local_days WHERE start <= MAX(old.first_response_at, old.created_at) ORDER BY start DESC LIMIT 1);
-    END;
+    BEGIN"#,
+        v18_days_remove!(),
+        r#"END;
     CREATE TRIGGER rollups_days_update AFTER UPDATE OF first_response_at, due_at, created_at, platform, kind
         ON mentions
         WHEN old.first_response_at IS NOT new.first_response_at OR old.created_at != new.created_at
           OR old.platform != new.platform OR old.kind != new.kind
           OR (new.first_response_at IS NOT NULL AND old.due_at != new.due_at)
-    BEGIN
-        UPDATE response_days SET mentions = mentions - 1, within = within - COALESCE(old.first_response_at <= old.due_at, 0)
-            WHERE day = (SELECT day FROM local_days WHERE start <= old.created_at ORDER BY start DESC LIMIT 1)
-              AND grp = (SELECT id FROM rollup_groups WHERE platform = old.platform AND kind = old.kind)
-              AND bucket = CASE WHEN old.first_response_at IS NULL THEN -1
-                 WHEN MAX(old.first_response_at - old.created_at, 0) < 60 THEN MAX(old.first_response_at - old.created_at, 0)
-                 WHEN old.first_response_at - old.created_at < 36000 THEN 59 + (old.first_response_at - old.created_at) / 60
-                 WHEN old.first_response_at - old.created_at < 172800 THEN 649 + (old.first_response_at - old.created_at) / 3600
-                 ELSE 695 + MIN(old.first_response_at - old.created_at, 4294967295) / 86400 END;
-        UPDATE closed_days SET answered = answered - 1
-            WHERE old.first_response_at IS NOT NULL AND day = (SELECT day FROM local_days WHERE start <= old.created_at ORDER BY start DESC LIMIT 1)
-              AND closed_day = (SELECT day FROM local_days WHERE start <= MAX(old.first_response_at, old.created_at) ORDER BY start DESC LIMIT 1);
-        INSERT INTO rollup_groups (platform, kind) SELECT new.platform, new.kind
-            WHERE NOT EXISTS (SELECT 1 FROM rollup_groups WHERE platform = new.platform AND kind = new.kind);
-        INSERT INTO response_days (day, grp, bucket, mentions, within)
-            SELECT d.day, (SELECT id FROM rollup_groups WHERE platform = new.platform AND kind = new.kind),
-                   CASE WHEN new.first_response_at IS NULL THEN -1
-                 WHEN MAX(new.first_response_at - new.created_at, 0) < 60 THEN MAX(new.first_response_at - new.created_at, 0)
-                 WHEN new.first_response_at - new.created_at < 36000 THEN 59 + (new.first_response_at - new.created_at) / 60
-                 WHEN new.first_response_at - new.created_at < 172800 THEN 649 + (new.first_response_at - new.created_at) / 3600
-                 ELSE 695 + MIN(new.first_response_at - new.created_at, 4294967295) / 86400 END,
-                   1, COALESCE(new.first_response_at <= new.due_at, 0)
-            FROM (SELECT day FROM local_days WHERE start <= new.created_at ORDER BY start DESC LIMIT 1) AS d
-            WHERE d.day IS NOT NULL
-            ON CONFLICT (day, grp, bucket) DO UPDATE SET mentions = mentions + 1, within = within + excluded.within;
-        INSERT INTO closed_days (day, closed_day, answered)
-            SELECT a.day, b.day, 1
-            FROM (SELECT day FROM local_days WHERE start <= new.created_at ORDER BY start DESC LIMIT 1) AS a,
-                 (SELECT day FROM local_days WHERE start <= MAX(new.first_response_at, new.created_at) ORDER BY start DESC LIMIT 1) AS b
-            WHERE new.first_response_at IS NOT NULL AND a.day IS NOT NULL AND b.day IS NOT NULL
-            ON CONFLICT (day, closed_day) DO UPDATE SET answered = answered + 1;
-    END;
-    "#,
+    BEGIN"#,
+        v18_days_remove!(),
+        v18_days_add!(),
+        "END;"
+    ),
 ];
 
 /// The version this build writes.
