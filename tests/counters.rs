@@ -181,9 +181,10 @@ fn the_migration_counts_what_a_file_already_holds() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 17, 41).unwrap();
-    // A file of the version before the counts, filled by hand as an older rapport would.
+    // A file of the version before the counts (v13 added them), filled by hand as an
+    // older rapport would.
     let mut conn = Connection::open(&path).unwrap();
-    migrations::migrate_to(&mut conn, migrations::LATEST - 1).unwrap();
+    migrations::migrate_to(&mut conn, 12).unwrap();
     let tx = conn.transaction().unwrap();
     tx.execute(
         "INSERT INTO people (id, platform, platform_user_id, handle, first_seen, last_seen)
