@@ -16,7 +16,7 @@ use anyhow::{Context, Result};
 use chrono::{Duration, NaiveDate};
 use rusqlite::{params, Connection};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 use crate::domain::figures::MAX_DAYS;
 
@@ -306,17 +306,14 @@ const AUTHORS_WALKED: usize = 250;
 /// done, so neither core waits for the other.
 const PIECES: i64 = 64;
 
-/// How the top people are being counted, for the connection that may help.
-const DECIDING: u8 = 0;
-const WALKED: u8 = 1;
-const BY_PIECES: u8 = 2;
-
 /// The pieces of [since, until] not yet read, shared by the connections that read them.
 struct Pieces {
     since: i64,
     until: i64,
     next: AtomicI64,
-    how: AtomicU8,
+    /// Set once the per-author walk gave up and the pieces are being read: the
+    /// connection that may help only helps then.
+    by_pieces: AtomicBool,
 }
 
 impl Pieces {
@@ -325,7 +322,7 @@ impl Pieces {
             since,
             until,
             next: AtomicI64::new(0),
-            how: AtomicU8::new(DECIDING),
+            by_pieces: AtomicBool::new(false),
         }
     }
 
@@ -400,12 +397,9 @@ enum Counted {
 fn top_authors(conn: &Connection, pieces: &Pieces) -> Result<Counted> {
     let walked = super::rollups::top_authors(conn, pieces.since, pieces.until, 10, AUTHORS_WALKED)?;
     match walked {
-        Some(top) => {
-            pieces.how.store(WALKED, Ordering::Release);
-            Ok(Counted::Top(top))
-        }
+        Some(top) => Ok(Counted::Top(top)),
         None => {
-            pieces.how.store(BY_PIECES, Ordering::Release);
+            pieces.by_pieces.store(true, Ordering::Release);
             Ok(Counted::Authors(pieces.take(conn)?))
         }
     }
@@ -459,26 +453,22 @@ fn from_rollups<T>(
         let top = match aside {
             None => top_authors_here(conn, since, until)?,
             Some(aside) => {
-                let mine = match pieces.how.load(Ordering::Acquire) {
-                    BY_PIECES => Some(pieces.take(conn)),
-                    _ => None,
-                };
-                match (aside.join(), mine) {
-                    (Ok(Ok(Counted::Top(top))), _) => top,
-                    (Ok(Ok(Counted::Authors(theirs))), Some(Ok(mine))) => {
-                        theirs.most_frequent(&mine, 10)
+                let mine = pieces
+                    .by_pieces
+                    .load(Ordering::Acquire)
+                    .then(|| pieces.take(conn));
+                match aside.join() {
+                    Ok(Ok(Counted::Top(top))) => top,
+                    Ok(Ok(Counted::Authors(theirs))) => {
+                        theirs.most_frequent(&mine.transpose()?.unwrap_or_default(), 10)
                     }
-                    (Ok(Ok(Counted::Authors(theirs))), None) => {
-                        theirs.most_frequent(&Authors::default(), 10)
-                    }
-                    (Ok(Ok(Counted::Authors(_))), Some(Err(e))) => return Err(e),
                     // The second connection could not read (the file's folder changed,
                     // say): the count is only slower on this one.
-                    (Ok(Err(e)), _) => {
+                    Ok(Err(e)) => {
                         tracing::info!("counting the top people on a second connection: {e:#}");
                         top_authors_here(conn, since, until)?
                     }
-                    (Err(_), _) => anyhow::bail!("counting the top people failed"),
+                    Err(_) => anyhow::bail!("counting the top people failed"),
                 }
             }
         };
