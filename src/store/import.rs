@@ -319,14 +319,14 @@ impl<'c> Importer<'c> {
         // back and sets the connection right.
         let tx = open(&self.tx)?;
         let mut phases = Phases::start(self.counts.records);
-        sort_on_every_core(&tx, true)?;
-        set_checks(&tx, true)?;
+        sort_on_every_core(tx, true)?;
+        set_checks(tx, true)?;
         self.people.flush(tx)?;
         phases.done("people written");
         let mut set_aside = self.set_aside.take();
         let set_aside_was = set_aside.is_some();
         if let Some(set) = &mut set_aside {
-            bulk::restore_except(&tx, set, "mentions")?;
+            bulk::restore_except(tx, set, "mentions")?;
         }
         phases.done("indexes of people and actions rebuilt");
         // Replies whose mention arrived later in this file (or in this import at all).
@@ -386,7 +386,7 @@ impl<'c> Importer<'c> {
         )?;
         phases.done("replies linked, answered mentions closed");
         if let Some(set) = &mut set_aside {
-            bulk::restore(&tx, set)?;
+            bulk::restore(tx, set)?;
         }
         phases.done("indexes of mentions rebuilt");
         // A reply to a person's newest message answers their earlier ones in the same
@@ -408,16 +408,16 @@ impl<'c> Importer<'c> {
         )
         .context("closing the conversations answered by this import")?;
         tx.execute("DELETE FROM import_answered", [])?;
-        fill_accounts(&tx, self.first_mention_id)?;
+        fill_accounts(tx, self.first_mention_id)?;
         phases.done("conversations closed, accounts named");
         if let Some(set) = set_aside {
-            bulk::restore_rollups(&tx, set)?;
+            bulk::restore_rollups(tx, set)?;
         }
         phases.done("rollups computed");
-        super::fulltext::check_ids_fit(&tx)?;
+        super::fulltext::check_ids_fit(tx)?;
         let bulk_fts = set_aside_was;
         if bulk_fts {
-            super::fulltext::set_hash_size(&tx, super::fulltext::BULK_HASH_SIZE)?;
+            super::fulltext::set_hash_size(tx, super::fulltext::BULK_HASH_SIZE)?;
         }
         tx.execute(
             &format!(
@@ -433,10 +433,10 @@ impl<'c> Importer<'c> {
         )
         .context("updating the full-text index")?;
         if bulk_fts {
-            super::fulltext::set_hash_size(&tx, super::fulltext::HASH_SIZE)?;
+            super::fulltext::set_hash_size(tx, super::fulltext::HASH_SIZE)?;
         }
         phases.done("full-text index written");
-        sort_on_every_core(&tx, false)?;
+        sort_on_every_core(tx, false)?;
         let people_after: i64 = tx.query_row("SELECT COUNT(*) FROM people", [], |r| r.get(0))?;
         let counts = ImportCounts {
             people_added: (people_after - self.people_before).max(0) as u64,
