@@ -88,7 +88,7 @@ impl Cached {
 }
 
 /// The people one import has touched.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PeopleCache {
     known: HashMap<(String, String), Cached>,
     /// Every person of the file is in `known`: the import started with no people and
@@ -96,6 +96,19 @@ pub struct PeopleCache {
     holds_all: bool,
     /// While `holds_all`: the id the next new person gets (they are written at `flush`).
     next_id: i64,
+    /// How many people are kept before the cache is written out and emptied.
+    limit: usize,
+}
+
+impl Default for PeopleCache {
+    fn default() -> Self {
+        PeopleCache {
+            known: HashMap::new(),
+            holds_all: false,
+            next_id: 1,
+            limit: MAX_CACHED,
+        }
+    }
 }
 
 impl PeopleCache {
@@ -105,9 +118,9 @@ impl PeopleCache {
     /// transaction.
     pub fn holding_all(first_id: i64) -> Self {
         PeopleCache {
-            known: HashMap::new(),
             holds_all: true,
             next_id: first_id,
+            ..PeopleCache::default()
         }
     }
 
@@ -124,7 +137,7 @@ impl PeopleCache {
             c.merge(p, seen);
             return Ok((c.id, c.followers));
         }
-        if self.known.len() >= MAX_CACHED {
+        if self.known.len() >= self.limit {
             self.flush(conn)?;
             self.known.clear();
             self.holds_all = false;
@@ -238,4 +251,89 @@ fn insert(
     ])
     .context("saving the author")?;
     Ok(conn.last_insert_rowid())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(user: &str, handle: &str, followers: Option<i64>) -> NewPerson {
+        NewPerson {
+            platform: "twitter".into(),
+            platform_user_id: user.into(),
+            handle: handle.into(),
+            display_name: None,
+            followers,
+            profile_url: None,
+            is_bot: false,
+        }
+    }
+
+    /// New people numbered in memory, written out when the cache is full and at the
+    /// end, come out as if each had been written as it came: ids in order of first
+    /// appearance, later records merged in, a person written out found again.
+    #[test]
+    fn people_numbered_in_memory_are_written_as_they_came() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::store::open(&dir.path().join("p.db")).unwrap();
+        let tx = conn.transaction().unwrap();
+        let mut cache = PeopleCache::holding_all(1);
+        cache.limit = 3;
+        let seen = [
+            (person("a", "ann", None), 10),
+            (person("b", "bob", Some(5)), 11),
+            (person("a", "ann_new", Some(7)), 12),
+            (person("c", "cy", None), 13),
+            // The cache is full: a, b and c are written out, d comes after them.
+            (person("d", "dee", None), 14),
+            (person("b", "bobby", None), 9),
+            (person("e", "eve", None), 15),
+        ];
+        let ids: Vec<i64> = seen
+            .iter()
+            .map(|(p, at)| cache.upsert(&tx, p, *at).unwrap().0)
+            .collect();
+        assert_eq!(ids, [1, 2, 1, 3, 4, 2, 5]);
+        cache.flush(&tx).unwrap();
+        let rows: Vec<(i64, String, String, Option<i64>, i64, i64)> = tx
+            .prepare(
+                "SELECT id, platform_user_id, handle, followers, first_seen, last_seen
+                 FROM people ORDER BY id",
+            )
+            .unwrap()
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let row = |id, user: &str, handle: &str, followers, first, last| {
+            (
+                id,
+                user.to_string(),
+                handle.to_string(),
+                followers,
+                first,
+                last,
+            )
+        };
+        assert_eq!(
+            rows,
+            [
+                row(1, "a", "ann_new", Some(7), 10, 12),
+                // An older record keeps the newer handle and the known followers.
+                row(2, "b", "bob", Some(5), 9, 11),
+                row(3, "c", "cy", None, 13, 13),
+                row(4, "d", "dee", None, 14, 14),
+                row(5, "e", "eve", None, 15, 15),
+            ]
+        );
+    }
 }
