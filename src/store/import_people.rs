@@ -9,7 +9,7 @@
 
 use crate::domain::NewPerson;
 use anyhow::{Context, Result};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, ToSql};
 use std::collections::HashMap;
 
 /// Past this many cached people the cache is written out and emptied, so memory
@@ -32,6 +32,20 @@ struct Cached {
 }
 
 impl Cached {
+    /// The stored values, in the order the statements below name them: handle,
+    /// display name, followers, profile url, bot, first seen, last seen.
+    fn fields(&self) -> [&dyn ToSql; 7] {
+        [
+            &self.handle,
+            &self.display_name,
+            &self.followers,
+            &self.profile_url,
+            &self.is_bot,
+            &self.first_seen,
+            &self.last_seen,
+        ]
+    }
+
     fn new(id: i64, p: &NewPerson, seen: i64, unwritten: bool) -> Self {
         Cached {
             id,
@@ -207,17 +221,9 @@ impl PeopleCache {
              WHERE id = ?1",
         )?;
         for c in self.known.values_mut().filter(|c| c.dirty) {
+            let id: &dyn ToSql = &c.id;
             update
-                .execute(params![
-                    c.id,
-                    c.handle,
-                    c.display_name,
-                    c.followers,
-                    c.profile_url,
-                    c.is_bot,
-                    c.first_seen,
-                    c.last_seen
-                ])
+                .execute(params_from_iter(std::iter::once(id).chain(c.fields())))
                 .context("saving the author")?;
             c.dirty = false;
         }
@@ -232,23 +238,13 @@ fn insert(
     c: &Cached,
     id: Option<i64>,
 ) -> Result<i64> {
+    let key: [&dyn ToSql; 3] = [&id, platform, user_id];
     conn.prepare_cached(
         "INSERT INTO people (id, platform, platform_user_id, handle, display_name, followers,
                              profile_url, is_bot, first_seen, last_seen)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
-    .execute(params![
-        id,
-        platform,
-        user_id,
-        c.handle,
-        c.display_name,
-        c.followers,
-        c.profile_url,
-        c.is_bot,
-        c.first_seen,
-        c.last_seen
-    ])
+    .execute(params_from_iter(key.into_iter().chain(c.fields())))
     .context("saving the author")?;
     Ok(conn.last_insert_rowid())
 }
