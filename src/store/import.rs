@@ -112,8 +112,7 @@ impl<'c> Importer<'c> {
             self.first_mention_id == 1 && self.first_action_id == 1 && self.people_before == 0;
         if empty {
             self.set_aside = Some(bulk::set_aside(tx)?);
-            self.people =
-                PeopleCache::holding_all(one("SELECT COALESCE(MAX(id), 0) + 1 FROM people")?);
+            self.people = PeopleCache::holding_all();
         }
         tracing::debug!(
             "import: started, into an {} file",

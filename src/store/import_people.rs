@@ -126,14 +126,13 @@ impl Default for PeopleCache {
 }
 
 impl PeopleCache {
-    /// For an import into a database with no people: new people are numbered from
-    /// `first_id` and written at `flush`. The import's foreign-key checks are off
-    /// (store::bulk), so mentions can name an author written later in the same
-    /// transaction.
-    pub fn holding_all(first_id: i64) -> Self {
+    /// For an import into a database with no people: new people are numbered from 1,
+    /// as SQLite numbers the rows of an empty table, and written at `flush`. The
+    /// import's foreign-key checks are off (store::bulk), so mentions can name an
+    /// author written later in the same transaction.
+    pub fn holding_all() -> Self {
         PeopleCache {
             holds_all: true,
-            next_id: first_id,
             ..PeopleCache::default()
         }
     }
@@ -273,7 +272,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = crate::store::open(&dir.path().join("p.db")).unwrap();
         let tx = conn.transaction().unwrap();
-        let mut cache = PeopleCache::holding_all(1);
+        let mut cache = PeopleCache::holding_all();
         cache.limit = 3;
         let seen = [
             (person("a", "ann", None), 10),
