@@ -5,6 +5,13 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+// An import reads records on one thread and writes them on another, so most of its
+// allocations are freed by a thread other than the one that made them, which glibc's
+// allocator handles slowly (a tenth of the writer's time freeing, in `perf`). With
+// mimalloc, 1,000,000 generated mentions took 5 s less CPU and 2 s less time.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Everything rapport writes (the database, logs, exports, its folders) holds
     // customers' words: readable by the user only, whatever the shell's umask.
