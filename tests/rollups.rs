@@ -274,6 +274,38 @@ fn changes_keep_the_view_exact(zone: &str) {
     .unwrap();
     rollups::rebuild(&conn, first_mention(&conn), NOW + 1).unwrap();
     assert_eq!(rollup_rows(&conn), kept);
+    // A range that holds only some of the mentions counts its authors again, each over
+    // all their mentions, and no one else.
+    conn.execute("DELETE FROM author_mentions", []).unwrap();
+    let middle: i64 = conn
+        .query_row(
+            "SELECT created_at FROM mentions ORDER BY created_at
+             LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM mentions)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    rollups::rebuild(&conn, middle, NOW + 1).unwrap();
+    let counts = |sql: &str| -> Vec<(i64, i64)> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt.query_map([middle / 3600 * 3600], |r| Ok((r.get(0)?, r.get(1)?)));
+        rows.unwrap().collect::<Result<_, _>>().unwrap()
+    };
+    let counted =
+        counts("SELECT person_id, mentions FROM author_mentions WHERE ?1 = ?1 ORDER BY 1");
+    let exact = counts(
+        "SELECT author_id, COUNT(*) FROM mentions
+         WHERE author_id IN (SELECT author_id FROM mentions WHERE created_at >= ?1)
+         GROUP BY 1 ORDER BY 1",
+    );
+    let everyone = counts("SELECT DISTINCT author_id, 0 FROM mentions WHERE ?1 = ?1");
+    assert_eq!(counted, exact, "{zone}: part of the range");
+    assert!(
+        counted.len() < everyone.len(),
+        "{zone}: some authors are before it"
+    );
+    rollups::rebuild(&conn, first_mention(&conn), NOW + 1).unwrap();
+    assert_eq!(rollup_rows(&conn), kept);
 
     // The view reads the days: a wrong count there shows.
     let today = schedule.local_day(Utc.timestamp_opt(NOW, 0).unwrap());
