@@ -104,7 +104,11 @@ impl Cached {
 /// The people one import has touched.
 #[derive(Debug)]
 pub struct PeopleCache {
-    known: HashMap<(String, String), Cached>,
+    /// By platform and user id, in one string (see `key_of`).
+    known: HashMap<String, Cached, foldhash::fast::RandomState>,
+    /// The key looked up last, its buffer kept: most mentions are by someone already
+    /// cached, and finding them allocates nothing.
+    key: String,
     /// Every person of the file is in `known`: the import started with no people and
     /// the cache was never emptied, so one it does not hold is new (no lookup).
     holds_all: bool,
@@ -117,7 +121,8 @@ pub struct PeopleCache {
 impl Default for PeopleCache {
     fn default() -> Self {
         PeopleCache {
-            known: HashMap::new(),
+            known: HashMap::default(),
+            key: String::new(),
             holds_all: false,
             next_id: 1,
             limit: MAX_CACHED,
@@ -145,8 +150,8 @@ impl PeopleCache {
         p: &NewPerson,
         seen: i64,
     ) -> Result<(i64, Option<i64>)> {
-        let key = (p.platform.clone(), p.platform_user_id.clone());
-        if let Some(c) = self.known.get_mut(&key) {
+        key_of(&mut self.key, p);
+        if let Some(c) = self.known.get_mut(&self.key) {
             c.merge(p, seen);
             return Ok((c.id, c.followers));
         }
@@ -171,12 +176,12 @@ impl PeopleCache {
             }
             None => {
                 let mut c = Cached::new(0, p, seen, false);
-                c.id = insert(conn, &key, &c, None)?;
+                c.id = insert(conn, &self.key, &c, None)?;
                 c
             }
         };
         let answer = (cached.id, cached.followers);
-        self.known.insert(key, cached);
+        self.known.insert(self.key.clone(), cached);
         Ok(answer)
     }
 
@@ -230,14 +235,31 @@ impl PeopleCache {
     }
 }
 
+/// Sets `key` to the cache's key of `p`: its platform's length in bytes, ':', its
+/// platform and its user id, which `parts` splits again whatever they hold.
+fn key_of(key: &mut String, p: &NewPerson) {
+    use std::fmt::Write;
+    key.clear();
+    let _ = write!(
+        key,
+        "{}:{}{}",
+        p.platform.len(),
+        p.platform,
+        p.platform_user_id
+    );
+}
+
+/// The (platform, user id) of a key made by `key_of`.
+fn parts(key: &str) -> (&str, &str) {
+    let (len, rest) = key.split_once(':').unwrap_or(("0", key));
+    rest.split_at_checked(len.parse().unwrap_or(0))
+        .unwrap_or(("", rest))
+}
+
 /// Writes a new person, as `id` or (`None`) under the next free id; returns the id.
-fn insert(
-    conn: &Connection,
-    (platform, user_id): &(String, String),
-    c: &Cached,
-    id: Option<i64>,
-) -> Result<i64> {
-    let key: [&dyn ToSql; 3] = [&id, platform, user_id];
+fn insert(conn: &Connection, key: &str, c: &Cached, id: Option<i64>) -> Result<i64> {
+    let (platform, user_id) = parts(key);
+    let key: [&dyn ToSql; 3] = [&id, &platform, &user_id];
     conn.prepare_cached(
         "INSERT INTO people (id, platform, platform_user_id, handle, display_name, followers,
                              profile_url, is_bot, first_seen, last_seen)
@@ -262,6 +284,25 @@ mod tests {
             profile_url: None,
             is_bot: false,
         }
+    }
+
+    #[test]
+    fn a_key_gives_back_its_platform_and_user_whatever_they_hold() {
+        let mut key = String::new();
+        for (platform, user) in [("twitter", "42"), ("a:1", "2:b"), ("", "x"), ("sms", "")] {
+            let mut p = person(user, "h", None);
+            p.platform = platform.into();
+            key_of(&mut key, &p);
+            assert_eq!(parts(&key), (platform, user));
+        }
+        let (mut a, mut b) = (String::new(), String::new());
+        let mut p = person("1b", "h", None);
+        p.platform = "a".into();
+        key_of(&mut a, &p);
+        p.platform = "a1".into();
+        p.platform_user_id = "b".into();
+        key_of(&mut b, &p);
+        assert_ne!(a, b, "a + 1b is not a1 + b");
     }
 
     /// New people numbered in memory, written out when the cache is full and at the
