@@ -102,7 +102,8 @@ fn back_to_wal(conn: &Connection) {
 pub struct SetAside {
     /// (table, name, CREATE statement)
     indexes: Vec<(String, String, String)>,
-    /// (name, CREATE statement) of the stats rollups' and the counters' triggers.
+    /// (name, CREATE statement) of the triggers set aside: the stats rollups', the
+    /// counters' and the outbox's.
     triggers: Vec<(String, String)>,
 }
 
@@ -144,12 +145,15 @@ pub fn set_aside(conn: &Connection) -> Result<SetAside> {
             .with_context(|| format!("setting aside the index {name}"))?;
         set.indexes.push((table, name, sql));
     }
+    // With the outbox's trigger, which keys queued actions only (an import writes
+    // none): a table with a trigger makes each insert keep a statement journal.
     let triggers: Vec<(String, String)> = conn
         .prepare(
             "SELECT name, sql FROM sqlite_master
              WHERE type = 'trigger' AND (name LIKE 'rollups\\_%' ESCAPE '\\'
                                          OR name LIKE 'open\\_due\\_%' ESCAPE '\\'
-                                         OR name LIKE 'reply\\_hours\\_%' ESCAPE '\\')",
+                                         OR name LIKE 'reply\\_hours\\_%' ESCAPE '\\'
+                                         OR name = 'actions_outbox_key')",
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
@@ -164,7 +168,7 @@ pub fn set_aside(conn: &Connection) -> Result<SetAside> {
     Ok(set)
 }
 
-/// Puts the rollups' and counters' triggers back and computes the rollups and counts
+/// Puts the triggers back and computes the rollups and counts
 /// of every mention and action at once: the database held none before this import.
 /// Last, after every write of the import to mentions and actions.
 pub fn restore_rollups(conn: &Connection, set: SetAside) -> Result<()> {
@@ -267,6 +271,15 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap()
         };
+        let all_triggers = |c: &Connection| -> Vec<String> {
+            c.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        let triggers_before = all_triggers(&conn);
         let before = schema(&conn);
         let mut set = set_aside(&conn).unwrap();
         assert!(set.indexes.len() >= 8, "{set:?}");
@@ -287,5 +300,6 @@ mod tests {
         assert_eq!(triggers(&conn), 0, "the rollups' triggers wait for the end");
         restore_rollups(&conn, set).unwrap();
         assert!(triggers(&conn) >= 4);
+        assert_eq!(all_triggers(&conn), triggers_before);
     }
 }
