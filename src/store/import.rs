@@ -6,6 +6,7 @@
 //! secondary indexes aside and rebuilds them at the end (bulk.rs).
 
 use super::bulk::{self, SetAside};
+use super::fulltext_feed::Feed;
 use super::import_people::PeopleCache;
 use super::imports_log::FileEntry;
 use super::to_secs;
@@ -48,6 +49,9 @@ pub struct Importer<'c> {
     people: PeopleCache,
     /// Indexes dropped while filling an empty database (see bulk.rs).
     set_aside: Option<SetAside>,
+    /// The new mentions' text for the search index, while filling an empty database
+    /// (fulltext_feed.rs).
+    feed: Option<Feed>,
     counts: ImportCounts,
 }
 
@@ -82,6 +86,7 @@ impl<'c> Importer<'c> {
             power: HashMap::new(),
             people: PeopleCache::default(),
             set_aside: None,
+            feed: None,
             counts: ImportCounts::default(),
         };
         importer.start()?;
@@ -113,6 +118,7 @@ impl<'c> Importer<'c> {
         if empty {
             self.set_aside = Some(bulk::set_aside(tx)?);
             self.people = PeopleCache::holding_all();
+            self.feed = Some(Feed::default());
         }
         tracing::debug!(
             "import: started, into an {} file",
@@ -232,6 +238,10 @@ impl<'c> Importer<'c> {
                 conversation
             ])
             .context("saving the mention")?;
+        if let (1, Some(feed)) = (added, &mut self.feed) {
+            let id = open(&self.tx)?.last_insert_rowid();
+            feed.add(created, id, person_id, &m.body);
+        }
         self.counts.mentions_added += added as u64;
         Ok(())
     }
@@ -419,19 +429,28 @@ impl<'c> Importer<'c> {
         if bulk_fts {
             super::fulltext::set_hash_size(tx, super::fulltext::BULK_HASH_SIZE)?;
         }
-        tx.execute(
-            &format!(
-                // In key order: FTS5 writes out its pending terms each time a rowid is
-                // not above the last one, and ids follow the file, not time (half of a
-                // million generated mentions come before the one above them).
-                "INSERT INTO mentions_fts (rowid, body, handle)
-                 SELECT {}, m.body, p.handle FROM mentions m JOIN people p ON p.id = m.author_id
-                 WHERE m.id >= ?1 ORDER BY 1",
-                super::fulltext::KEY_OF_M
-            ),
-            [self.first_mention_id],
-        )
-        .context("updating the full-text index")?;
+        let handles = self.people.handles_by_id();
+        match (self.feed.take(), handles) {
+            (Some(feed), Some(handles)) if feed.complete() => {
+                feed.write(tx, |id| handles.get(id as usize).copied().flatten())?
+            }
+            _ => {
+                tx.execute(
+                    &format!(
+                        // In key order: FTS5 writes out its pending terms each time a
+                        // rowid is not above the last one, and ids follow the file, not
+                        // time (half of a million generated mentions come before the
+                        // one above them).
+                        "INSERT INTO mentions_fts (rowid, body, handle)
+                         SELECT {}, m.body, p.handle FROM mentions m JOIN people p ON p.id = m.author_id
+                         WHERE m.id >= ?1 ORDER BY 1",
+                        super::fulltext::KEY_OF_M
+                    ),
+                    [self.first_mention_id],
+                )
+                .context("updating the full-text index")?;
+            }
+        }
         if bulk_fts {
             super::fulltext::set_hash_size(tx, super::fulltext::HASH_SIZE)?;
         }
@@ -576,6 +595,85 @@ pub fn counted_kinds(config: &Config) -> String {
 mod tests {
     use super::*;
     use crate::ingest::ndjson::parse_line;
+
+    /// The search index an import into an empty file fills from memory is the one
+    /// SQL fills reading the mentions back, row for row and byte for byte.
+    #[test]
+    fn the_search_index_filled_from_memory_is_the_one_read_back_from_the_table() {
+        let now = Utc::now();
+        let config = Config::defaults();
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::store::open(&dir.path().join("f.db")).unwrap();
+        let mut importer = Importer::begin(&mut conn, &config, now).unwrap();
+        let records = crate::gen::Generator::new(crate::gen::Options {
+            count: 3000,
+            seed: 9,
+            now,
+            days: 14,
+            shape: crate::gen::Shape::Flood,
+        });
+        for r in records {
+            importer.add(&r).unwrap();
+        }
+        assert!(importer.feed.as_ref().is_some_and(|f| f.complete()));
+        importer.finish().unwrap();
+        let create: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'mentions_fts'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        conn.execute_batch(&create.replace("mentions_fts", "again_fts"))
+            .unwrap();
+        // As the import sets it, and back: each change counts in the index's header.
+        use crate::store::fulltext::{BULK_HASH_SIZE, HASH_SIZE};
+        for size in [BULK_HASH_SIZE, HASH_SIZE] {
+            conn.execute(
+                "INSERT INTO again_fts (again_fts, rank) VALUES ('hashsize', ?1)",
+                [size],
+            )
+            .unwrap();
+        }
+        conn.execute(
+            &format!(
+                "INSERT INTO again_fts (rowid, body, handle)
+                 SELECT {}, m.body, p.handle FROM mentions m JOIN people p ON p.id = m.author_id
+                 ORDER BY 1",
+                crate::store::fulltext::KEY_OF_M
+            ),
+            [],
+        )
+        .unwrap();
+        let rows = |sql: &str| -> Vec<String> {
+            conn.prepare(sql)
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        for (table, columns) in [
+            ("data", "id, hex(block)"),
+            ("idx", "segid, hex(term), pgno"),
+            ("docsize", "id, hex(sz), origin"),
+        ] {
+            let of = |name: &str| {
+                rows(&format!(
+                    "SELECT json_array({columns}) FROM {name}_{table} ORDER BY 1"
+                ))
+            };
+            let (fed, read_back) = (of("mentions_fts"), of("again_fts"));
+            assert!(fed.len() > 1, "{table}: {}", fed.len());
+            assert_eq!(fed, read_back, "{table}");
+        }
+        let mentions: i64 = conn
+            .query_row("SELECT COUNT(*) FROM mentions_fts_docsize", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(mentions, 3000);
+    }
 
     fn record(line: &str) -> Record {
         parse_line(line).unwrap().unwrap()

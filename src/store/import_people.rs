@@ -209,6 +209,18 @@ impl PeopleCache {
         .context("reading the author")
     }
 
+    /// Every person's handle by id, when the cache holds every person of the file.
+    pub fn handles_by_id(&self) -> Option<Vec<Option<&str>>> {
+        if !self.holds_all {
+            return None;
+        }
+        let mut handles = vec![None; self.next_id.max(1) as usize];
+        for c in self.known.values() {
+            *handles.get_mut(c.id as usize)? = Some(c.handle.as_str());
+        }
+        Some(handles)
+    }
+
     /// Writes the new people (in id order), then the people changed since they were
     /// read or inserted.
     pub fn flush(&mut self, conn: &Connection) -> Result<()> {

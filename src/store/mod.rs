@@ -19,6 +19,7 @@ mod duplicates;
 pub mod error;
 pub mod export;
 pub mod fulltext;
+mod fulltext_feed;
 pub mod import;
 mod import_people;
 pub mod imports_log;
