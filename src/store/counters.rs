@@ -20,11 +20,15 @@ pub(super) fn whole_hours(from: i64, to: i64) -> (i64, i64) {
 
 /// Counts every open item and reply again, from the rows: for a bulk import that set
 /// the triggers aside (store::bulk). The same sums the triggers keep, in one pass each.
+/// The open items are read from their own index, in order of due time (left to choose,
+/// SQLite read them from the queue's index and sorted them: 0.55 s against 0.07 s for
+/// 1,000,000 mentions).
 pub(super) fn recount(conn: &Connection) -> Result<()> {
     conn.execute_batch(
         "DELETE FROM open_due_hours;
          INSERT INTO open_due_hours (hour, open)
-             SELECT due_at / 3600, COUNT(*) FROM mentions WHERE status = 'open' GROUP BY due_at / 3600;
+             SELECT due_at / 3600, COUNT(*) FROM mentions INDEXED BY mentions_open_due
+             WHERE status = 'open' GROUP BY due_at / 3600;
          DELETE FROM reply_hours;
          INSERT INTO reply_hours (hour, kind, replies)
              SELECT created_at / 3600, kind, COUNT(*) FROM actions

@@ -19,6 +19,7 @@ use crate::domain::target;
 use crate::model::report::Figures;
 use anyhow::{Context, Result};
 use rusqlite::{params, Connection};
+use std::collections::HashMap;
 
 const HOUR: i64 = 3600;
 
@@ -90,16 +91,8 @@ pub fn rebuild(conn: &Connection, from: i64, to: i64) -> Result<()> {
         "DELETE FROM closed_hours WHERE hour >= ?1 AND hour <= ?2",
         &[&h0, &h1],
     )?;
-    run(
-        &format!(
-            "INSERT INTO response_hours (hour, platform, kind, bucket, mentions, within)
-             SELECT created_at / 3600, platform, kind, {BUCKET_SQL}, COUNT(*),
-                    SUM(COALESCE(first_response_at <= due_at, 0))
-             FROM mentions INDEXED BY mentions_stats WHERE created_at >= ?1 AND created_at < ?2
-             GROUP BY 1, 2, 3, 4"
-        ),
-        &[&lo, &hi],
-    )?;
+    add_response_hours(conn, lo, hi)
+        .with_context(|| format!("rebuilding the stats rollups of {from}..{to}"))?;
     run(
         "INSERT INTO closed_hours (hour, closed_hour, answered)
          SELECT created_at / 3600, MAX(first_response_at, created_at) / 3600, COUNT(*)
@@ -137,6 +130,69 @@ pub fn rebuild(conn: &Connection, from: i64, to: i64) -> Result<()> {
         &range[..],
     )?;
     super::day_rollups::rebuild(conn, lo, hi)
+}
+
+/// Adds the response_hours rows of the mentions written in [lo, hi): per hour written
+/// (SQL's `created_at / 3600`), platform, kind and bucket, how many and how many within
+/// target, as the triggers count them. The mentions are read in order of time from the
+/// stats index and summed an hour at a time; a GROUP BY in SQL sorted them all again
+/// (1.0 s for 1,000,000 mentions).
+fn add_response_hours(conn: &Connection, lo: i64, hi: i64) -> Result<()> {
+    let mut read = conn.prepare(
+        "SELECT created_at, platform, kind, first_response_at, due_at
+         FROM mentions INDEXED BY mentions_stats WHERE created_at >= ?1 AND created_at < ?2
+         ORDER BY created_at",
+    )?;
+    let mut write = conn.prepare(
+        "INSERT INTO response_hours (hour, platform, kind, bucket, mentions, within)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    // The (platform, kind) pairs seen, numbered: a handful, so a row finds its own by
+    // comparing, without a string made per row.
+    let mut groups: Vec<(String, String)> = Vec::new();
+    // (group, bucket) -> (mentions, within), for the hour being read.
+    let mut sums: HashMap<(usize, i64), (i64, i64)> = HashMap::new();
+    let mut flush = |hour: i64,
+                     sums: &mut HashMap<(usize, i64), (i64, i64)>,
+                     groups: &[(String, String)]|
+     -> Result<()> {
+        let mut rows: Vec<_> = sums.drain().collect();
+        rows.sort_unstable_by(|((g, b), _), ((h, c), _)| (&groups[*g], b).cmp(&(&groups[*h], c)));
+        for ((group, bucket), (mentions, within)) in rows {
+            let (platform, kind) = &groups[group];
+            write.execute(params![hour, platform, kind, bucket, mentions, within])?;
+        }
+        Ok(())
+    };
+    let mut rows = read.query(params![lo, hi])?;
+    let mut current = None;
+    while let Some(row) = rows.next()? {
+        let created: i64 = row.get(0)?;
+        let hour = created / HOUR;
+        if current.is_some_and(|h| h != hour) {
+            flush(current.unwrap_or(hour), &mut sums, &groups)?;
+        }
+        current = Some(hour);
+        let (platform, kind) = (row.get_ref(1)?.as_str()?, row.get_ref(2)?.as_str()?);
+        let group = match groups.iter().position(|(p, k)| p == platform && k == kind) {
+            Some(g) => g,
+            None => {
+                groups.push((platform.to_string(), kind.to_string()));
+                groups.len() - 1
+            }
+        };
+        let responded: Option<i64> = row.get(3)?;
+        let due: Option<i64> = row.get(4)?;
+        let bucket = responded.map_or(-1, |r| i64::from(bucket(response_secs(created, r))));
+        let within = responded.zip(due).is_some_and(|(r, d)| r <= d);
+        let sum = sums.entry((group, bucket)).or_default();
+        sum.0 += 1;
+        sum.1 += i64::from(within);
+    }
+    if let Some(hour) = current {
+        flush(hour, &mut sums, &groups)?;
+    }
+    Ok(())
 }
 
 /// When an item was closed, if it was: its first response, else (done without one)
