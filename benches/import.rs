@@ -160,13 +160,7 @@ fn children_peak_kib() -> i64 {
 }
 
 fn gen_options(count: usize, now: chrono::DateTime<chrono::Utc>) -> GenOptions {
-    GenOptions {
-        count,
-        seed: 11,
-        now,
-        days: 14,
-        shape: rapport::gen::Shape::Flood,
-    }
+    GenOptions::busy_fortnight(count, 11, now)
 }
 
 struct Bare {

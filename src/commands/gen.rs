@@ -40,13 +40,7 @@ pub fn run(args: &GenArgs) -> Result<ExitCode> {
 
 /// Writes the records; returns (mentions, replies) written.
 pub fn write(out: &mut dyn Write, args: &GenArgs, now: DateTime<Utc>) -> Result<(u64, u64)> {
-    let generator = Generator::new(Options {
-        count: args.count,
-        seed: args.seed,
-        now,
-        days: 14,
-        shape: crate::gen::Shape::Flood,
-    });
+    let generator = Generator::new(Options::busy_fortnight(args.count, args.seed, now));
     let (mut mentions, mut replies) = (0, 0);
     for record in generator {
         match record {

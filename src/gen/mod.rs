@@ -23,6 +23,19 @@ pub struct Options {
     pub shape: Shape,
 }
 
+impl Options {
+    /// Two weeks of a busy inbox up to `now`: what `rapport gen` writes.
+    pub fn busy_fortnight(count: usize, seed: u64, now: DateTime<Utc>) -> Self {
+        Options {
+            count,
+            seed,
+            now,
+            days: 14,
+            shape: Shape::Flood,
+        }
+    }
+}
+
 /// How the messages fall in time and how many were answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Shape {

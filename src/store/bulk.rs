@@ -222,13 +222,7 @@ mod tests {
         let config = crate::config::Config::defaults();
         let now = chrono::Utc::now();
         let mut importer = super::super::import::Importer::begin(&mut conn, &config, now).unwrap();
-        let records = crate::gen::Generator::new(crate::gen::Options {
-            count: 2000,
-            seed: 3,
-            now,
-            days: 14,
-            shape: crate::gen::Shape::Flood,
-        });
+        let records = crate::gen::Generator::new(crate::gen::Options::busy_fortnight(2000, 3, now));
         for record in records {
             importer.add(&record).unwrap();
         }

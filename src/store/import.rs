@@ -605,13 +605,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = crate::store::open(&dir.path().join("f.db")).unwrap();
         let mut importer = Importer::begin(&mut conn, &config, now).unwrap();
-        let records = crate::gen::Generator::new(crate::gen::Options {
-            count: 3000,
-            seed: 9,
-            now,
-            days: 14,
-            shape: crate::gen::Shape::Flood,
-        });
+        let records = crate::gen::Generator::new(crate::gen::Options::busy_fortnight(3000, 9, now));
         for r in records {
             importer.add(&r).unwrap();
         }
@@ -776,14 +770,8 @@ mod tests {
     fn an_empty_file_fills_as_a_used_one_does_with_every_reference_sound() {
         let now = Utc::now();
         let config = Config::defaults();
-        let records: Vec<Record> = crate::gen::Generator::new(crate::gen::Options {
-            count: 3000,
-            seed: 5,
-            now,
-            days: 14,
-            shape: crate::gen::Shape::Flood,
-        })
-        .collect();
+        let records: Vec<Record> =
+            crate::gen::Generator::new(crate::gen::Options::busy_fortnight(3000, 5, now)).collect();
         let dir = tempfile::tempdir().unwrap();
         let fill = |name: &str, first: Option<&str>| -> Connection {
             let mut conn = crate::store::open(&dir.path().join(name)).unwrap();
