@@ -361,11 +361,19 @@ impl<'c> Importer<'c> {
         tx.execute("DELETE FROM import_answered", [])?;
         tx.execute(
             "INSERT OR IGNORE INTO import_answered (id)
-             SELECT mention_id FROM actions WHERE id >= ?1 AND mention_id IS NOT NULL
-             UNION SELECT m.id FROM mentions m
-                   WHERE m.id >= ?2 AND EXISTS (SELECT 1 FROM actions a WHERE a.mention_id = m.id)",
-            params![self.first_action_id, self.first_mention_id],
+             SELECT mention_id FROM actions WHERE id >= ?1 AND mention_id IS NOT NULL",
+            [self.first_action_id],
         )?;
+        // A file that held no actions has no earlier replies, and asking each new
+        // mention costs a look-up apiece (0.4 s of 1,000,000 generated mentions).
+        if self.first_action_id > 1 {
+            tx.execute(
+                "INSERT OR IGNORE INTO import_answered (id)
+                 SELECT m.id FROM mentions m
+                 WHERE m.id >= ?1 AND EXISTS (SELECT 1 FROM actions a WHERE a.mention_id = m.id)",
+                [self.first_mention_id],
+            )?;
+        }
         // Each one's first response (through the actions_mention index), then one pass
         // over the mentions by primary key sets it, the account answered from, and closes.
         tx.execute(
@@ -727,6 +735,34 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM actions", [], |r| r.get(0))
             .unwrap();
         assert_eq!(actions, 1);
+    }
+
+    /// Our reply in one file and the mention it answers in a later one: the later
+    /// import closes the mention with the earlier reply's time and account.
+    #[test]
+    fn a_reply_imported_before_its_mention_answers_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::store::open(&dir.path().join("e.db")).unwrap();
+        let config = Config::defaults();
+        let reply = record(
+            r#"{"type":"our_reply","platform":"twitter","external_id":"r1","in_reply_to":"m1","body":"On it!","sent_at":"2026-11-20T10:30:00Z","account":"acme"}"#,
+        );
+        let mention = record(
+            r#"{"platform":"twitter","external_id":"m1","kind":"mention","created_at":"2026-11-20T10:00:00Z","body":"Where is my parcel?","author":{"id":"7","handle":"sam"}}"#,
+        );
+        for r in [&reply, &mention] {
+            let mut importer = Importer::begin(&mut conn, &config, Utc::now()).unwrap();
+            importer.add(r).unwrap();
+            importer.finish().unwrap();
+        }
+        let answered: (String, i64, String) = conn
+            .query_row(
+                "SELECT status, first_response_at - created_at, account FROM mentions",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(answered, ("done".to_string(), 1800, "acme".to_string()));
     }
 
     #[test]
