@@ -6,7 +6,7 @@
 //! secondary indexes aside and rebuilds them at the end (bulk.rs).
 
 use super::bulk::{self, SetAside};
-use super::fulltext_feed::Feed;
+use super::fulltext_feed::{Apart, Feed};
 use super::import_people::PeopleCache;
 use super::imports_log::FileEntry;
 use super::to_secs;
@@ -332,6 +332,9 @@ impl<'c> Importer<'c> {
         let mut phases = Phases::start(self.counts.records);
         sort_on_every_core(tx, true)?;
         self.people.flush(tx)?;
+        // The handles are known: the search index of an empty file is written on the
+        // other core from here on (fulltext_feed.rs).
+        let search_index = start_search_index(self.feed.take(), &self.people, tx)?;
         phases.done("people written");
         let mut set_aside = self.set_aside.take();
         let set_aside_was = set_aside.is_some();
@@ -433,16 +436,23 @@ impl<'c> Importer<'c> {
         }
         phases.done("rollups computed");
         super::fulltext::check_ids_fit(tx)?;
-        let bulk_fts = set_aside_was;
-        if bulk_fts {
-            super::fulltext::set_hash_size(tx, super::fulltext::BULK_HASH_SIZE)?;
-        }
-        let handles = self.people.handles_by_id();
-        match (self.feed.take(), handles) {
-            (Some(feed), Some(handles)) if feed.complete() => {
-                feed.write(tx, |id| handles.get(id as usize).copied().flatten())?
-            }
-            _ => {
+        let apart = match search_index {
+            Some((apart, create)) => match apart.wait() {
+                Ok(built) => Some((built, create)),
+                Err(e) => {
+                    tracing::warn!("the search index written apart failed, writing it here: {e:#}");
+                    None
+                }
+            },
+            None => None,
+        };
+        match apart {
+            Some((built, create)) => built.put_in(tx, &create)?,
+            None => {
+                let bulk_fts = set_aside_was;
+                if bulk_fts {
+                    super::fulltext::set_hash_size(tx, super::fulltext::BULK_HASH_SIZE)?;
+                }
                 tx.execute(
                     &format!(
                         // In key order: FTS5 writes out its pending terms each time a
@@ -457,10 +467,10 @@ impl<'c> Importer<'c> {
                     [self.first_mention_id],
                 )
                 .context("updating the full-text index")?;
+                if bulk_fts {
+                    super::fulltext::set_hash_size(tx, super::fulltext::HASH_SIZE)?;
+                }
             }
-        }
-        if bulk_fts {
-            super::fulltext::set_hash_size(tx, super::fulltext::HASH_SIZE)?;
         }
         phases.done("full-text index written");
         sort_on_every_core(tx, false)?;
@@ -489,6 +499,36 @@ impl Drop for Importer<'_> {
             let _ = set_checks(&tx, true);
             let _ = sort_on_every_core(&tx, false);
             bulk::roll_back(tx);
+        }
+    }
+}
+
+/// Starts writing the search index apart, when this import kept every new
+/// mention's text and holds every author: the index's CREATE statement goes with
+/// it, to create the table anew at the end.
+fn start_search_index(
+    feed: Option<Feed>,
+    people: &PeopleCache,
+    tx: &Connection,
+) -> Result<Option<(Apart, String)>> {
+    let Some(feed) = feed.filter(|f| f.complete()) else {
+        return Ok(None);
+    };
+    let Some(handles) = people.handles_by_id() else {
+        return Ok(None);
+    };
+    let handles = handles.into_iter().map(|h| h.map(str::to_string)).collect();
+    let create: String = tx.query_row(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'mentions_fts'",
+        [],
+        |r| r.get(0),
+    )?;
+    // The system's scratch folder, where SQLite writes its own temporary files.
+    match feed.build_apart(create.clone(), handles, std::env::temp_dir()) {
+        Ok(apart) => Ok(Some((apart, create))),
+        Err(e) => {
+            tracing::warn!("writing the search index here: {e:#}");
+            Ok(None)
         }
     }
 }
@@ -612,6 +652,16 @@ mod tests {
         let config = Config::defaults();
         let dir = tempfile::tempdir().unwrap();
         let mut conn = crate::store::open(&dir.path().join("f.db")).unwrap();
+        // A search first, as on a screen open on the empty file: FTS5 keeps the empty
+        // index's structure for this connection.
+        let none: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM mentions_fts WHERE mentions_fts MATCH 'decaf'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(none, 0);
         let mut importer = Importer::begin(&mut conn, &config, now).unwrap();
         let records = crate::gen::Generator::new(crate::gen::Options::busy_fortnight(3000, 9, now));
         for r in records {
@@ -675,6 +725,34 @@ mod tests {
             })
             .unwrap();
         assert_eq!(mentions, 3000);
+        // The same connection reads the index put in, and writes to it: a later
+        // import's mention is found, and FTS5 finds the index sound.
+        let found = |conn: &Connection, word: &str| -> i64 {
+            conn.query_row(
+                "SELECT COUNT(*) FROM mentions_fts WHERE mentions_fts MATCH ?1",
+                [word],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        let decaf = found(&conn, "decaf");
+        assert!(decaf > 0);
+        let mut importer = Importer::begin(&mut conn, &config, now).unwrap();
+        importer
+            .add(&record(
+                r#"{"platform":"sms","external_id":"later","kind":"sms","created_at":"2026-11-20T10:00:00Z","body":"Any decaf zyxwv left?","author":{"id":"later","handle":"+15550100"}}"#,
+            ))
+            .unwrap();
+        importer.finish().unwrap();
+        assert_eq!(
+            (found(&conn, "decaf"), found(&conn, "zyxwv")),
+            (decaf + 1, 1)
+        );
+        conn.execute(
+            "INSERT INTO mentions_fts (mentions_fts, rank) VALUES ('integrity-check', 0)",
+            [],
+        )
+        .unwrap();
     }
 
     fn record(line: &str) -> Record {
