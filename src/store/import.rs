@@ -759,17 +759,16 @@ mod tests {
         parse_line(line).unwrap().unwrap()
     }
 
+    /// Our reply, sent half an hour after the mention it answers.
+    const REPLY: &str = r#"{"type":"our_reply","platform":"twitter","external_id":"r1","in_reply_to":"m1","body":"On it!","sent_at":"2026-11-20T10:30:00Z","account":"acme"}"#;
+    const MENTION: &str = r#"{"platform":"twitter","external_id":"m1","kind":"mention","created_at":"2026-11-20T10:00:00Z","body":"Where is my parcel?","author":{"id":"7","handle":"sam"}}"#;
+
     #[test]
     fn replies_link_in_any_order_and_imports_are_idempotent() {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = crate::store::open(&dir.path().join("r.db")).unwrap();
         let config = Config::defaults();
-        let reply = record(
-            r#"{"type":"our_reply","platform":"twitter","external_id":"r1","in_reply_to":"m1","body":"On it!","sent_at":"2026-11-20T10:30:00Z","account":"acme"}"#,
-        );
-        let mention = record(
-            r#"{"platform":"twitter","external_id":"m1","kind":"mention","created_at":"2026-11-20T10:00:00Z","body":"Where is my parcel?","author":{"id":"7","handle":"sam"}}"#,
-        );
+        let (reply, mention) = (record(REPLY), record(MENTION));
         for _ in 0..2 {
             let mut importer = Importer::begin(&mut conn, &config, Utc::now()).unwrap();
             importer.add(&reply).unwrap();
@@ -822,12 +821,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = crate::store::open(&dir.path().join("e.db")).unwrap();
         let config = Config::defaults();
-        let reply = record(
-            r#"{"type":"our_reply","platform":"twitter","external_id":"r1","in_reply_to":"m1","body":"On it!","sent_at":"2026-11-20T10:30:00Z","account":"acme"}"#,
-        );
-        let mention = record(
-            r#"{"platform":"twitter","external_id":"m1","kind":"mention","created_at":"2026-11-20T10:00:00Z","body":"Where is my parcel?","author":{"id":"7","handle":"sam"}}"#,
-        );
+        let (reply, mention) = (record(REPLY), record(MENTION));
         for r in [&reply, &mention] {
             let mut importer = Importer::begin(&mut conn, &config, Utc::now()).unwrap();
             importer.add(r).unwrap();
