@@ -88,34 +88,25 @@ pub struct Apart {
     thread: Option<std::thread::JoinHandle<Result<Built>>>,
 }
 
-/// A search index written apart, and its scratch folder (removed with it).
+/// A search index written apart, in its scratch file.
 pub struct Built {
     conn: Connection,
-    _dir: tempfile::TempDir,
 }
 
 impl Feed {
-    /// Writes the index of every mention kept, on another thread, in a scratch file
-    /// in a new folder under `scratch`: `create` is the index's CREATE statement,
-    /// `handles` the authors' handles by id. The index's memory is set as the import
-    /// sets it in place (and back), so the tables come out as they would.
-    pub fn build_apart(
-        self,
-        create: String,
-        handles: Vec<Option<String>>,
-        scratch: std::path::PathBuf,
-    ) -> Result<Apart> {
+    /// Writes the index of every mention kept, on another thread, in a scratch file:
+    /// `create` is the index's CREATE statement, `handles` the authors' handles by id.
+    /// The index's memory is set as the import sets it in place (and back), so the
+    /// tables come out as they would.
+    pub fn build_apart(self, create: String, handles: Vec<Option<String>>) -> Result<Apart> {
         let thread = std::thread::Builder::new()
             .name("search-index".into())
             .spawn(move || -> Result<Built> {
-                let dir = tempfile::tempdir_in(&scratch).with_context(|| {
-                    format!(
-                        "making a scratch folder for the search index in {}",
-                        scratch.display()
-                    )
-                })?;
-                let conn = Connection::open(dir.path().join("index.db"))
-                    .context("opening the search index's scratch file")?;
+                // SQLite's own temporary file, in the system's temporary folder: removed
+                // when the connection closes, and never left behind by a killed import
+                // (SQLite unlinks it as soon as it is open).
+                let conn =
+                    Connection::open("").context("opening the search index's scratch file")?;
                 conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
                 conn.execute_batch(&create)?;
                 let tx = conn.unchecked_transaction()?;
@@ -127,7 +118,7 @@ impl Feed {
                 })?;
                 super::fulltext::set_hash_size(&tx, super::fulltext::HASH_SIZE)?;
                 tx.commit()?;
-                Ok(Built { conn, _dir: dir })
+                Ok(Built { conn })
             })
             .context("starting the search index's thread")?;
         Ok(Apart {
@@ -176,8 +167,8 @@ impl Built {
 }
 
 impl Drop for Apart {
-    /// An import that stops before the end waits for the thread, so its scratch
-    /// folder goes with it.
+    /// An import that stops before the end waits for the thread, so its scratch file
+    /// goes with it.
     fn drop(&mut self) {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
@@ -193,14 +184,13 @@ mod tests {
     fn an_index_that_cannot_be_written_apart_says_why() {
         let mut feed = Feed::default();
         feed.add(1_000, 1, 1, "where is my parcel");
-        let nowhere = tempfile::tempdir().unwrap().path().join("gone");
-        let create = "CREATE VIRTUAL TABLE mentions_fts USING fts5 (body, handle)".to_string();
+        let create = "CREATE VIRTUAL TABLE mentions_fts USING no_such_module (body)".to_string();
         let apart = feed
-            .build_apart(create, vec![None, Some("sam".into())], nowhere)
+            .build_apart(create, vec![None, Some("sam".into())])
             .unwrap();
         let Err(e) = apart.wait() else {
-            panic!("written in a folder that does not exist")
+            panic!("written with a module that does not exist")
         };
-        assert!(format!("{e:#}").contains("scratch folder"), "{e:#}");
+        assert!(format!("{e:#}").contains("no_such_module"), "{e:#}");
     }
 }

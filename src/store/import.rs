@@ -523,8 +523,7 @@ fn start_search_index(
         [],
         |r| r.get(0),
     )?;
-    // The system's scratch folder, where SQLite writes its own temporary files.
-    match feed.build_apart(create.clone(), handles, std::env::temp_dir()) {
+    match feed.build_apart(create.clone(), handles) {
         Ok(apart) => Ok(Some((apart, create))),
         Err(e) => {
             tracing::warn!("writing the search index here: {e:#}");
