@@ -61,12 +61,8 @@ impl Feed {
     }
 
     /// Writes every mention kept into the index, in key order, with its author's
-    /// handle (`handle` of an author id; a missing one is an error, not a blank).
-    pub fn write<'h>(
-        mut self,
-        conn: &Connection,
-        handle: impl Fn(i64) -> Option<&'h str>,
-    ) -> Result<()> {
+    /// handle (`handles` by author id; a missing one is an error, not a blank).
+    fn write(mut self, conn: &Connection, handles: &[Option<String>]) -> Result<()> {
         anyhow::ensure!(!self.gave_up, "the search index's feed gave up");
         radsort::sort_by_key(&mut self.rows, |r| r.0);
         let mut insert =
@@ -74,7 +70,9 @@ impl Feed {
         for (key, author, start, len) in self.rows {
             let (start, len) = (start as usize, len as usize);
             let body = &self.text[start..start + len];
-            let handle = handle(author)
+            let handle = usize::try_from(author)
+                .ok()
+                .and_then(|a| handles.get(a)?.as_deref())
                 .with_context(|| format!("indexing the mentions: no author {author}"))?;
             insert
                 .execute(params![key, body, handle])
@@ -82,19 +80,7 @@ impl Feed {
         }
         Ok(())
     }
-}
 
-/// The search index being written on another thread, in a scratch file of its own.
-pub struct Apart {
-    thread: Option<std::thread::JoinHandle<Result<Built>>>,
-}
-
-/// A search index written apart, in its scratch file.
-pub struct Built {
-    conn: Connection,
-}
-
-impl Feed {
     /// Writes the index of every mention kept, on another thread, in a scratch file:
     /// `create` is the index's CREATE statement, `handles` the authors' handles by id.
     /// The index's memory is set as the import sets it in place (and back), so the
@@ -112,11 +98,7 @@ impl Feed {
                 conn.execute_batch(&create)?;
                 let tx = conn.unchecked_transaction()?;
                 super::fulltext::set_hash_size(&tx, super::fulltext::BULK_HASH_SIZE)?;
-                self.write(&tx, |id| {
-                    handles
-                        .get(usize::try_from(id).ok()?)
-                        .and_then(|h| h.as_deref())
-                })?;
+                self.write(&tx, &handles)?;
                 super::fulltext::set_hash_size(&tx, super::fulltext::HASH_SIZE)?;
                 tx.commit()?;
                 Ok(Built { conn })
@@ -126,6 +108,16 @@ impl Feed {
             thread: Some(thread),
         })
     }
+}
+
+/// The search index being written on another thread, in a scratch file of its own.
+pub struct Apart {
+    thread: Option<std::thread::JoinHandle<Result<Built>>>,
+}
+
+/// A search index written apart, in its scratch file.
+pub struct Built {
+    conn: Connection,
 }
 
 impl Apart {

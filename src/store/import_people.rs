@@ -210,13 +210,13 @@ impl PeopleCache {
     }
 
     /// Every person's handle by id, when the cache holds every person of the file.
-    pub fn handles_by_id(&self) -> Option<Vec<Option<&str>>> {
+    pub fn handles_by_id(&self) -> Option<Vec<Option<String>>> {
         if !self.holds_all {
             return None;
         }
         let mut handles = vec![None; self.next_id.max(1) as usize];
         for c in self.known.values() {
-            *handles.get_mut(c.id as usize)? = Some(c.handle.as_str());
+            *handles.get_mut(usize::try_from(c.id).ok()?)? = Some(c.handle.clone());
         }
         Some(handles)
     }

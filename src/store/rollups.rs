@@ -111,16 +111,13 @@ pub fn rebuild(conn: &Connection, from: i64, to: i64) -> Result<()> {
         [lo, hi],
         |r| r.get(0),
     )?;
-    let range: Vec<&dyn rusqlite::ToSql> = match every_mention {
-        true => vec![],
-        false => vec![&lo, &hi],
-    };
-    let authors = match every_mention {
-        true => "",
-        false => {
+    let (authors, range): (&str, Vec<&dyn rusqlite::ToSql>) = match every_mention {
+        true => ("", vec![]),
+        false => (
             "WHERE author_id IN (SELECT author_id FROM mentions INDEXED BY mentions_stats
-                                 WHERE created_at >= ?1 AND created_at < ?2)"
-        }
+                                 WHERE created_at >= ?1 AND created_at < ?2)",
+            vec![&lo, &hi],
+        ),
     };
     run(
         &format!(
@@ -169,8 +166,8 @@ fn add_response_hours(conn: &Connection, lo: i64, hi: i64) -> Result<()> {
     while let Some(row) = rows.next()? {
         let created: i64 = row.get(0)?;
         let hour = created / HOUR;
-        if current.is_some_and(|h| h != hour) {
-            flush(current.unwrap_or(hour), &mut sums, &groups)?;
+        if let Some(done) = current.filter(|h| *h != hour) {
+            flush(done, &mut sums, &groups)?;
         }
         current = Some(hour);
         let (platform, kind) = (row.get_ref(1)?.as_str()?, row.get_ref(2)?.as_str()?);
