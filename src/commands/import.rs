@@ -192,7 +192,7 @@ pub fn import_file(
             let item = &prepared.item;
             match &item.parsed {
                 Ok(Parsed::Record(record)) => importer
-                    .add_prepared(record, prepared.signals, prepared.answered.take())
+                    .add_prepared(record, std::mem::take(&mut prepared.ahead))
                     .with_context(|| format!("{name}:{}", item.at))?,
                 Ok(Parsed::Ignored) => ignored += 1,
                 Err(reason) if options.skip_invalid => {

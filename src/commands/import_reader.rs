@@ -3,17 +3,17 @@
 //! writer stores an answered mention once, already answered, instead of inserting it
 //! and rewriting it when the reply is linked.
 
-use crate::domain::{signals, Record, Signals};
+use crate::domain::{signals, Record};
 use crate::ingest::{self, Fatal, Item, Parsed};
-use crate::store::import::Answered;
+use crate::store::import::{Answered, ReadAhead};
 use std::collections::{HashMap, VecDeque};
 
 /// One record for the writer.
 pub struct Prepared {
     pub item: Item,
-    pub signals: Option<Signals>,
-    /// Our earliest reply to this mention among the records soon after it.
-    pub answered: Option<Answered>,
+    /// A mention's signals and our earliest reply to it among the records soon after
+    /// it; for a reply, how far back its mention came, if close.
+    pub ahead: ReadAhead,
 }
 
 /// Records, a batch at a time, or what stopped the file.
@@ -71,33 +71,42 @@ pub fn spawn(
     (rx, handle)
 }
 
-/// The last `WINDOW` records, with their mentions findable by (platform, external id).
+/// The last `WINDOW` items, with their mentions findable by (platform, external id).
 #[derive(Default)]
 struct Window {
     held: VecDeque<Prepared>,
-    /// Records that left the window so far: `held[0]` is record number `passed`.
+    /// Items that left the window so far: `held[0]` is item number `passed`.
     passed: usize,
-    mentions: HashMap<(String, String), usize>,
+    /// Records (items that parsed to one) taken in so far, as the writer counts them.
+    records: u64,
+    /// (item number, record number) of each mention held.
+    mentions: HashMap<(String, String), (usize, u64)>,
 }
 
 impl Window {
     /// Takes a record in; returns the one that leaves the window, if any.
     fn push(&mut self, item: Item) -> Option<Prepared> {
-        let mut signals = None;
+        let mut ahead = ReadAhead::default();
+        if let Ok(Parsed::Record(_)) = &item.parsed {
+            self.records += 1;
+        }
         match &item.parsed {
             Ok(Parsed::Record(Record::Mention(m))) => {
-                signals = Some(signals::read(&m.body));
+                ahead.signals = Some(signals::read(&m.body));
                 let number = self.passed + self.held.len();
-                self.mentions
-                    .insert((m.platform.clone(), m.external_id.clone()), number);
+                self.mentions.insert(
+                    (m.platform.clone(), m.external_id.clone()),
+                    (number, self.records),
+                );
             }
             Ok(Parsed::Record(Record::OurReply(r))) => {
                 let key = (r.platform.clone(), r.in_reply_to.clone());
-                if let Some(number) = self.mentions.get(&key) {
+                if let Some(&(number, record)) = self.mentions.get(&key) {
                     if let Some(target) = self.held.get_mut(number - self.passed) {
-                        let earlier = target.answered.as_ref().is_none_or(|a| r.sent_at < a.at);
-                        if earlier {
-                            target.answered = Some(Answered {
+                        ahead.answers_back = Some(self.records - record);
+                        let answered = &mut target.ahead.answered;
+                        if answered.as_ref().is_none_or(|a| r.sent_at < a.at) {
+                            *answered = Some(Answered {
                                 at: r.sent_at,
                                 account: r.account.clone(),
                             });
@@ -107,11 +116,7 @@ impl Window {
             }
             _ => {}
         }
-        self.held.push_back(Prepared {
-            item,
-            signals,
-            answered: None,
-        });
+        self.held.push_back(Prepared { item, ahead });
         if self.held.len() > WINDOW {
             return self.pop();
         }
@@ -122,7 +127,11 @@ impl Window {
         let out = self.held.pop_front()?;
         if let Ok(Parsed::Record(Record::Mention(m))) = &out.item.parsed {
             let key = (m.platform.clone(), m.external_id.clone());
-            if self.mentions.get(&key) == Some(&self.passed) {
+            if self
+                .mentions
+                .get(&key)
+                .is_some_and(|&(n, _)| n == self.passed)
+            {
                 self.mentions.remove(&key);
             }
         }
@@ -168,10 +177,12 @@ mod tests {
                 .collect::<Vec<_>>(),
             vec!["1", "2", "3", "4"]
         );
-        let answered = out[0].answered.as_ref().unwrap();
+        let answered = out[0].ahead.answered.as_ref().unwrap();
         assert_eq!(answered.at.to_rfc3339(), "2026-11-20T10:30:00+00:00");
         assert_eq!(answered.account.as_deref(), Some("acme"));
-        assert!(out[0].signals.is_some_and(|s| s.is_question));
-        assert!(out[1..].iter().all(|p| p.answered.is_none()));
+        assert!(out[0].ahead.signals.is_some_and(|s| s.is_question));
+        assert!(out[1..].iter().all(|p| p.ahead.answered.is_none()));
+        let back: Vec<_> = out.iter().map(|p| p.ahead.answers_back).collect();
+        assert_eq!(back, [None, Some(1), Some(2), None]);
     }
 }
