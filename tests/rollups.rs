@@ -253,6 +253,21 @@ fn changes_keep_the_view_exact(zone: &str) {
     );
     check(&conn, &config, NOW, &format!("{zone}: late answer"));
 
+    // An answer stamped before its mention, as from an export whose clocks disagree:
+    // it counts as closed in the hour the mention was written.
+    conn.execute(
+        "UPDATE mentions SET first_response_at = created_at - 7200, status = 'done'
+         WHERE id = (SELECT id FROM mentions WHERE status = 'open' ORDER BY created_at DESC LIMIT 1)",
+        [],
+    )
+    .unwrap();
+    check(
+        &conn,
+        &config,
+        NOW,
+        &format!("{zone}: answered before written"),
+    );
+
     // A deleted mention (nothing in the app deletes one, but a repair might).
     let gone = ids(
         &conn,
