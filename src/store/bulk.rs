@@ -63,8 +63,8 @@ pub fn with_foreign_keys(conn: &Connection) {
     }
 }
 
-/// Commits the import, then puts the WAL and the foreign-key checks back (readers and
-/// the screen rely on them).
+/// Commits the import, then puts the WAL, the foreign-key checks and plain reads back
+/// (readers and the screen rely on them).
 pub fn commit(mut tx: Transaction<'_>) -> Result<()> {
     if let Err(e) = tx.execute_batch("COMMIT") {
         roll_back(tx);
@@ -73,16 +73,42 @@ pub fn commit(mut tx: Transaction<'_>) -> Result<()> {
     tx.set_drop_behavior(DropBehavior::Ignore);
     back_to_wal(&tx);
     with_foreign_keys(&tx);
+    read_unmapped(&tx);
     Ok(())
 }
 
-/// Rolls the import back, then puts the WAL and the foreign-key checks back.
+/// Rolls the import back, then puts the WAL, the foreign-key checks and plain reads
+/// back.
 pub fn roll_back(tx: Transaction<'_>) {
     if let Err(e) = tx.execute_batch("ROLLBACK") {
         tracing::warn!("rolling the import back: {e}");
     }
     back_to_wal(&tx);
     with_foreign_keys(&tx);
+    read_unmapped(&tx);
+}
+
+/// How much of the file an import into an empty one reads through a memory map while
+/// it rebuilds the indexes (SQLite's own build maps at most 2 GB, whatever is asked).
+/// Each rebuild reads the whole table; through SQLite's 2 MB page cache that is a
+/// system call and a copy per page. Three runs each, alternated, on 1,000,000
+/// generated mentions: the finish took 9.9-10.3 s mapped, against 10.4-11.3 s. The
+/// mapped pages are the system's file cache, not the import's own memory, though they
+/// count in its resident size. The import holds the file's write lock meanwhile, so
+/// no other rapport can shorten the file under the map.
+const MAPPED_BYTES: i64 = 1 << 31;
+
+/// Reads the file through a memory map, until `commit` or `roll_back`.
+pub fn read_mapped(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "mmap_size", MAPPED_BYTES)
+        .context("mapping the database for the import's finish")
+}
+
+/// Plain reads again: rapport's connections read without a map (SQLite's default).
+fn read_unmapped(conn: &Connection) {
+    if let Err(e) = conn.pragma_update(None, "mmap_size", 0) {
+        tracing::warn!("could not unmap the database after an import: {e}");
+    }
 }
 
 /// The WAL again, if the import had set it aside. A failure only costs speed (every

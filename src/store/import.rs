@@ -349,6 +349,9 @@ impl<'c> Importer<'c> {
         // Borrowed until the commit: an error on the way drops the importer, which rolls
         // back and sets the connection right.
         let tx = open(&self.tx)?;
+        if self.set_aside.is_some() {
+            bulk::read_mapped(tx)?;
+        }
         let mut phases = Phases::start(self.counts.records);
         tracing::debug!(
             "import: {} replies found their mention without a look-up",
@@ -924,8 +927,8 @@ mod tests {
             )
             .unwrap();
         assert_eq!(hits, 1);
-        // The WAL is back after the first import's rollback journal, and the index's
-        // memory is FTS5's default again.
+        // The WAL is back after the first import's rollback journal, the file is read
+        // without a map again, and the index's memory is FTS5's default again.
         let (mode, hash): (String, i64) = conn
             .query_row(
                 "SELECT (SELECT journal_mode FROM pragma_journal_mode),
@@ -934,9 +937,12 @@ mod tests {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .unwrap();
+        let mapped: i64 = conn
+            .query_row("PRAGMA mmap_size", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(
-            (mode.as_str(), hash),
-            ("wal", super::super::fulltext::HASH_SIZE)
+            (mode.as_str(), mapped, hash),
+            ("wal", 0, super::super::fulltext::HASH_SIZE)
         );
         let actions: i64 = conn
             .query_row("SELECT COUNT(*) FROM actions", [], |r| r.get(0))
