@@ -83,10 +83,11 @@ impl<'c> Importer<'c> {
         bulk::without_foreign_keys(conn)?;
         let started = PerRecord::prepare(conn).and_then(|per_record| {
             bulk::choose_journal(conn)?;
-            let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
-                .context("starting the import (is another import running on this file?)")?;
+            let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
             Ok((per_record, tx))
         });
+        let started =
+            started.context("starting the import (is another import running on this file?)");
         let (per_record, tx) = match started {
             Ok(started) => started,
             Err(e) => {
