@@ -65,6 +65,9 @@ fn start() -> Option<Server> {
             .args(["warning", "--port", &port.to_string()])
             // It reads ./.mastodon_mock.toml or ./pyproject.toml when present: none here.
             .current_dir(dir.path())
+            // Even "in memory" it keeps a SQLite file in the temporary folder: this
+            // test's own, deleted with it, not the machine's.
+            .env("TMPDIR", dir.path())
             .stdin(Stdio::null())
             .stdout(out.try_clone().unwrap())
             .stderr(out)
