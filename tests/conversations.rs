@@ -51,6 +51,68 @@ fn id(conn: &Connection, ext: &str) -> i64 {
     .unwrap()
 }
 
+/// Our reply to the newest message, sent `minutes_ago`.
+fn our_reply(to: &str, minutes_ago: i64) -> String {
+    let at = Utc
+        .timestamp_opt(NOW - minutes_ago * 60, 0)
+        .unwrap()
+        .to_rfc3339();
+    format!(
+        r#"{{"type":"our_reply","platform":"twitter","external_id":"r{to}","in_reply_to":"{to}","body":"On it","sent_at":"{at}","account":"acme"}}"#
+    )
+}
+
+/// An imported reply to a person's newest message answers their earlier ones in the
+/// conversation, at the reply's time: when it is one of few answered among many
+/// mentions (the import starts from the answered) and when most are answered (it
+/// reads the mentions).
+#[test]
+fn an_imported_reply_answers_the_whole_conversation() {
+    let config = Config::defaults();
+    let first_response = |conn: &Connection, ext: &str| -> Option<i64> {
+        conn.query_row(
+            "SELECT first_response_at FROM mentions WHERE external_id = ?1",
+            [ext],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    // Few: one reply, in a later import, to a file of four mentions.
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = rapport::store::open(&dir.path().join("few.db")).unwrap();
+    import(
+        &mut conn,
+        &config,
+        &[
+            message("1", None, 30, "my order is late"),
+            message("2", Some("1"), 20, "still nothing"),
+            message("3", Some("2"), 10, "hello??"),
+            r#"{"platform":"twitter","external_id":"9","kind":"reply","created_at":"2026-11-23T09:55:00Z","body":"me too","author":{"id":"8","handle":"kim"},"parent_id":"1"}"#.to_string(),
+        ],
+    );
+    import(&mut conn, &config, &[our_reply("3", 5)]);
+    for ext in ["1", "2", "3"] {
+        assert_eq!(status(&conn, ext), "done", "few: message {ext}");
+        assert_eq!(first_response(&conn, ext), Some(NOW - 300), "few: {ext}");
+    }
+    assert_eq!(status(&conn, "9"), "open");
+    // Most: two messages and the reply to the second, in one import.
+    let mut conn = rapport::store::open(&dir.path().join("most.db")).unwrap();
+    import(
+        &mut conn,
+        &config,
+        &[
+            message("1", None, 30, "my order is late"),
+            message("2", Some("1"), 20, "still nothing"),
+            our_reply("2", 5),
+        ],
+    );
+    for ext in ["1", "2"] {
+        assert_eq!(status(&conn, ext), "done", "most: message {ext}");
+        assert_eq!(first_response(&conn, ext), Some(NOW - 300), "most: {ext}");
+    }
+}
+
 #[test]
 fn replying_to_the_newest_message_answers_the_whole_conversation() {
     let dir = tempfile::tempdir().unwrap();
