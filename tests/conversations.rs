@@ -51,6 +51,17 @@ fn id(conn: &Connection, ext: &str) -> i64 {
     .unwrap()
 }
 
+/// Sam's three messages, each answering the one before, and Kim's answer to the
+/// first: someone else in the same thread is another conversation.
+fn sams_thread() -> Vec<String> {
+    vec![
+        message("1", None, 30, "my order is late"),
+        message("2", Some("1"), 20, "still nothing"),
+        message("3", Some("2"), 10, "hello??"),
+        r#"{"platform":"twitter","external_id":"9","kind":"reply","created_at":"2026-11-23T09:55:00Z","body":"me too","author":{"id":"8","handle":"kim"},"parent_id":"1"}"#.to_string(),
+    ]
+}
+
 /// Our reply to the newest message, sent `minutes_ago`.
 fn our_reply(to: &str, minutes_ago: i64) -> String {
     let at = Utc
@@ -80,16 +91,7 @@ fn an_imported_reply_answers_the_whole_conversation() {
     // Few: one reply, in a later import, to a file of four mentions.
     let dir = tempfile::tempdir().unwrap();
     let mut conn = rapport::store::open(&dir.path().join("few.db")).unwrap();
-    import(
-        &mut conn,
-        &config,
-        &[
-            message("1", None, 30, "my order is late"),
-            message("2", Some("1"), 20, "still nothing"),
-            message("3", Some("2"), 10, "hello??"),
-            r#"{"platform":"twitter","external_id":"9","kind":"reply","created_at":"2026-11-23T09:55:00Z","body":"me too","author":{"id":"8","handle":"kim"},"parent_id":"1"}"#.to_string(),
-        ],
-    );
+    import(&mut conn, &config, &sams_thread());
     import(&mut conn, &config, &[our_reply("3", 5)]);
     for ext in ["1", "2", "3"] {
         assert_eq!(status(&conn, ext), "done", "few: message {ext}");
@@ -118,17 +120,7 @@ fn replying_to_the_newest_message_answers_the_whole_conversation() {
     let dir = tempfile::tempdir().unwrap();
     let mut conn = rapport::store::open(&dir.path().join("c.db")).unwrap();
     let config = Config::defaults();
-    import(
-        &mut conn,
-        &config,
-        &[
-            message("1", None, 30, "my order is late"),
-            message("2", Some("1"), 20, "still nothing"),
-            message("3", Some("2"), 10, "hello??"),
-            // Someone else in the same thread is another conversation.
-            r#"{"platform":"twitter","external_id":"9","kind":"reply","created_at":"2026-11-23T09:55:00Z","body":"me too","author":{"id":"8","handle":"kim"},"parent_id":"1"}"#.to_string(),
-        ],
-    );
+    import(&mut conn, &config, &sams_thread());
     let reply = Write::Reply {
         mention_id: id(&conn, "3"),
         kind: ActionKind::Reply,
