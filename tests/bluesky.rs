@@ -257,3 +257,38 @@ fn our_post_that_people_answer_is_kept_for_their_thread() {
     assert_eq!(bodies[0], (true, "Mugs are back in stock"), "{bodies:?}");
     assert_eq!(bodies.len(), 2, "{bodies:?}");
 }
+
+/// A catch-up stopped after its first page (a killed pull) and resumed after new
+/// mentions arrived goes on back to where it stopped, then makes one more pass from
+/// the top for the new ones: none waits for the next pull.
+#[test]
+fn a_resumed_catch_up_also_brings_what_arrived_since_it_began() {
+    let pds = Pds::start();
+    pds.add(250, "mention");
+    let config = config(&pds, "bsky-resume", PASSWORD);
+    let (_d, conn) = db();
+    // As a pull stopped after its first page leaves it: the catch-up's newest, and the
+    // API's cursor for the next page (the last item's time).
+    let at = |i: usize| pds.lock().notifications[i]["indexedAt"].clone();
+    let stopped = json!({"top": at(0), "next": at(99)}).to_string();
+    rapport::store::cursors::set(&conn, "bsky-resume", &stopped, None, 0).unwrap();
+    pds.add(10, "mention");
+    let mut conn = conn;
+    let summary = pull(&mut conn, &config).unwrap();
+    // The 150 older than the first page, then the 10 newer than the catch-up.
+    assert_eq!(summary.added, 160);
+    let newest: Vec<String> = pds.lock().notifications[..10]
+        .iter()
+        .map(|n| n["uri"].as_str().unwrap().to_string())
+        .collect();
+    for uri in newest {
+        let found: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM mentions WHERE platform = 'bluesky' AND external_id = ?1",
+                [&uri],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(found, 1, "{uri}");
+    }
+}

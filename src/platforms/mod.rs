@@ -38,6 +38,10 @@ pub struct Page {
     pub cursor: String,
     /// No more pages after this one (until new mentions arrive).
     pub done: bool,
+    /// This page began its pass at the server's newest. A pass ends at the newest of
+    /// when it began; one resumed from a stopped run may have begun long ago, and
+    /// `pull::pull_account` then makes one more pass for what arrived since.
+    pub from_the_top: bool,
 }
 
 /// What a live platform does for rapport.

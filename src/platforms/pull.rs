@@ -71,8 +71,10 @@ pub fn pull_account(
         }
     }
     let mut cursor = cursors::get(conn, &account.name)?;
+    let mut began_in_this_run = false;
     loop {
         let page = platform.pull_page(cursor.as_deref())?;
+        began_in_this_run |= page.from_the_top;
         summary.pages += 1;
         summary.skipped += page.skipped as u64;
         // The messages the pulled ones answer, when the database lacks them: fetched
@@ -119,7 +121,10 @@ pub fn pull_account(
         let counts = import.finish()?;
         summary.added += counts.mentions_added;
         progress(&summary);
-        if page.done {
+        // A pass resumed from a stopped run is caught up only to where it began, maybe
+        // long ago: one more pass, from the top, brings what arrived since. (What
+        // arrives during a pass begun in this run waits for the next pull, as always.)
+        if page.done && began_in_this_run {
             return Ok(summary);
         }
         cursor = Some(page.cursor);

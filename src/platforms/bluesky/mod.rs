@@ -207,6 +207,7 @@ impl Platform for Bluesky {
             ..Cursor::default()
         };
         let indexed = |v: &serde_json::Value| v["indexedAt"].as_str().map(String::from);
+        let from_the_top = state.top.is_none();
         if state.top.is_none() {
             state.top = items.first().and_then(indexed);
         }
@@ -243,6 +244,7 @@ impl Platform for Bluesky {
             skipped,
             cursor: serde_json::to_string(&cursor).unwrap_or_default(),
             done,
+            from_the_top,
         })
     }
 

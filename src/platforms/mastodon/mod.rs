@@ -164,12 +164,14 @@ impl Platform for Mastodon {
             since: state.top.clone().or(state.since.clone()),
             ..Cursor::default()
         };
+        let from_the_top = state.top.is_none();
         if items.is_empty() {
             return Ok(Page {
                 items: Vec::new(),
                 skipped: 0,
                 cursor: to_json(&caught_up(&state)),
                 done: true,
+                from_the_top,
             });
         }
         if state.top.is_none() {
@@ -194,6 +196,7 @@ impl Platform for Mastodon {
             skipped,
             cursor: to_json(&cursor),
             done,
+            from_the_top,
         })
     }
 

@@ -283,6 +283,9 @@ impl Platform for Twilio {
             skipped,
             cursor: serde_json::to_string(&cursor).unwrap_or_default(),
             done,
+            // Every pass lists again from a day, so the next pull reads what arrived
+            // during this one; another pass now would read the whole day again.
+            from_the_top: true,
         })
     }
 
