@@ -84,6 +84,44 @@ fn pages_back_to_the_cursor_with_and_without_link_headers() {
     }
 }
 
+/// A catch-up stopped after its first page (a killed pull) and resumed after new
+/// mentions arrived goes on back to where it stopped, then makes one more pass from
+/// the top for the new ones.
+#[test]
+fn a_resumed_catch_up_also_brings_what_arrived_since_it_began() {
+    let mock = Mock::start();
+    mock.add_mentions(200);
+    let config = config(&mock, TOKEN, 5);
+    let mut bed = bed();
+    // As a pull stopped after its first page (80) leaves it: the catch-up's newest,
+    // and the id below which the next page starts.
+    let id = |i: usize| {
+        mock.lock().notifications[i]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let top = id(0);
+    let stopped = json!({"top": top, "max": id(79)}).to_string();
+    rapport::store::cursors::set(&bed.conn, "northwind", &stopped, None, 0).unwrap();
+    mock.add_mentions(5);
+    let newest: Vec<String> = (0..5).map(id).collect();
+    let summary = pull(&mut bed, &config).unwrap();
+    // The 120 below the first page, then the 5 above the catch-up.
+    assert_eq!(summary.added, 125);
+    for n in newest {
+        let found: i64 = bed
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM mentions WHERE external_id LIKE ?1 || '@%'",
+                [&n],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(found, 1, "{n} (newer than {top})");
+    }
+}
+
 /// external id, kind, account, parent, followers.
 type Row = (String, String, Option<String>, Option<String>, Option<i64>);
 
