@@ -28,7 +28,7 @@ pub fn id_of(key: &str) -> String {
 pub const KEY_OF_M: &str = "(max(min(m.created_at, 8589934590), -8589934590) * 1073741824 + m.id)";
 /// Times beyond about 270 years either side of 1970 share the key of the last second
 /// kept (among them, matches go by id): the key must stay inside an i64.
-const TIME_LIMIT: i64 = (1 << (63 - ID_BITS)) - 2;
+pub(super) const TIME_LIMIT: i64 = (1 << (63 - ID_BITS)) - 2;
 /// A prefix that starts more words than this is left to FTS5's own prefix search:
 /// asking for each word costs a lookup, and so many words are a merge anyway.
 const MAX_WORDS: usize = 40;
