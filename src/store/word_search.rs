@@ -231,6 +231,18 @@ mod tests {
     use crate::model::inbox::Listing;
     use crate::store::inbox;
 
+    /// (created_at, id) of the mentions `filter` (SQL) keeps, in the list's order.
+    fn sorted(conn: &Connection, filter: &str) -> Vec<(i64, i64)> {
+        conn.prepare(&format!(
+            "SELECT created_at, id FROM mentions WHERE {filter} ORDER BY created_at DESC, id DESC"
+        ))
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    }
+
     /// Pages by key in both directions, with filters that keep a third of the matches
     /// or fewer and times out of id order with ties, give the sorted list of matches,
     /// whether the full-text walk fills the page or hands over to the filters after a
@@ -286,16 +298,7 @@ mod tests {
         ] {
             let q = Query::parse(search).unwrap();
             let words = fulltext::match_of(&conn, &q).unwrap().unwrap();
-            let expected: Vec<(i64, i64)> = conn
-                .prepare(&format!(
-                    "SELECT created_at, id FROM mentions WHERE {filter} AND body LIKE 'the%'
-                     ORDER BY created_at DESC, id DESC"
-                ))
-                .unwrap()
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap();
+            let expected = sorted(&conn, &format!("{filter} AND body LIKE 'the%'"));
             assert_eq!(expected.len(), count, "{search}");
             for walked in [1, 2, 5, WALKED] {
                 for limit in [1, 3, 10, 100] {
@@ -330,16 +333,7 @@ mod tests {
             ("status:snoozed", "status = 'snoozed'", 0),
         ] {
             let listing = Listing::Search(Query::parse(search).unwrap());
-            let expected: Vec<(i64, i64)> = conn
-                .prepare(&format!(
-                    "SELECT created_at, id FROM mentions WHERE {filter}
-                     ORDER BY created_at DESC, id DESC"
-                ))
-                .unwrap()
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap();
+            let expected = sorted(&conn, filter);
             assert_eq!(expected.len(), count, "{search}");
             for limit in [1, 3, 100] {
                 let (mut down, mut from) = (Vec::new(), None);
