@@ -263,6 +263,39 @@ fn person_page() {
     });
 }
 
+/// A long handle and name wrap, and the card takes the rows they need; notes that do
+/// not fit show their newest lines and say how many earlier ones they leave out.
+#[test]
+fn person_page_with_many_notes() {
+    check("person_notes", |size| {
+        let mut app = fixtures::app(size);
+        let request = fixtures::people_request(&app.update(key('P'))).expect("people asked for");
+        let mut card = fixtures::detail(&fixtures::rows()[1]).author;
+        card.handle = "ana_bell_who_writes_from_a_very_long_handle@social.example.org".into();
+        card.display_name = Some("Ana Bell, head of coffee at Harbor Street Roasters".into());
+        card.notes = (1..=12)
+            .map(|d| format!("2026-11-{d:02}: note {d} on the wholesale order"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        app.update(Msg::Loaded(Reply::People {
+            request,
+            rows: vec![person_row(102, "marcus.roasts", true)],
+        }));
+        app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+        app.update(Msg::Loaded(Reply::Person {
+            card: Box::new(card),
+            history: vec![Event {
+                at: NOW - 600,
+                what: "mention".into(),
+                ours: false,
+                text: "Is the wholesale order on its way?".into(),
+                state: "open".into(),
+            }],
+        }));
+        app
+    });
+}
+
 /// Wide and joined characters, combining marks, tabs and a long handle: every row of
 /// the history stays inside the border and keeps its indent.
 #[test]

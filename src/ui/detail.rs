@@ -41,6 +41,20 @@ fn due_text(app: &App, d: &Detail) -> String {
 }
 
 pub fn card_lines<'a>(app: &App, theme: &Theme, c: &Card) -> Vec<Line<'a>> {
+    card_lines_from(app, theme, c, 0)
+}
+
+/// How many lines the card's notes take.
+pub fn note_lines(c: &Card) -> usize {
+    match c.notes.is_empty() {
+        true => 0,
+        false => text_lines(&c.notes, Style::default()).len(),
+    }
+}
+
+/// The card with its first `skipped` lines of notes left out (the newest are last),
+/// saying how many: for a card that has to fit a short screen.
+pub fn card_lines_from<'a>(app: &App, theme: &Theme, c: &Card, skipped: usize) -> Vec<Line<'a>> {
     let label = |s: &str| Span::styled(format!("{s:<14}"), theme.muted);
     let mut lines = vec![Line::from(vec![
         Span::styled(
@@ -99,8 +113,20 @@ pub fn card_lines<'a>(app: &App, theme: &Theme, c: &Card) -> Vec<Line<'a>> {
         lines.push(Line::from(vec![label("tags"), Span::raw(tags.join(", "))]));
     }
     if !c.notes.is_empty() {
-        lines.push(Line::from(label("notes")));
-        lines.extend(text_lines(&c.notes, ratatui::style::Style::default()));
+        let notes = text_lines(&c.notes, Style::default());
+        let skipped = skipped.min(notes.len());
+        lines.push(Line::from(vec![
+            label("notes"),
+            Span::styled(
+                match skipped {
+                    0 => String::new(),
+                    1 => "1 earlier line not shown".into(),
+                    n => format!("{n} earlier lines not shown"),
+                },
+                theme.muted,
+            ),
+        ]));
+        lines.extend(notes.into_iter().skip(skipped));
     }
     lines
 }

@@ -75,17 +75,38 @@ pub fn draw_list(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// Rows the history keeps under the person's card, its borders included.
+const HISTORY_ROWS: u16 = 6;
+
 pub fn draw_person(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let Some(page) = &app.person.page else {
         frame.render_widget(Paragraph::new("loading…").block(Block::bordered()), area);
         return;
     };
-    let card_lines = super::detail::card_lines(app, theme, &page.card);
-    let card_h = (card_lines.len() as u16 + 2).min(area.height / 2).max(3);
+    // The card takes the rows it wraps to, leaving the history some; a card that still
+    // does not fit shows its newest notes, and says how many earlier lines it left out.
+    let (width, room) = (
+        area.width.saturating_sub(2),
+        area.height.saturating_sub(HISTORY_ROWS),
+    );
+    let notes = super::detail::note_lines(&page.card);
+    let (card, card_h) = (0..=notes)
+        .map(|skipped| {
+            let lines = super::detail::card_lines_from(app, theme, &page.card, skipped);
+            let card = Paragraph::new(lines).wrap(Wrap { trim: false });
+            let rows = u16::try_from(card.line_count(width)).unwrap_or(u16::MAX);
+            (card, rows.saturating_add(2))
+        })
+        .find(|(_, h)| *h <= room)
+        .unwrap_or_else(|| {
+            let lines = super::detail::card_lines_from(app, theme, &page.card, notes);
+            (Paragraph::new(lines).wrap(Wrap { trim: false }), room)
+        });
+    let card_h = card_h.min(room).max(3);
     let [top, bottom] =
         Layout::vertical([Constraint::Length(card_h), Constraint::Min(1)]).areas(area);
     frame.render_widget(
-        Paragraph::new(card_lines).wrap(Wrap { trim: false }).block(
+        card.block(
             Block::bordered()
                 .title(Span::styled(" person ", theme.accent))
                 .border_style(theme.border),
@@ -124,7 +145,10 @@ pub fn draw_person(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Paragraph::new(lines).wrap(Wrap { trim: false }),
         Block::bordered()
             .title(Span::styled(
-                format!(" history · newest first · {} events ", page.history.len()),
+                match page.history.len() {
+                    1 => " history · newest first · 1 event ".to_string(),
+                    n => format!(" history · newest first · {n} events "),
+                },
                 theme.accent,
             ))
             .border_style(theme.focused_border),
