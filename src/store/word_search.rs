@@ -3,16 +3,15 @@
 //! filters on its mention, until a page is full. That costs a look-up in the table per
 //! match (about 2 µs), so a filter that keeps few of a common word's matches walked
 //! all of them: 1.7 s for "the status:snoozed" at 1,000,000 mentions with nothing
-//! snoozed. When the filters are all in the covering stats index
-//! (inbox::covered_by_stats) and the first `WALKED` matches did not fill the page,
-//! the rest of the page comes the other way: the filters' candidates walked by time
-//! inside that index, each looked up among the remaining matches, which SQLite reads
-//! once into a list. Looking each candidate up in the full-text index instead costs
-//! its words' count in seeks (0.4 ms a candidate for a start of 40 words), and
-//! filters outside the stats index would need the table for each candidate anyway.
+//! snoozed. So when the first `WALKED` matches do not fill the page, the rest of it
+//! comes the other way: the filters' candidates walked by time inside the covering
+//! stats index (inbox::filters), each looked up among the remaining matches, which
+//! SQLite reads once into a list. Looking each candidate up in the full-text index
+//! instead costs its words' count in seeks (0.4 ms a candidate for a start of 40
+//! words).
 
 use super::fulltext;
-use super::inbox::{covered_by_stats, filters, row, COLUMNS};
+use super::inbox::{filters, row, COLUMNS};
 use crate::domain::query::Query;
 use crate::model::inbox::{Direction, InboxRow};
 use anyhow::{Context, Result};
@@ -56,7 +55,7 @@ fn page_walking(
         fulltext::key(t, id)
     });
     let edge = if forward { i64::MIN } else { i64::MAX };
-    if !has_filters(q) || !covered_by_stats(q) {
+    if !has_filters(q) {
         let (sql, params) = window_sql(q, words, bound, edge, dir, limit, now);
         return run(conn, &sql, params);
     }
