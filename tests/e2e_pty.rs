@@ -425,6 +425,27 @@ fn a_read_only_database_opens_for_reading_and_refuses_changes() {
     assert_eq!(common::dump(&db), before, "the read-only file changed");
 }
 
+/// The screen opened while another rapport holds the whole file (an import into an
+/// empty inbox, until it ends) says it waits, and opens the inbox once it is free.
+#[test]
+fn the_screen_waits_for_a_file_another_rapport_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let holder = Connection::open(&db).unwrap();
+    holder
+        .pragma_update(None, "journal_mode", "DELETE")
+        .unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let mut s = Session::start(dir.path(), &db);
+    s.wait_for("held by another rapport");
+    s.wait_for("waiting for it");
+    drop(holder);
+    s.wait_for("open ·");
+    s.send("q");
+    assert!(s.wait_exit().success());
+    s.assert_restored();
+}
+
 /// The undo-send window and delivery, as a person sees them: a reply taken back
 /// within the window never reaches the sender; the next one goes out once, and the
 /// outbox view shows it sent with the platform's link.

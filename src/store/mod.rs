@@ -49,6 +49,10 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Opens (creating if needed, with mode 0600) and migrates the database at `path`.
 pub fn open(path: &Path) -> Result<Connection> {
+    open_writable(path).map_err(|e| held_elsewhere(e, path))
+}
+
+fn open_writable(path: &Path) -> Result<Connection> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("creating the folder for the database {}", dir.display()))?;
@@ -70,6 +74,10 @@ pub fn open(path: &Path) -> Result<Connection> {
 /// never created, changed or migrated. A file from an older rapport is migrated first
 /// by a normal open, since its tables would not answer today's queries.
 pub fn open_existing(path: &Path) -> Result<Connection> {
+    open_for_reading(path).map_err(|e| held_elsewhere(e, path))
+}
+
+fn open_for_reading(path: &Path) -> Result<Connection> {
     if !path.exists() {
         anyhow::bail!(
             "no database at {}; import some mentions first (rapport import FILE) or pass --db",
@@ -161,6 +169,32 @@ pub fn open_again(path: &Path, read_only: bool) -> Result<Connection> {
     .with_context(|| format!("opening the database {} again", path.display()))?;
     configure(&conn).with_context(|| format!("configuring the database {}", path.display()))?;
     Ok(conn)
+}
+
+/// What to do when another rapport held the whole file for longer than the busy
+/// timeout: an import into an empty inbox writes it in one transaction with a
+/// rollback journal (store::bulk), which keeps readers out until it ends.
+fn held_elsewhere(e: anyhow::Error, path: &Path) -> anyhow::Error {
+    match is_held_elsewhere(&e) {
+        true => e.context(format!(
+            "{} is held by another rapport writing it (an import into an empty inbox holds \
+             the whole file until it ends); try again when it is done",
+            path.display()
+        )),
+        false => e,
+    }
+}
+
+/// Whether an open failed because another connection held the file.
+pub fn is_held_elsewhere(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<rusqlite::Error>().is_some_and(|r| {
+            matches!(
+                r.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            )
+        })
+    })
 }
 
 /// Whether an open failed because the file cannot be written.

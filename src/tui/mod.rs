@@ -28,6 +28,31 @@ fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// Opens the database for the screen, waiting while another rapport holds the whole
+/// file (an import into an empty inbox, until it ends): the operator opened the app to
+/// see the inbox, and it opens the moment the file is free. Each attempt waits the
+/// busy timeout; the terminal is not set up yet, so Ctrl-C stops it.
+fn open_waiting(db: &Path) -> Result<(crate::store::Connection, bool)> {
+    let mut said = false;
+    loop {
+        match crate::store::open_for_screen(db) {
+            Err(e) if crate::store::is_held_elsewhere(&e) => {
+                if !said {
+                    eprintln!(
+                        "rapport: {} is held by another rapport writing it (an import into an \
+                         empty inbox holds the whole file until it ends); waiting for it \
+                         (Ctrl-C to stop)",
+                        db.display()
+                    );
+                    said = true;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            opened => return opened,
+        }
+    }
+}
+
 /// Runs the app on the database at `db` until the operator quits.
 pub fn run(db: &Path, config: &Config) -> Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -38,7 +63,7 @@ pub fn run(db: &Path, config: &Config) -> Result<()> {
         .name("prepare".into())
         .spawn(crate::domain::reading::prepare);
     let keymap = config.keymap.clone();
-    let (conn, read_only) = crate::store::open_for_screen(db)?;
+    let (conn, read_only) = open_waiting(db)?;
     let (msg_tx, msg_rx) = unbounded::<Msg>();
     let (cmd_tx, cmd_rx) = unbounded::<StoreCmd>();
     let replies = msg_tx.clone();
