@@ -7,6 +7,7 @@ use common::fixtures::{self, key, NOW};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rapport::app::{App, Msg};
 use rapport::domain::{BuyerStage, Engagement};
+use rapport::model::detail::Card;
 use rapport::model::people::{Event, PersonRow};
 use rapport::store::command::Reply;
 use ratatui::backend::TestBackend;
@@ -227,22 +228,33 @@ fn people_list() {
     });
 }
 
+/// The app on the person page of `card`, with `history`: opened from the people list
+/// as a person does (P, enter).
+fn person_app(size: (u16, u16), card: Card, history: Vec<Event>) -> App {
+    let mut app = fixtures::app(size);
+    let request = fixtures::people_request(&app.update(key('P'))).expect("people asked for");
+    app.update(Msg::Loaded(Reply::People {
+        request,
+        rows: vec![person_row(102, "marcus.roasts", true)],
+    }));
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    app.update(Msg::Loaded(Reply::Person {
+        card: Box::new(card),
+        history,
+    }));
+    app
+}
+
 #[test]
 fn person_page() {
     check("person", |size| {
-        let mut app = fixtures::app(size);
-        let request = fixtures::people_request(&app.update(key('P'))).expect("people asked for");
         let mut card = fixtures::detail(&fixtures::rows()[1]).author;
         card.buyer_stage = BuyerStage::PotentialBuyer;
         card.engagement = Engagement::Discounts;
-        app.update(Msg::Loaded(Reply::People {
-            request,
-            rows: vec![person_row(102, "marcus.roasts", true)],
-        }));
-        app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
-        app.update(Msg::Loaded(Reply::Person {
-            card: Box::new(card),
-            history: vec![
+        person_app(
+            size,
+            card,
+            vec![
                 Event {
                     at: NOW - 600,
                     what: "reply".into(),
@@ -258,8 +270,7 @@ fn person_page() {
                     state: "done".into(),
                 },
             ],
-        }));
-        app
+        )
     });
 }
 
@@ -268,8 +279,6 @@ fn person_page() {
 #[test]
 fn person_page_with_many_notes() {
     check("person_notes", |size| {
-        let mut app = fixtures::app(size);
-        let request = fixtures::people_request(&app.update(key('P'))).expect("people asked for");
         let mut card = fixtures::detail(&fixtures::rows()[1]).author;
         card.handle = "ana_bell_who_writes_from_a_very_long_handle@social.example.org".into();
         card.display_name = Some("Ana Bell, head of coffee at Harbor Street Roasters".into());
@@ -277,22 +286,17 @@ fn person_page_with_many_notes() {
             .map(|d| format!("2026-11-{d:02}: note {d} on the wholesale order"))
             .collect::<Vec<_>>()
             .join("\n");
-        app.update(Msg::Loaded(Reply::People {
-            request,
-            rows: vec![person_row(102, "marcus.roasts", true)],
-        }));
-        app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
-        app.update(Msg::Loaded(Reply::Person {
-            card: Box::new(card),
-            history: vec![Event {
+        person_app(
+            size,
+            card,
+            vec![Event {
                 at: NOW - 600,
                 what: "mention".into(),
                 ours: false,
                 text: "Is the wholesale order on its way?".into(),
                 state: "open".into(),
             }],
-        }));
-        app
+        )
     });
 }
 
@@ -301,32 +305,22 @@ fn person_page_with_many_notes() {
 #[test]
 fn person_page_with_wide_text() {
     check("person_wide", |size| {
-        let mut app = fixtures::app(size);
-        let request = fixtures::people_request(&app.update(key('P'))).expect("people asked for");
         let mut card = fixtures::detail(&fixtures::rows()[1]).author;
         card.handle = "the.longest_handle.anyone_ever_chose_for_a_coffee_account_2026".into();
         card.notes =
             "常连客 ❤\u{fe0f} orders\tthe Harbor Blend e\u{301}very month 👨\u{200d}👩\u{200d}👧"
                 .into();
-        app.update(Msg::Loaded(Reply::People {
-            request,
-            rows: vec![person_row(102, "marcus.roasts", true)],
-        }));
-        app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
         let text = "I ❤\u{fe0f} the oat milk latte ❤\u{fe0f} and the 抹茶ラテ, the family 👨\u{200d}👩\u{200d}👧\u{200d}👦 comes every Sunday\tfor the cafe\u{301} au lait ❤\u{fe0f}❤\u{fe0f}❤\u{fe0f}❤\u{fe0f}❤\u{fe0f} see you 🇫🇷 soon";
-        app.update(Msg::Loaded(Reply::Person {
-            card: Box::new(card),
-            history: (0..4)
-                .map(|i| Event {
-                    at: NOW - 600 * (i + 1),
-                    what: "mention".into(),
-                    ours: i % 2 == 1,
-                    text: text.repeat(i as usize + 1),
-                    state: "done".into(),
-                })
-                .collect(),
-        }));
-        app
+        let history = (0..4)
+            .map(|i| Event {
+                at: NOW - 600 * (i + 1),
+                what: "mention".into(),
+                ours: i % 2 == 1,
+                text: text.repeat(i as usize + 1),
+                state: "done".into(),
+            })
+            .collect();
+        person_app(size, card, history)
     });
 }
 

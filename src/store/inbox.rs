@@ -238,7 +238,8 @@ fn search_page(
     now: i64,
 ) -> Result<Vec<InboxRow>> {
     if let Some(words) = fulltext::match_of(conn, q)? {
-        return super::word_search::page(conn, q, &words, from, dir, limit, now);
+        let walked = super::word_search::WALKED;
+        return super::word_search::page(conn, q, &words, from, dir, limit, now, walked);
     }
     let (sql, params) = filters_sql(q, from, dir, limit, now);
     let mut stmt = conn.prepare_cached(&sql)?;

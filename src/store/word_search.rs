@@ -21,26 +21,14 @@ use rusqlite::{params_from_iter, Connection};
 /// How many matches the full-text walk checks before the filters lead: about 20 ms
 /// of look-ups at most, and a filter that keeps under 2 % of the matches (a page in
 /// 10,000) is the one that leads.
-const WALKED: i64 = 10_000;
+pub(super) const WALKED: i64 = 10_000;
 
 /// Up to `limit` matches of `words` (a MATCH expression) and `q`'s filters after
-/// `from` in `dir`, in the walk's order (the caller turns a backward page around).
-pub(super) fn page(
-    conn: &Connection,
-    q: &Query,
-    words: &str,
-    from: Option<(i64, i64)>,
-    dir: Direction,
-    limit: usize,
-    now: i64,
-) -> Result<Vec<InboxRow>> {
-    page_walking(conn, q, words, from, dir, limit, now, WALKED)
-}
-
-/// `page`, with the full-text walk checking at most `walked` matches before the
-/// filters lead (tests make it small).
+/// `from` in `dir`, in the walk's order (the caller turns a backward page around); the
+/// full-text walk checks at most `walked` matches before the filters lead (`WALKED`;
+/// tests make it small).
 #[allow(clippy::too_many_arguments)]
-fn page_walking(
+pub(super) fn page(
     conn: &Connection,
     q: &Query,
     words: &str,
@@ -305,8 +293,8 @@ mod tests {
                         let mut got = Vec::new();
                         let mut from = None;
                         loop {
-                            let rows = page_walking(&conn, &q, &words, from, dir, limit, 0, walked)
-                                .unwrap();
+                            let rows =
+                                page(&conn, &q, &words, from, dir, limit, 0, walked).unwrap();
                             let Some(last) = rows.last() else { break };
                             from = Some((last.created_at, last.id));
                             got.extend(rows.iter().map(|r| (r.created_at, r.id)));
