@@ -159,6 +159,15 @@ pub fn figure(secs: Option<f64>) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
+/// A rate such as replies per day: a tenth while it is small, then as `count` (4.3,
+/// 250, 60k), so a busy inbox's figures stay short and without false precision.
+pub fn rate(v: f64) -> String {
+    match v.abs() < 100.0 {
+        true => format!("{v:.1}"),
+        false => count(v.round() as i64),
+    }
+}
+
 /// A count with k/M for thousands and millions.
 pub fn count(n: i64) -> String {
     match n.abs() {
@@ -193,10 +202,14 @@ pub fn pace(p: &PaceWarning) -> String {
             prior_28_per_day,
             drop,
         } => format!(
-            "reply pace down {:.0}%: {last_7_per_day:.1}/day this week vs {prior_28_per_day:.1}/day before",
-            drop * 100.0
+            "reply pace down {:.0}%: {}/day this week vs {}/day before",
+            drop * 100.0,
+            rate(*last_7_per_day),
+            rate(*prior_28_per_day)
         ),
-        PaceWarning::SilentWorkingDay { day } => format!("no reply went out on {}", day.format("%a %d %b")),
+        PaceWarning::SilentWorkingDay { day } => {
+            format!("no reply went out on {}", day.format("%a %d %b"))
+        }
     }
 }
 
@@ -216,6 +229,10 @@ mod tests {
         assert_eq!(count(9_999), "9999");
         assert_eq!(count(25_400), "25k");
         assert_eq!(count(2_500_000), "2.5M");
+        assert_eq!(rate(4.25), "4.2");
+        assert_eq!(rate(99.94), "99.9");
+        assert_eq!(rate(250.4), "250");
+        assert_eq!(rate(60_140.3), "60k");
     }
 
     #[test]

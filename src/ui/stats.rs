@@ -133,8 +133,9 @@ fn report_lines<'a>(app: &App, theme: &Theme, r: &Report, width: usize) -> Vec<L
             )),
         ]),
         Line::raw(format!(
-            "replies per day: {:.1} this week, {:.1} the 4 weeks before",
-            r.pace.last_7_per_day, r.pace.prior_28_per_day
+            "replies per day: {} this week, {} the 4 weeks before",
+            human::rate(r.pace.last_7_per_day),
+            human::rate(r.pace.prior_28_per_day)
         )),
     ];
     if let Some(p) = &w.pace {
@@ -163,12 +164,12 @@ fn report_lines<'a>(app: &App, theme: &Theme, r: &Report, width: usize) -> Vec<L
         (
             "replies per day",
             days.iter().map(|d| Some(d.replies as f64)).collect(),
-            Box::new(|v| format!("{v:.0}")),
+            Box::new(|v| human::count(v as i64)),
         ),
         (
             "period's backlog",
             days.iter().map(|d| Some(d.backlog as f64)).collect(),
-            Box::new(|v| format!("{v:.0}")),
+            Box::new(|v| human::count(v as i64)),
         ),
     ];
     if let (Some(first), Some(last)) = (days.first(), days.last()) {
