@@ -220,6 +220,8 @@ fn search_timings_on_a_big_inbox() {
         "status:snoozed",
         "platform:sms kind:review",
         "account:nobody",
+        "is:power",
+        "is:bot",
         "\"charged twice\" platform:twitter",
         // A common word, alone, then narrowed by filters that keep fewer and fewer of
         // its matches, and a start of many words.
