@@ -275,15 +275,16 @@ fn person_page() {
 }
 
 /// A long handle and name wrap, and the card takes the rows they need; notes that do
-/// not fit show their newest lines and say how many earlier ones they leave out.
+/// not fit (300 lines of them) show their newest lines and say how many earlier ones
+/// they leave out.
 #[test]
 fn person_page_with_many_notes() {
     check("person_notes", |size| {
         let mut card = fixtures::detail(&fixtures::rows()[1]).author;
         card.handle = "ana_bell_who_writes_from_a_very_long_handle@social.example.org".into();
         card.display_name = Some("Ana Bell, head of coffee at Harbor Street Roasters".into());
-        card.notes = (1..=12)
-            .map(|d| format!("2026-11-{d:02}: note {d} on the wholesale order"))
+        card.notes = (1..=300)
+            .map(|n| format!("2026-11-27: note {n} on the wholesale order"))
             .collect::<Vec<_>>()
             .join("\n");
         person_app(

@@ -177,12 +177,20 @@ pub fn open_again(path: &Path, read_only: bool) -> Result<Connection> {
 fn held_elsewhere(e: anyhow::Error, path: &Path) -> anyhow::Error {
     match is_held_elsewhere(&e) {
         true => e.context(format!(
-            "{} is held by another rapport writing it (an import into an empty inbox holds \
-             the whole file until it ends); try again when it is done",
-            path.display()
+            "{}; try again when it is done",
+            held_by_another(path)
         )),
         false => e,
     }
+}
+
+/// Says that another rapport holds the file at `path`, and why it may.
+pub fn held_by_another(path: &Path) -> String {
+    format!(
+        "{} is held by another rapport writing it (an import into an empty inbox holds the \
+         whole file until it ends)",
+        path.display()
+    )
 }
 
 /// Whether an open failed because another connection held the file.

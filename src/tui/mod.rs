@@ -39,10 +39,8 @@ fn open_waiting(db: &Path) -> Result<(crate::store::Connection, bool)> {
             Err(e) if crate::store::is_held_elsewhere(&e) => {
                 if !said {
                     eprintln!(
-                        "rapport: {} is held by another rapport writing it (an import into an \
-                         empty inbox holds the whole file until it ends); waiting for it \
-                         (Ctrl-C to stop)",
-                        db.display()
+                        "rapport: {}; waiting for it (Ctrl-C to stop)",
+                        crate::store::held_by_another(db)
                     );
                     said = true;
                 }

@@ -89,19 +89,19 @@ pub fn draw_person(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         area.width.saturating_sub(2),
         area.height.saturating_sub(HISTORY_ROWS),
     );
+    let card_of = |skipped: usize| {
+        let lines = super::detail::card_lines_from(app, theme, &page.card, skipped);
+        let card = Paragraph::new(lines).wrap(Wrap { trim: false });
+        let rows = u16::try_from(card.line_count(width)).unwrap_or(u16::MAX);
+        (card, rows.saturating_add(2))
+    };
+    // The fewest notes left out for the card to fit (a search: a long-standing
+    // customer's notes run to hundreds of lines, and every frame draws the card).
     let notes = super::detail::note_lines(&page.card);
-    let (card, card_h) = (0..=notes)
-        .map(|skipped| {
-            let lines = super::detail::card_lines_from(app, theme, &page.card, skipped);
-            let card = Paragraph::new(lines).wrap(Wrap { trim: false });
-            let rows = u16::try_from(card.line_count(width)).unwrap_or(u16::MAX);
-            (card, rows.saturating_add(2))
-        })
-        .find(|(_, h)| *h <= room)
-        .unwrap_or_else(|| {
-            let lines = super::detail::card_lines_from(app, theme, &page.card, notes);
-            (Paragraph::new(lines).wrap(Wrap { trim: false }), room)
-        });
+    let skipped = (0..=notes)
+        .collect::<Vec<_>>()
+        .partition_point(|&s| card_of(s).1 > room);
+    let (card, card_h) = card_of(skipped.min(notes));
     let card_h = card_h.min(room).max(3);
     let [top, bottom] =
         Layout::vertical([Constraint::Length(card_h), Constraint::Min(1)]).areas(area);
