@@ -13,11 +13,13 @@ use rusqlite::Connection;
 use serde_json::json;
 use std::sync::OnceLock;
 
-/// The state folder (sessions are cached there) is this process's own.
+/// The state folder (sessions are cached there) is this process's own. A static is
+/// never dropped, so it lives in the build's scratch folder (`cargo clean` takes it),
+/// not in the system's temporary folder, where every run left one behind.
 fn state_dir() -> &'static std::path::Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
         // Set once, before any test reads it, and never changed.
         std::env::set_var("XDG_STATE_HOME", dir.path());
         dir
