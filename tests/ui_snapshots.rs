@@ -478,3 +478,81 @@ fn a_phone_number_is_masked_in_the_list_and_whole_on_the_card() {
     );
     assert!(!screen.contains("@+1555"), "{screen}");
 }
+
+/// Every view, drawn at widths and heights from one cell up (what a resized or split
+/// terminal gives), and again after the terminal shrinks under it: it never panics,
+/// and the frame fills the terminal exactly.
+#[test]
+fn every_view_draws_at_odd_sizes() {
+    let report = demo_report();
+    let many_notes = || {
+        let mut card = fixtures::detail(&fixtures::rows()[1]).author;
+        card.handle = "a_very_long_handle_of_someone_on_a_server@social.example.org".into();
+        card.notes = (1..=300)
+            .map(|n| format!("note {n}"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        card
+    };
+    let keys = |size: (u16, u16), typed: &str| {
+        let mut app = fixtures::app(size);
+        for c in typed.chars() {
+            app.update(key(c));
+        }
+        app
+    };
+    type Build<'a> = Box<dyn Fn((u16, u16)) -> App + 'a>;
+    let views: Vec<(&str, Build)> = vec![
+        ("inbox", Box::new(fixtures::app)),
+        ("hostile detail", Box::new(|s| keys(s, "jjjj"))),
+        ("compose", Box::new(|s| keys(s, "t1See you Friday"))),
+        ("snooze", Box::new(|s| keys(s, "s"))),
+        ("search", Box::new(|s| keys(s, "/from:ana is:question"))),
+        ("help", Box::new(|s| keys(s, "?"))),
+        (
+            "stats",
+            Box::new(|s| {
+                let mut app = keys(s, "S");
+                app.update(Msg::Loaded(Reply::Stats(Box::new(report.clone()))));
+                app
+            }),
+        ),
+        (
+            "person",
+            Box::new(|s| person_app(s, many_notes(), Vec::new())),
+        ),
+    ];
+    // Below the smallest screen the app asks to be enlarged; at and just above it,
+    // every layout has its least room.
+    use rapport::app::layout::{MIN_HEIGHT, MIN_WIDTH};
+    let widths = [1, 5, MIN_WIDTH - 1, MIN_WIDTH, MIN_WIDTH + 1, 57, 81, 121];
+    let heights = [
+        1,
+        3,
+        MIN_HEIGHT - 1,
+        MIN_HEIGHT,
+        MIN_HEIGHT + 1,
+        13,
+        24,
+        40,
+        61,
+    ];
+    for (name, build) in &views {
+        // Built at each size, then one screen resized through all of them.
+        let mut resized = build((200, 50));
+        render(&resized);
+        for &w in &widths {
+            for &h in &heights {
+                let screen = render(&build((w, h)));
+                assert_eq!(screen.lines().count(), usize::from(h), "{name} at {w}x{h}");
+                resized.update(Msg::Resize(w, h));
+                let screen = render(&resized);
+                assert_eq!(
+                    screen.lines().count(),
+                    usize::from(h),
+                    "{name} resized to {w}x{h}"
+                );
+            }
+        }
+    }
+}
