@@ -253,3 +253,47 @@ fn stdin_is_read_and_recorded() {
     }
     assert_eq!(count(&db, "SELECT COUNT(*) FROM mentions"), 1);
 }
+
+/// A named pipe (`rapport import <(zcat export.ndjson.gz)`) has one reader: the
+/// import. Nothing else may open it and take its bytes.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_is_read_whole_and_recognized_the_second_time() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let lines: String = (0..20_000)
+        .map(|i| {
+            format!(
+                "{}\n",
+                mention(&format!("m{i}"), &format!("u{}", i % 97), "through a pipe")
+            )
+        })
+        .collect();
+    for round in 0..2 {
+        let fifo = dir.path().join(format!("in-{round}.ndjson"));
+        let name = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid, NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        let writer = {
+            let (fifo, lines) = (fifo.clone(), lines.clone());
+            std::thread::spawn(move || {
+                // Blocks until the import opens the pipe; a reader gone early is fine.
+                let mut pipe = std::fs::OpenOptions::new().write(true).open(fifo).unwrap();
+                let _ = pipe.write_all(lines.as_bytes());
+            })
+        };
+        let out = rapport(dir.path(), &db, &["import", fifo.to_str().unwrap()]);
+        writer.join().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        if round == 1 {
+            assert!(
+                stdout(&out).contains("already imported"),
+                "{}",
+                stdout(&out)
+            );
+        }
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM mentions"), 20_000);
+    }
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM imports"), 1);
+}

@@ -101,7 +101,6 @@ fn the_rebuilt_table_allows_the_new_states_and_keeps_every_index() {
             "actions_attempted",
             "actions_batch",
             "actions_closed",
-            "actions_created",
             "actions_external",
             "actions_idempotency",
             "actions_in_reply_to",

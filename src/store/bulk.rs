@@ -123,6 +123,75 @@ fn back_to_wal(conn: &Connection) {
     }
 }
 
+/// Below this size the commit's sync is quick, and nothing is written early.
+const WRITTEN_EARLY_FROM: i64 = 64 << 20;
+
+/// Starts writing the file's changed pages to disk on another thread, so that the
+/// commit's sync finds them written. An import into an empty file writes all of it
+/// (900 MB at 1,000,000 mentions), and the system holds those pages in memory until
+/// asked: at the commit, its sync took 0.5-0.6 s while the import waited, against
+/// 0.1 s once they were written while the finish computed its figures. Called after
+/// the last pass that rewrites the mentions, so few pages are written twice. The
+/// commit's sync is still what makes the import durable; this only writes sooner,
+/// and nobody waits for it.
+///
+/// Linux only: `syncfs` on the file's folder writes the pending pages of its whole
+/// file system, ours most of them. A second descriptor of the database file itself
+/// would be more precise, but closing it would drop SQLite's locks on the file
+/// (POSIX locks belong to the process, not to the descriptor).
+pub fn write_early(conn: &Connection) -> Result<()> {
+    write_early_from(conn, WRITTEN_EARLY_FROM).map(drop)
+}
+
+/// `write_early` for a file of at least `from` bytes; the thread, if one started.
+fn write_early_from(
+    conn: &Connection,
+    from: i64,
+) -> Result<Option<std::thread::JoinHandle<std::io::Result<()>>>> {
+    let size: i64 = conn
+        .query_row(
+            "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size",
+            [],
+            |r| r.get(0),
+        )
+        .context("reading the size of the database")?;
+    let folder = conn
+        .path()
+        .filter(|p| !p.is_empty())
+        .and_then(|p| std::path::Path::new(p).parent())
+        .map(std::path::Path::to_path_buf);
+    let Some(folder) = folder.filter(|_| size >= from && cfg!(target_os = "linux")) else {
+        return Ok(None);
+    };
+    let thread = std::thread::Builder::new()
+        .name("write-early".into())
+        .spawn(move || {
+            let written = sync_file_system(&folder);
+            if let Err(e) = &written {
+                tracing::debug!("import: writing the pages early: {e}");
+            }
+            written
+        })
+        .context("starting the thread that writes the pages early")?;
+    Ok(Some(thread))
+}
+
+#[cfg(target_os = "linux")]
+fn sync_file_system(folder: &std::path::Path) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let dir = std::fs::File::open(folder)?;
+    // SAFETY: syncfs only reads the descriptor, which `dir` holds open.
+    match unsafe { libc::syncfs(dir.as_raw_fd()) } {
+        0 => Ok(()),
+        _ => Err(std::io::Error::last_os_error()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_file_system(_folder: &std::path::Path) -> std::io::Result<()> {
+    Ok(())
+}
+
 /// Indexes dropped for the duration of an import: (name, CREATE statement).
 #[derive(Debug, Default)]
 pub struct SetAside {
@@ -240,6 +309,26 @@ fn rebuild(conn: &Connection, indexes: Vec<(String, String, String)>) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_are_written_early_only_for_a_large_file_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::store::open(&dir.path().join("w.db")).unwrap();
+        // Far below the size that is worth it: nothing starts.
+        assert!(write_early(&conn).is_ok());
+        assert!(write_early_from(&conn, WRITTEN_EARLY_FROM)
+            .unwrap()
+            .is_none());
+        // Past it, on Linux, the file system is synced on another thread, without error.
+        let thread = write_early_from(&conn, 0).unwrap();
+        assert_eq!(thread.is_some(), cfg!(target_os = "linux"));
+        if let Some(thread) = thread {
+            thread.join().unwrap().unwrap();
+        }
+        // A database in memory has no folder.
+        let memory = Connection::open_in_memory().unwrap();
+        assert!(write_early_from(&memory, 0).unwrap().is_none());
+    }
 
     #[test]
     fn the_indexes_kept_through_an_import_hold_none_of_its_rows() {

@@ -359,10 +359,10 @@ impl<'c> Importer<'c> {
             self.recent.found
         );
         sort_on_every_core(tx, true)?;
-        self.people.flush(tx)?;
         // The handles are known: the search index of an empty file is written on the
-        // other core from here on (fulltext_feed.rs).
+        // other core from here on (fulltext_feed.rs), while this one writes the people.
         let search_index = start_search_index(self.feed.take(), &self.people, tx)?;
+        self.people.flush(tx)?;
         phases.done("people written");
         let mut set_aside = self.set_aside.take();
         let set_aside_was = set_aside.is_some();
@@ -486,6 +486,9 @@ impl<'c> Importer<'c> {
         .context("closing the conversations answered by this import")?;
         tx.execute("DELETE FROM import_answered", [])?;
         fill_accounts(tx, self.first_mention_id)?;
+        if set_aside.is_some() {
+            bulk::write_early(tx)?;
+        }
         phases.done("conversations closed, accounts named");
         if let Some(set) = set_aside {
             bulk::restore_rollups(tx, set)?;

@@ -19,6 +19,8 @@ pub struct PastImport {
 pub struct FileEntry {
     pub source: String,
     pub content_hash: String,
+    /// The bytes hashed.
+    pub bytes: u64,
     pub format: String,
     pub skipped: u64,
     /// Unix seconds.
@@ -40,12 +42,23 @@ pub fn find(conn: &Connection, content_hash: &str) -> Result<Option<PastImport>>
         .context("reading the imports log")
 }
 
+/// Whether a file of `bytes` bytes may have been imported before: the log holds one
+/// of that size, or one from before sizes were kept.
+pub fn may_hold(conn: &Connection, bytes: u64) -> Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM imports WHERE bytes IS NULL OR bytes = ?1)",
+        [i64::try_from(bytes).unwrap_or(i64::MAX)],
+        |r| r.get(0),
+    )
+    .context("reading the imports log")
+}
+
 /// Records a file's import (inside the import's transaction).
 pub fn record(conn: &Connection, entry: &FileEntry, counts: &ImportCounts) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO imports (source, content_hash, format, records, mentions_added, replies_added,
-                              people_added, skipped, started_at, finished_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                              people_added, skipped, started_at, finished_at, bytes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         entry.source,
@@ -57,8 +70,40 @@ pub fn record(conn: &Connection, entry: &FileEntry, counts: &ImportCounts) -> Re
         counts.people_added as i64,
         entry.skipped as i64,
         entry.started_at,
-        entry.finished_at
+        entry.finished_at,
+        i64::try_from(entry.bytes).unwrap_or(i64::MAX)
     ])
     .context("recording the import in the imports log")?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(hash: &str, bytes: u64) -> FileEntry {
+        FileEntry {
+            source: "a.ndjson".into(),
+            content_hash: hash.into(),
+            bytes,
+            format: "ndjson".into(),
+            skipped: 0,
+            started_at: 1,
+            finished_at: 2,
+        }
+    }
+
+    #[test]
+    fn a_file_may_have_been_imported_only_if_one_of_its_size_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::store::open(&dir.path().join("i.db")).unwrap();
+        assert!(!may_hold(&conn, 100).unwrap());
+        record(&conn, &entry("aa", 100), &ImportCounts::default()).unwrap();
+        assert!(may_hold(&conn, 100).unwrap());
+        assert!(!may_hold(&conn, 101).unwrap());
+        assert!(!may_hold(&conn, u64::MAX).unwrap());
+        // A file logged before sizes were kept could be any size.
+        conn.execute("UPDATE imports SET bytes = NULL", []).unwrap();
+        assert!(may_hold(&conn, 101).unwrap());
+    }
 }
