@@ -1,7 +1,8 @@
 //! The rows of the inbox list, a page at a time. The triage queue is the open items
 //! by (rank, id) on the index mentions_queue; a search lists matches newest first by
-//! (created_at, id) on mentions_created. Both page by keyset (the key of the last row
-//! shown), never by OFFSET, so every page costs the same at any depth.
+//! (created_at, id), walking mentions_stats (store::word_search for words). Both page
+//! by keyset (the key of the last row shown), never by OFFSET, so every page costs the
+//! same at any depth.
 
 use super::fulltext::{self, KEY_OF_M};
 use crate::config::Config;

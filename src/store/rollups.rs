@@ -398,7 +398,7 @@ pub fn period(conn: &Connection, since: i64, until: i64, bounds: &[i64]) -> Resu
         Ok(a < b
             && conn
                 .prepare_cached(
-                    "SELECT EXISTS (SELECT 1 FROM mentions INDEXED BY mentions_created
+                    "SELECT EXISTS (SELECT 1 FROM mentions INDEXED BY mentions_created_author
                                     WHERE created_at >= ?1 AND created_at < ?2)",
                 )?
                 .query_row(params![a, b], |r| r.get(0))?)
