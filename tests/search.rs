@@ -192,6 +192,16 @@ fn each_search_uses_its_index() {
     let p = plan("from:hana").join("\n");
     eprintln!("from: {p}");
     assert!(p.contains("people_handle"), "{p}");
+    // The bots are a list read once from their own index, not each mention's author
+    // looked up on the way.
+    let p = plan("is:bot platform:sms");
+    eprintln!("is:bot: {p:#?}");
+    assert!(p.iter().any(|l| l.contains("people_bots")), "{p:#?}");
+    let inner: Vec<&String> = p.iter().filter(|l| l.starts_with("  ")).collect();
+    assert!(
+        !inner.iter().any(|l| l.contains("SEARCH p ")),
+        "is:bot must not look up each mention's author: {p:#?}"
+    );
 }
 
 /// Times the first page of each kind of search on a big inbox (a database built by
@@ -222,6 +232,9 @@ fn search_timings_on_a_big_inbox() {
         "account:nobody",
         "is:power",
         "is:bot",
+        "is:bot status:snoozed",
+        "is:bot platform:sms",
+        "is:power status:snoozed",
         "\"charged twice\" platform:twitter",
         // A common word, alone, then narrowed by filters that keep fewer and fewer of
         // its matches, and a start of many words.

@@ -721,6 +721,14 @@ const MIGRATIONS: &[&str] = &[
     DROP INDEX actions_created;
     ALTER TABLE imports ADD COLUMN bytes INTEGER;
     "#,
+    // v21: the bots, for the search's `is:bot` (store::inbox::filters): a list of their
+    // ids read from this index in about a millisecond, which each mention walked is
+    // checked against. Joining each mention walked to its author read the people
+    // table once per mention: 190 ms for `is:bot platform:sms` at 1,000,000 mentions,
+    // 76 ms this way.
+    r#"
+    CREATE INDEX people_bots ON people (id) WHERE is_bot = 1;
+    "#,
 ];
 
 /// The version this build writes.

@@ -137,10 +137,9 @@ fn window_sql(
     params.push(Value::Integer(limit as i64));
     let inner = format!(
         "SELECT mentions_fts.rowid AS k FROM mentions_fts
-         CROSS JOIN mentions m ON m.id = {} {}
+         CROSS JOIN mentions m ON m.id = {}
          WHERE {} ORDER BY mentions_fts.rowid {order} LIMIT ?",
         fulltext::id_of("mentions_fts.rowid"),
-        author(q),
         clauses.join(" AND ")
     );
     (with_columns(&inner, order), params)
@@ -148,8 +147,8 @@ fn window_sql(
 
 /// The matches with keys beyond `last` in `dir`, to the end, that pass the filters, in
 /// key order, at most `limit`, led by the filters: their candidates walk the covering
-/// stats index by time, and each that passes is looked up among the words' matches
-/// beyond `last` (a list SQLite builds once, and only when a candidate passes).
+/// stats index by time, and each that passes them all is looked up among the words'
+/// matches beyond `last` (a list SQLite builds once, and only when a candidate passes).
 fn candidates_sql(
     q: &Query,
     words: &str,
@@ -175,30 +174,27 @@ fn candidates_sql(
     };
     let mut clauses = vec![from];
     clauses.extend(filters(q, now, &mut params).into_iter().map(String::from));
-    clauses.push(format!(
-        "{key} IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ? AND rowid {beyond} ?)"
-    ));
     params.extend([
         Value::Text(words.into()),
         Value::Integer(last),
         Value::Integer(limit as i64),
     ]);
+    // The words' matches are checked last, outside the walk: SQLite checks a list
+    // before the other filters, and building it reads every remaining match (for
+    // `the`, half the inbox). Outside, it is built only once a candidate has passed
+    // every filter, so a search that keeps none never builds it: `the is:power
+    // platform:sms` 240-280 ms at 1,000,000 mentions before, 95 ms so. The inner LIMIT,
+    // which limits nothing, keeps SQLite from merging the two levels back into one;
+    // the walk still hands its candidates out one at a time, in order.
     let inner = format!(
-        "SELECT {key} AS k FROM mentions m INDEXED BY mentions_stats {}
-         WHERE {} ORDER BY m.created_at {order}, m.id {order} LIMIT ?",
-        author(q),
+        "SELECT k FROM (SELECT {key} AS k, m.created_at AS at, m.id AS id
+                        FROM mentions m INDEXED BY mentions_stats
+                        WHERE {} ORDER BY m.created_at {order}, m.id {order} LIMIT -1)
+         WHERE k IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ? AND rowid {beyond} ?)
+         ORDER BY at {order}, id {order} LIMIT ?",
         clauses.join(" AND ")
     );
     (with_columns(&inner, order), params)
-}
-
-/// Filters on the author (is:bot) need the author's row in the walk.
-fn author(q: &Query) -> &'static str {
-    if q.bot {
-        "JOIN people p ON p.id = m.author_id"
-    } else {
-        ""
-    }
 }
 
 /// The page's keys first, then its columns: the walk carries only keys, and the
@@ -240,14 +236,16 @@ mod tests {
         let conn = crate::store::open(&dir.path().join("w.db")).unwrap();
         conn.execute(
             "INSERT INTO people (id, platform, platform_user_id, handle, first_seen, last_seen)
-             VALUES (1, 'x', 'u', 'ana', 0, 0)",
+             VALUES (1, 'x', 'u', 'ana', 0, 0), (2, 'x', 'b', 'bot', 0, 0)",
             [],
         )
         .unwrap();
+        conn.execute("UPDATE people SET is_bot = 1 WHERE id = 2", [])
+            .unwrap();
         for id in 1..=62i64 {
             // Times out of id order, with ties; every third on sms; every fourth done;
             // most say "the"; two far beyond the times a key holds (their keys share
-            // its last time, and go by id).
+            // its last time, and go by id); every seventh by a bot.
             let created_at = match id {
                 61 => 9_000_000_000,
                 62 => 9_100_000_000,
@@ -256,11 +254,20 @@ mod tests {
             let platform = if id % 3 == 0 || id > 60 { "sms" } else { "x" };
             let status = if id % 4 == 0 { "done" } else { "open" };
             let body = if id % 5 == 0 { "nothing" } else { "the theme" };
+            let author = if id % 7 == 0 { 2 } else { 1 };
             conn.execute(
                 "INSERT INTO mentions (id, platform, external_id, kind, author_id, body,
                                        created_at, imported_at, due_at, rank, status)
-                 VALUES (?1, ?2, ?3, 'mention', 1, ?4, ?5, 0, 0, 0, ?6)",
-                rusqlite::params![id, platform, format!("e{id}"), body, created_at, status],
+                 VALUES (?1, ?2, ?3, 'mention', ?7, ?4, ?5, 0, 0, 0, ?6)",
+                rusqlite::params![
+                    id,
+                    platform,
+                    format!("e{id}"),
+                    body,
+                    created_at,
+                    status,
+                    author
+                ],
             )
             .unwrap();
         }
@@ -281,6 +288,12 @@ mod tests {
                 4,
             ),
             ("the status:snoozed", "status = 'snoozed'", 0),
+            ("the is:bot", "author_id = 2", 7),
+            (
+                "the is:bot platform:sms",
+                "author_id = 2 AND platform = 'sms'",
+                2,
+            ),
             ("the", "1", 50),
         ] {
             let q = Query::parse(search).unwrap();
@@ -318,6 +331,7 @@ mod tests {
                 5,
             ),
             ("status:snoozed", "status = 'snoozed'", 0),
+            ("is:bot", "author_id = 2", 8),
         ] {
             let listing = Listing::Search(Query::parse(search).unwrap());
             let expected = sorted(&conn, filter);
@@ -345,6 +359,48 @@ mod tests {
                 }
                 assert_eq!(up, expected, "{search}: pages of {limit}, backward");
             }
+        }
+    }
+
+    /// When the filters lead, the words' matches are a list checked only after every
+    /// filter, outside the walk: built inside it, before the filters, it read every
+    /// remaining match of a common word even when no mention passed them.
+    #[test]
+    fn the_words_are_checked_after_the_filters() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::store::open(&dir.path().join("w.db")).unwrap();
+        let q = Query::parse("the is:power is:bot platform:sms").unwrap();
+        let (sql, params) = candidates_sql(&q, "the", 1 << 40, Direction::Forward, 10, 0);
+        let steps: Vec<(i64, i64, String)> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap()
+            .query_map(params_from_iter(params), |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(3)?))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let parent = |id: i64| steps.iter().find(|s| s.0 == id).map(|s| s.1);
+        let walk = steps
+            .iter()
+            .find(|s| s.2.contains("mentions_stats"))
+            .unwrap_or_else(|| panic!("the walk: {steps:#?}"));
+        let words = steps
+            .iter()
+            .find(|s| s.2.contains("mentions_fts"))
+            .unwrap_or_else(|| panic!("the words: {steps:#?}"));
+        // The walk's own level: its nearest ancestor, a co-routine apart from the rest.
+        let level = walk.1;
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.0 == level && s.2.starts_with("CO-ROUTINE")),
+            "the walk runs apart: {steps:#?}"
+        );
+        let mut up = Some(words.1);
+        while let Some(id) = up.filter(|id| *id != 0) {
+            assert_ne!(id, level, "the words' list is inside the walk: {steps:#?}");
+            up = parent(id);
         }
     }
 }
