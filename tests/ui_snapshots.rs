@@ -556,3 +556,30 @@ fn every_view_draws_at_odd_sizes() {
         }
     }
 }
+
+/// On a short terminal (80x16) a card with a long handle still shows every line of its
+/// own, its notes folded into a count: the history gives up the rows it does not need,
+/// then all but one line.
+#[test]
+fn person_page_on_a_short_terminal() {
+    let mut card = fixtures::detail(&fixtures::rows()[1]).author;
+    card.handle = "ana_bell_who_writes_from_a_very_long_handle@social.example.org".into();
+    card.display_name = Some("Ana Bell, head of coffee at Harbor Street Roasters".into());
+    card.notes = "2026-11-27: wholesale order\n2026-11-28: paid".into();
+    let history = |texts: usize| {
+        (0..texts)
+            .map(|i| Event {
+                at: NOW - 600 * (i as i64 + 1),
+                what: "mention".into(),
+                ours: false,
+                text: "Is the wholesale order on its way?".into(),
+                state: "open".into(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let app = person_app((80, 16), card.clone(), history(1));
+    insta::assert_snapshot!("person_short_80x16", render(&app));
+    // A longer history keeps only its last line for the card.
+    let app = person_app((80, 15), card, history(3));
+    insta::assert_snapshot!("person_short_long_history_80x15", render(&app));
+}

@@ -75,29 +75,39 @@ pub fn draw_list(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// Rows the history keeps under the person's card, its borders included.
+/// Rows the history keeps under the person's card, its borders included, when it has
+/// that many lines; and the fewest it keeps when the card needs the room.
 const HISTORY_ROWS: u16 = 6;
+const HISTORY_MIN_ROWS: u16 = 3;
 
 pub fn draw_person(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let Some(page) = &app.person.page else {
         frame.render_widget(Paragraph::new("loading…").block(Block::bordered()), area);
         return;
     };
-    // The card takes the rows it wraps to, leaving the history some; a card that still
-    // does not fit shows its newest notes, and says how many earlier lines it left out.
-    let (width, room) = (
-        area.width.saturating_sub(2),
-        area.height.saturating_sub(HISTORY_ROWS),
-    );
+    let width = area.width.saturating_sub(2);
+    let lines = history_lines(app, theme, &page.history, width as usize);
+    // The card takes the rows it wraps to, leaving the history its lines up to
+    // HISTORY_ROWS; a card that still does not fit shows its newest notes, and says how
+    // many earlier lines it left out. On a short terminal, where even its first lines
+    // would not fit, the history gives the card all but one line of its own.
+    let history_rows = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2)
+        .clamp(HISTORY_MIN_ROWS, HISTORY_ROWS);
     let card_of = |skipped: usize| {
         let lines = super::detail::card_lines_from(app, theme, &page.card, skipped);
         let card = Paragraph::new(lines).wrap(Wrap { trim: false });
         let rows = u16::try_from(card.line_count(width)).unwrap_or(u16::MAX);
         (card, rows.saturating_add(2))
     };
+    let notes = super::detail::note_lines(&page.card);
+    let mut room = area.height.saturating_sub(history_rows);
+    if card_of(notes).1 > room {
+        room = area.height.saturating_sub(HISTORY_MIN_ROWS);
+    }
     // The fewest notes left out for the card to fit (a search: a long-standing
     // customer's notes run to hundreds of lines, and every frame draws the card).
-    let notes = super::detail::note_lines(&page.card);
     let skipped = (0..=notes)
         .collect::<Vec<_>>()
         .partition_point(|&s| card_of(s).1 > room);
@@ -113,8 +123,33 @@ pub fn draw_person(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ),
         top,
     );
+    super::scroll::draw(
+        frame,
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        Block::bordered()
+            .title(Span::styled(
+                match page.history.len() {
+                    1 => " history · newest first · 1 event ".to_string(),
+                    n => format!(" history · newest first · {n} events "),
+                },
+                theme.accent,
+            ))
+            .border_style(theme.focused_border),
+        bottom,
+        page.scroll,
+        &app.scroll_limits.person,
+    );
+}
+
+/// The history's lines, each text wrapped to `width` with its indent.
+fn history_lines<'a>(
+    app: &App,
+    theme: &Theme,
+    history: &'a [crate::model::people::Event],
+    width: usize,
+) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
-    for e in &page.history {
+    for e in history {
         let (who, style) = if e.ours {
             ("us", theme.ours)
         } else {
@@ -132,7 +167,7 @@ pub fn draw_person(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ]));
         if !e.text.is_empty() {
             // Wrapped here, not by the paragraph, so every row keeps the indent.
-            for row in wrap_indented(&e.text, bottom.width.saturating_sub(2) as usize, 4) {
+            for row in wrap_indented(&e.text, width, 4) {
                 lines.push(Line::styled(row, style));
             }
         }
@@ -140,20 +175,5 @@ pub fn draw_person(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     if lines.is_empty() {
         lines.push(Line::styled("no history yet", theme.muted));
     }
-    super::scroll::draw(
-        frame,
-        Paragraph::new(lines).wrap(Wrap { trim: false }),
-        Block::bordered()
-            .title(Span::styled(
-                match page.history.len() {
-                    1 => " history · newest first · 1 event ".to_string(),
-                    n => format!(" history · newest first · {n} events "),
-                },
-                theme.accent,
-            ))
-            .border_style(theme.focused_border),
-        bottom,
-        page.scroll,
-        &app.scroll_limits.person,
-    );
+    lines
 }
