@@ -86,7 +86,9 @@ fn session_cache(bed: &Bed) -> PathBuf {
 fn a_pull_killed_at_random_points_resumes_without_gaps_or_duplicates() {
     let pds = Pds::start();
     pds.add(2000, "mention");
-    pds.lock().page_delay = Duration::from_millis(15);
+    // A server slow enough (over 1 s for the whole catch-up) that most of the runs
+    // below, each killed after 20-250 ms, are killed mid-pull.
+    pds.lock().page_delay = Duration::from_millis(50);
     let bed = bed(&pds, 5);
     let mut killed = 0;
     for round in 0..20 {

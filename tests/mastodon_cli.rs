@@ -70,7 +70,9 @@ fn count(db: &Path, sql: &str) -> i64 {
 fn a_pull_killed_at_random_points_resumes_without_gaps_or_duplicates() {
     let mock = Mock::start();
     mock.add_mentions(2000);
-    mock.lock().page_delay = Duration::from_millis(15);
+    // A server slow enough (over 1 s for the whole catch-up) that most of the runs
+    // below, each killed after 20-250 ms, are killed mid-pull.
+    mock.lock().page_delay = Duration::from_millis(50);
     let bed = bed(&mock);
     let mut killed = 0;
     for round in 0..20 {

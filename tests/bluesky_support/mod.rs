@@ -8,6 +8,9 @@
 
 #![allow(dead_code)]
 
+#[path = "../common/loopback.rs"]
+mod loopback;
+
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::collections::VecDeque;
@@ -87,7 +90,7 @@ impl Drop for Pds {
 
 impl Pds {
     pub fn start() -> Pds {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+        let server = Arc::new(loopback::server());
         let url = format!("http://{}", server.server_addr().to_ip().unwrap());
         let state = Arc::new(Mutex::new(State::default()));
         let (s, st) = (server.clone(), state.clone());

@@ -8,6 +8,9 @@
 
 pub mod stream;
 
+#[path = "../common/loopback.rs"]
+mod loopback;
+
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -67,7 +70,7 @@ impl Drop for Mock {
 
 impl Mock {
     pub fn start() -> Mock {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+        let server = Arc::new(loopback::server());
         let url = format!("http://{}", server.server_addr().to_ip().unwrap());
         let state = Arc::new(Mutex::new(State {
             link: true,

@@ -8,6 +8,9 @@
 
 #![allow(dead_code)]
 
+#[path = "../common/loopback.rs"]
+mod loopback;
+
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
@@ -57,7 +60,7 @@ impl Drop for Mock {
 
 impl Mock {
     pub fn start() -> Mock {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+        let server = Arc::new(loopback::server());
         let url = format!("http://{}", server.server_addr().to_ip().unwrap());
         let state = Arc::new(Mutex::new(State::default()));
         let (s, st) = (server.clone(), state.clone());
