@@ -11,6 +11,10 @@
 //! this process, so their own work (building and serializing each page) is in the
 //! figures: they are an upper bound on rapport's own cost per notification.
 
+// Both servers bring the tests' listener helper (tests/common/loopback.rs), each its
+// own copy: two copies of one small function, so the lint against it is off here.
+#![allow(clippy::duplicate_mod)]
+
 #[path = "../tests/bluesky_support/mod.rs"]
 mod bluesky_support;
 #[path = "../tests/mastodon_support/mod.rs"]
